@@ -8,8 +8,12 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
 import { parse } from "yaml";
-import Ajv2020 from "ajv/dist/2020.js";
-import standaloneCode from "ajv/dist/standalone/index.js";
+import ajv2020Module from "ajv/dist/2020.js";
+import standaloneModule from "ajv/dist/standalone/index.js";
+
+// Both are CommonJS with `exports.default`; under NodeNext the default import is the module.
+const Ajv2020 = ajv2020Module.default;
+const standaloneCode = standaloneModule.default;
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const SPEC_PATH = `${ROOT}spec/openapi.yaml`;
@@ -95,7 +99,7 @@ async function validatorModule(spec: Json): Promise<string> {
   const runtimes: string[] = [];
   const body = standaloneCode(ajv, exportsMap).replace(
     /require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/gi,
-    (_, module: string) => {
+    (_: string, module: string) => {
       if (!runtimes.includes(module)) runtimes.push(module);
       return `__runtime${runtimes.indexOf(module)}`;
     },

@@ -1,0 +1,87 @@
+/**
+ * createCybridId: options -> engine (token sources) -> openapi-fetch. A call reads top to
+ * bottom: validation (generated) -> token (cache or single-flight fetch) -> attempt loop
+ * (retry policy) -> openapi-fetch -> typed result or typed error.
+ */
+import createClient, { type Client, type Middleware } from "openapi-fetch";
+import type { paths } from "../generated/openapi.js";
+import { createAuthMiddleware } from "./auth/auth-middleware.js";
+import { createAuthenticatedFetch } from "./auth/authenticated-fetch.js";
+import { createLogger } from "./log/logger.js";
+import { Redactor } from "./log/redactor.js";
+import { resolveOptions, type CybridIdOptions, type Scope } from "./options.js";
+import { createBankTokens, type AccessToken } from "./token/bank-tokens.js";
+import {
+  createCustomerTokens,
+  type CustomerToken,
+  type CustomerTokenRequest,
+} from "./token/customer-tokens.js";
+
+/** Per-call options of `getToken`. */
+export interface GetTokenOptions {
+  /** Scopes for this call; omitted, the client's `scopes` option. Each scope set is cached apart. */
+  scopes?: readonly Scope[];
+  /** Stops waiting for a token (a shared request goes on for other callers). */
+  signal?: AbortSignal;
+}
+
+export interface CybridId {
+  /** A client-credentials token, from cache while it is fresh. */
+  getToken(options?: GetTokenOptions): Promise<AccessToken>;
+  /** A customer token, cached per customer and scope set. */
+  getCustomerToken(request: CustomerTokenRequest): Promise<CustomerToken>;
+  /** A new customer token, always (the cache is neither read nor written). */
+  createCustomerToken(request: CustomerTokenRequest): Promise<CustomerToken>;
+  /** Drops every cached token; the next call fetches new ones. */
+  invalidate(): void;
+  /** openapi-fetch Middleware adding the bank token to another openapi-fetch client. */
+  readonly middleware: Middleware;
+  /** fetch with the bank token, the per-attempt timeout, and one replay after a 401. */
+  readonly fetch: typeof fetch;
+  /** The typed openapi-fetch client of the identity API itself. */
+  readonly api: Client<paths>;
+}
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/** Creates a client. Configuration is checked here; nothing is sent until a token is asked for. */
+export function createCybridId(options: CybridIdOptions = {}): CybridId {
+  const { resolved, clientSecret } = resolveOptions(options);
+  const redactor = new Redactor();
+  redactor.add(clientSecret);
+  const logger = createLogger(resolved.logLevel, resolved.logSink, (text) => redactor.redact(text));
+  const api = createClient<paths>({ baseUrl: resolved.baseUrl, fetch: resolved.fetch });
+  const context = { api, options: resolved, logger, redactor };
+  const bank = createBankTokens(context, clientSecret);
+  const customers = createCustomerTokens(context, bank);
+  const summary = { baseUrl: resolved.baseUrl, clientId: resolved.clientId };
+
+  return {
+    getToken(call) {
+      // An async wrapper would allocate on every cache hit; Promise.resolve of a value is cheaper.
+      try {
+        return Promise.resolve(bank.get(call?.scopes, call?.signal));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    getCustomerToken(request) {
+      try {
+        return Promise.resolve(customers.get(request));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    createCustomerToken: (request) => customers.create(request),
+    invalidate() {
+      bank.invalidate();
+      customers.clear();
+    },
+    middleware: createAuthMiddleware(bank),
+    fetch: createAuthenticatedFetch(bank, resolved.fetch, resolved.retry.timeout),
+    api,
+    // What util.inspect and JSON.stringify show: never the secret or a token.
+    toJSON: () => summary,
+    [INSPECT]: () => `CybridId ${JSON.stringify(summary)}`,
+  } as CybridId;
+}

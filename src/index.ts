@@ -1,0 +1,26 @@
+/**
+ * cybrid-id: tokens for Cybrid's platform, fetched, cached, refreshed and retried correctly.
+ * This file is the public surface and nothing else.
+ */
+export { createCybridId } from "./client.js";
+export type { CybridId, GetTokenOptions } from "./client.js";
+export type { CybridIdOptions, CybridIdHooks, Scope } from "./options.js";
+export type { AccessToken } from "./token/bank-tokens.js";
+export type { CustomerToken, CustomerTokenRequest } from "./token/customer-tokens.js";
+export type { LogLevel, LogSink } from "./log/logger.js";
+export type { BodyEncoding } from "./transport/idp-request.js";
+export {
+  CybridIdError,
+  ValidationError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  RateLimitError,
+  ConflictError,
+  UnprocessableEntityError,
+  ServerError,
+  ConnectionError,
+  TimeoutError,
+  InvalidResponseError,
+} from "./errors/cybrid-id-error.js";
+export type { CybridIdErrorDetails } from "./errors/cybrid-id-error.js";

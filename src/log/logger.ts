@@ -1,0 +1,38 @@
+/**
+ * Levelled logging with one rule: nothing secret is ever formatted into a line. Callers pass
+ * only ids, counts and error codes; `redact` is a last line of defence on top of that.
+ */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+/** Where log lines go. `console` fits; so does pino or winston. */
+export interface LogSink {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+export function isLogLevel(value: unknown): value is LogLevel {
+  return typeof value === "string" && value in RANK;
+}
+
+export interface Logger {
+  enabled(level: Exclude<LogLevel, "silent">): boolean;
+  log(level: Exclude<LogLevel, "silent">, message: string): void;
+}
+
+export function createLogger(
+  level: LogLevel,
+  sink: LogSink,
+  redact: (text: string) => string,
+): Logger {
+  const threshold = RANK[level];
+  return {
+    enabled: (at) => RANK[at] >= threshold,
+    log(at, message) {
+      if (RANK[at] >= threshold) sink[at](`[cybrid-id] ${redact(message)}`);
+    },
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * The one options type of `createCybridId`, its defaults, and the configuration checks that
+ * run before anything is sent.
+ */
+import type { components } from "../generated/openapi.js";
+import { ValidationError } from "./errors/cybrid-id-error.js";
+import { isLogLevel, type LogLevel, type LogSink } from "./log/logger.js";
+import type { BodyEncoding } from "./transport/idp-request.js";
+
+/**
+ * A scope: the ones the spec knows autocomplete, and any other well-formed `resource:action`
+ * is accepted too, because the server learns new scopes between SDK releases.
+ */
+export type Scope = components["schemas"]["Scope"] | (string & {});
+
+/** Called for metrics. Hooks must not throw; they run on the request path. */
+export interface CybridIdHooks {
+  /** A token was fetched from the server. */
+  onTokenFetched?: (event: {
+    kind: "bank" | "customer";
+    scopes: readonly string[];
+    expiresAt: Date;
+    durationMs: number;
+    attempts: number;
+  }) => void;
+  /** A token was served from cache, with no request. */
+  onTokenServedFromCache?: (event: { kind: "bank" | "customer" }) => void;
+  /** A refresh failed; `servingCached` is true when a still-valid token keeps being served. */
+  onRefreshFailed?: (event: {
+    kind: "bank" | "customer";
+    error: unknown;
+    servingCached: boolean;
+    nextTryAt: Date;
+  }) => void;
+  /** A failed attempt will be retried after `delayMs`. */
+  onRetryScheduled?: (event: {
+    operation: string;
+    retry: number;
+    delayMs: number;
+    status: number | undefined;
+    code: string;
+  }) => void;
+}
+
+export interface CybridIdOptions {
+  /**
+   * The organization's or bank's client id.
+   * @default process.env.CYBRID_CLIENT_ID
+   */
+  clientId?: string;
+  /**
+   * The matching client secret. Kept in a closure: never logged, inspected or serialised.
+   * @default process.env.CYBRID_CLIENT_SECRET
+   */
+  clientSecret?: string;
+  /**
+   * The identity API. Must be https, except on loopback (the emulator).
+   * @default process.env.CYBRID_ID_URL ?? "https://id.sandbox.cybrid.app"
+   */
+  baseUrl?: string;
+  /**
+   * Scopes asked for by `getToken()` when a call names none. Omitted, the server grants the
+   * client's default scopes.
+   * @default undefined
+   */
+  scopes?: readonly Scope[];
+  /**
+   * The fetch to use (a proxy agent, a test double, an instrumented fetch).
+   * @default globalThis.fetch
+   */
+  fetch?: typeof fetch;
+  /**
+   * Retries after the first attempt of a token request.
+   * @default 2
+   */
+  maxRetries?: number;
+  /**
+   * Per-attempt timeout in ms, the response body included.
+   * @default 10_000
+   */
+  timeout?: number;
+  /**
+   * Bound in ms on all attempts of one call and the waits between them. A `Retry-After`
+   * longer than what is left fails at once with the error that carries it.
+   * @default 60_000
+   */
+  deadline?: number;
+  /**
+   * Backoff between retries: full jitter in [0, min(max, base * 2^n)] ms.
+   * @default { base: 500, max: 8_000 }
+   */
+  backoff?: { base?: number; max?: number };
+  /**
+   * How many customer tokens (customer guid + scope set) are cached; the least recently used
+   * is evicted beyond it.
+   * @default 1000
+   */
+  customerTokenCacheSize?: number;
+  /**
+   * The token endpoint's path, for providers that put it elsewhere (e.g. `/v1/oauth/token`).
+   * @default "/oauth/token"
+   */
+  tokenPath?: string;
+  /**
+   * How the client-credentials body is encoded: JSON as Cybrid's docs send it, or RFC 6749
+   * form encoding.
+   * @default "json"
+   */
+  tokenEncoding?: BodyEncoding;
+  /**
+   * A level (messages go to `console`), or a level and a sink such as pino.
+   * @default process.env.CYBRID_ID_LOG ?? "warn"
+   */
+  logger?: LogLevel | { level?: LogLevel; sink?: LogSink };
+  /** Metrics hooks. @default {} */
+  hooks?: CybridIdHooks;
+}
+
+export const DEFAULT_BASE_URL = "https://id.sandbox.cybrid.app";
+
+export interface ResolvedOptions {
+  clientId: string;
+  baseUrl: string;
+  scopes: readonly string[] | undefined;
+  fetch: typeof fetch;
+  retry: {
+    maxRetries: number;
+    timeout: number;
+    deadline: number;
+    backoff: { base: number; max: number };
+  };
+  customerTokenCacheSize: number;
+  tokenPath: string;
+  tokenEncoding: BodyEncoding;
+  logLevel: LogLevel;
+  logSink: LogSink;
+  hooks: CybridIdHooks;
+}
+
+function env(name: string): string | undefined {
+  const value = typeof process === "object" ? process.env?.[name] : undefined;
+  return value === "" ? undefined : value;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+function checkBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ValidationError(
+      "Invalid configuration",
+      ["baseUrl is not a URL"],
+      "invalid_configuration",
+    );
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.test(url.hostname))) {
+    throw new ValidationError(
+      "Invalid configuration",
+      ["baseUrl must use https (plain http is allowed on loopback only)"],
+      "invalid_configuration",
+    );
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
+    throw new ValidationError(
+      "Invalid configuration",
+      [`${name} must be a finite number >= 0`],
+      "invalid_configuration",
+    );
+  }
+  return value;
+}
+
+/** Resolves defaults and the environment; the secret is returned apart so it is never stored on an object. */
+export function resolveOptions(options: CybridIdOptions): {
+  resolved: ResolvedOptions;
+  clientSecret: string;
+} {
+  const clientId = options.clientId ?? env("CYBRID_CLIENT_ID") ?? "";
+  const clientSecret = options.clientSecret ?? env("CYBRID_CLIENT_SECRET") ?? "";
+  const missing = [
+    !clientId && "clientId is required",
+    !clientSecret && "clientSecret is required",
+  ];
+  const issues = missing.filter((issue): issue is string => typeof issue === "string");
+  if (issues.length > 0)
+    throw new ValidationError("Invalid configuration", issues, "invalid_configuration");
+  const logger =
+    typeof options.logger === "string" ? { level: options.logger } : (options.logger ?? {});
+  const envLevel = env("CYBRID_ID_LOG");
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== "function") {
+    throw new ValidationError(
+      "Invalid configuration",
+      ["no fetch available: pass options.fetch"],
+      "invalid_configuration",
+    );
+  }
+  return {
+    clientSecret,
+    resolved: {
+      clientId,
+      baseUrl: checkBaseUrl(options.baseUrl ?? env("CYBRID_ID_URL") ?? DEFAULT_BASE_URL),
+      scopes: options.scopes,
+      fetch: fetchImpl,
+      retry: {
+        maxRetries: Math.floor(nonNegative(options.maxRetries, 2, "maxRetries")),
+        timeout: nonNegative(options.timeout, 10_000, "timeout"),
+        deadline: nonNegative(options.deadline, 60_000, "deadline"),
+        backoff: {
+          base: nonNegative(options.backoff?.base, 500, "backoff.base"),
+          max: nonNegative(options.backoff?.max, 8_000, "backoff.max"),
+        },
+      },
+      customerTokenCacheSize: Math.max(
+        1,
+        Math.floor(nonNegative(options.customerTokenCacheSize, 1000, "customerTokenCacheSize")),
+      ),
+      tokenPath: options.tokenPath ?? "/oauth/token",
+      tokenEncoding: options.tokenEncoding ?? "json",
+      logLevel: logger.level ?? (isLogLevel(envLevel) ? envLevel : "warn"),
+      logSink: logger.sink ?? console,
+      hooks: options.hooks ?? {},
+    },
+  };
+}

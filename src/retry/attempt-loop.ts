@@ -1,0 +1,103 @@
+/**
+ * The attempt loop: per-attempt timeout, an overall deadline across attempts and sleeps,
+ * exponential backoff with full jitter, Retry-After obeyed, and a caller's AbortSignal
+ * honoured everywhere. Nobody else bounds total retry time; a deadline is what makes retries
+ * safe to enable by default.
+ */
+import { ConnectionError, CybridIdError, TimeoutError } from "../errors/cybrid-id-error.js";
+import { backoffDelay, type BackoffSettings } from "./backoff.js";
+import { sleep } from "./sleep.js";
+
+export interface RetrySettings {
+  maxRetries: number;
+  /** Per attempt, ms. */
+  timeout: number;
+  /** All attempts and the waits between them, ms. */
+  deadline: number;
+  backoff: BackoffSettings;
+}
+
+/** What one attempt produced. A thrown error counts as a transport failure (retried). */
+export type AttemptResult<T> =
+  { ok: true; value: T } | { ok: false; error: CybridIdError; retry: boolean };
+
+export interface RetryEvent {
+  operation: string;
+  /** The retry about to happen, 1 for the first. */
+  retry: number;
+  delayMs: number;
+  error: CybridIdError;
+}
+
+export interface AttemptLoopOptions {
+  signal?: AbortSignal | undefined;
+  onRetry?: ((event: RetryEvent) => void) | undefined;
+  /** Background work: waits must not keep the process alive. */
+  background?: boolean;
+}
+
+function transportError(
+  operation: string,
+  thrown: unknown,
+  timedOut: boolean,
+  deadlineHit: boolean,
+): CybridIdError {
+  if (timedOut) {
+    return new TimeoutError(
+      deadlineHit ? `${operation} exceeded the deadline` : `${operation} timed out`,
+      { code: deadlineHit ? "deadline_exceeded" : "timeout", cause: thrown },
+    );
+  }
+  if (thrown instanceof CybridIdError) return thrown;
+  const cause = (thrown as { cause?: { code?: unknown } } | undefined)?.cause;
+  const detail = typeof cause?.code === "string" ? ` (${cause.code})` : "";
+  return new ConnectionError(`${operation} could not connect${detail}`, {
+    code: "connection_failed",
+    cause: thrown,
+  });
+}
+
+export async function runAttempts<T>(
+  operation: string,
+  attempt: (signal: AbortSignal) => Promise<AttemptResult<T>>,
+  settings: RetrySettings,
+  options: AttemptLoopOptions = {},
+): Promise<T> {
+  const { signal } = options;
+  const deadlineAt = Date.now() + settings.deadline;
+  for (let attempts = 1; ; attempts++) {
+    if (signal?.aborted) throw signal.reason;
+    const remaining = deadlineAt - Date.now();
+    const attemptBudget = Math.min(settings.timeout, remaining);
+    const timeoutSignal = AbortSignal.timeout(Math.max(1, attemptBudget));
+    const attemptSignal = signal ? AbortSignal.any([signal, timeoutSignal]) : timeoutSignal;
+    let error: CybridIdError;
+    let retry: boolean;
+    try {
+      const result = await attempt(attemptSignal);
+      if (result.ok) return result.value;
+      ({ error, retry } = result);
+    } catch (thrown) {
+      if (signal?.aborted) throw signal.reason;
+      error = transportError(
+        operation,
+        thrown,
+        timeoutSignal.aborted,
+        attemptBudget < settings.timeout,
+      );
+      retry = !(thrown instanceof CybridIdError) || error instanceof TimeoutError;
+    }
+    error.attempts = attempts;
+    if (!retry || attempts > settings.maxRetries) throw error;
+
+    const left = deadlineAt - Date.now();
+    if (error.retryAfter !== undefined && error.retryAfter > left) {
+      // The server asked for longer than we may wait: say so now rather than ignore it.
+      throw error;
+    }
+    const delayMs = error.retryAfter ?? backoffDelay(attempts - 1, settings.backoff);
+    if (delayMs >= left) throw error;
+    options.onRetry?.({ operation, retry: attempts, delayMs, error });
+    await sleep(delayMs, signal, options.background);
+  }
+}

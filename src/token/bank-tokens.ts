@@ -1,0 +1,142 @@
+/**
+ * Client-credentials tokens ("bank" or "organization" tokens): one cached slot per scope set,
+ * keyed within this client's base URL and client id.
+ */
+import { InvalidResponseError } from "../errors/cybrid-id-error.js";
+import { validateCredentialsRequest } from "../validation/validate.js";
+import { postWithRetries, type EngineContext } from "./engine-context.js";
+import { jwtLifetimeMs } from "./jwt.js";
+import { scopeKey } from "./scope-key.js";
+import { TokenSlot, type IssuedToken } from "./token-slot.js";
+import { lifetimeFromExpiresIn } from "./token-timing.js";
+
+/** An access token from the client-credentials grant. */
+export interface AccessToken {
+  /** The bearer token. Send it as `Authorization: Bearer <accessToken>`. */
+  readonly accessToken: string;
+  readonly tokenType: "Bearer";
+  /** The scopes the server granted. */
+  readonly scopes: readonly string[];
+  /** When the server considers it expired (the SDK stops using it a little earlier). */
+  readonly expiresAt: Date;
+}
+
+export interface BankTokens {
+  get(scopes?: readonly string[], signal?: AbortSignal): AccessToken | Promise<AccessToken>;
+  refresh(scopes?: readonly string[], signal?: AbortSignal): Promise<AccessToken>;
+  invalidate(staleToken?: string): void;
+}
+
+export function createBankTokens(context: EngineContext, clientSecret: string): BankTokens {
+  const { options, logger } = context;
+  const slots = new Map<string, TokenSlot<AccessToken>>();
+
+  async function fetchToken(
+    scopes: readonly string[] | undefined,
+    background: boolean,
+  ): Promise<IssuedToken<AccessToken>> {
+    const scope = scopes === undefined ? undefined : scopes.join(" ");
+    const body = {
+      grant_type: "client_credentials" as const,
+      client_id: options.clientId,
+      client_secret: clientSecret,
+      ...(scope === undefined ? {} : { scope }),
+    };
+    const operation = `POST ${options.tokenPath}`;
+    const { data, sentAt, attempts } = await postWithRetries(
+      context,
+      {
+        operation,
+        path: options.tokenPath,
+        body,
+        encoding: options.tokenEncoding,
+        rateLimitedBy403: true,
+      },
+      { background },
+    );
+    const accessToken = data.access_token;
+    if (typeof accessToken !== "string" || accessToken === "") {
+      throw new InvalidResponseError(`${operation} answered without an access_token`, {
+        code: "invalid_response",
+        attempts,
+      });
+    }
+    context.redactor.add(accessToken);
+    const lifetimeMs = lifetimeFromExpiresIn(data.expires_in, jwtLifetimeMs(accessToken, sentAt));
+    const granted =
+      typeof data.scope === "string" && data.scope !== "" ? data.scope.split(" ") : (scopes ?? []);
+    const value: AccessToken = Object.freeze({
+      accessToken,
+      tokenType: "Bearer" as const,
+      scopes: Object.freeze(granted),
+      expiresAt: new Date(sentAt + lifetimeMs),
+    });
+    logger.log(
+      "info",
+      `${operation}: token fetched (${Math.round(lifetimeMs / 1000)} s, ${attempts} attempt(s))`,
+    );
+    options.hooks.onTokenFetched?.({
+      kind: "bank",
+      scopes: value.scopes,
+      expiresAt: value.expiresAt,
+      durationMs: Date.now() - sentAt,
+      attempts,
+    });
+    return { value, token: accessToken, sentAt, lifetimeMs };
+  }
+
+  function slotFor(scopes: readonly string[] | undefined): TokenSlot<AccessToken> {
+    const key = scopeKey(scopes);
+    let slot = slots.get(key);
+    if (slot === undefined) {
+      // Checked once per scope set, before its first request: the hot path stays a Map lookup.
+      validateCredentialsRequest(
+        {
+          grant_type: "client_credentials",
+          client_id: options.clientId,
+          client_secret: clientSecret,
+          ...(scopes ? { scope: scopes.join(" ") } : {}),
+        },
+        scopes,
+      );
+      slot = new TokenSlot((background) => fetchToken(scopes, background), {
+        servedFromCache:
+          options.hooks.onTokenServedFromCache &&
+          (() => options.hooks.onTokenServedFromCache?.({ kind: "bank" })),
+        refreshFailed: (error, nextTryAt) => {
+          const servingCached = (slot?.peek()?.usableUntil ?? 0) > Date.now();
+          logger.log(
+            servingCached ? "warn" : "error",
+            `token refresh failed (${(error as { code?: string }).code ?? "error"})${servingCached ? "; still serving the cached token" : ""}`,
+          );
+          options.hooks.onRefreshFailed?.({
+            kind: "bank",
+            error,
+            servingCached,
+            nextTryAt: new Date(nextTryAt),
+          });
+        },
+      });
+      slots.set(key, slot);
+    }
+    return slot;
+  }
+
+  const defaultSlot = () => slotFor(options.scopes);
+  let cachedDefault: TokenSlot<AccessToken> | undefined;
+
+  return {
+    get(scopes, signal) {
+      const slot = scopes === undefined ? (cachedDefault ??= defaultSlot()) : slotFor(scopes);
+      return slot.get(signal);
+    },
+    refresh(scopes, signal) {
+      return (scopes === undefined ? (cachedDefault ??= defaultSlot()) : slotFor(scopes)).refresh(
+        signal,
+      );
+    },
+    invalidate(staleToken) {
+      for (const slot of slots.values()) slot.invalidate(staleToken);
+    },
+  };
+}

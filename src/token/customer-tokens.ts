@@ -1,0 +1,153 @@
+/**
+ * Customer tokens: JWTs minted with the bank token for one customer and scope set. Cached per
+ * (customer, scope set) in a bounded LRU, with the same refresh rules as bank tokens; the
+ * lifetime is the JWT's own `exp`, since the response carries no `expires_in`.
+ */
+import { AuthenticationError, InvalidResponseError } from "../errors/cybrid-id-error.js";
+import type { Scope } from "../options.js";
+import { validateCustomerTokenRequest } from "../validation/validate.js";
+import type { BankTokens } from "./bank-tokens.js";
+import { postWithRetries, type EngineContext } from "./engine-context.js";
+import { jwtLifetimeMs } from "./jwt.js";
+import { LruMap } from "./lru-map.js";
+import { scopeKey } from "./scope-key.js";
+import { TokenSlot, type IssuedToken } from "./token-slot.js";
+import { FALLBACK_LIFETIME_MS } from "./token-timing.js";
+
+export interface CustomerTokenRequest {
+  /** The customer's guid (32 characters). */
+  customerGuid: string;
+  /** What the token may do; at least one, no duplicates. */
+  scopes: readonly Scope[];
+  /** Stops waiting (the shared request, if any, goes on for other callers). */
+  signal?: AbortSignal;
+}
+
+/** A customer JWT. */
+export interface CustomerToken {
+  readonly accessToken: string;
+  readonly tokenType: "Bearer";
+  readonly customerGuid: string;
+  readonly scopes: readonly string[];
+  /** From the JWT's `exp` claim. */
+  readonly expiresAt: Date;
+}
+
+const PATH = "/api/customer_tokens";
+const OPERATION = `POST ${PATH}`;
+
+export function createCustomerTokens(context: EngineContext, bank: BankTokens) {
+  const { options, logger } = context;
+  const cache = new LruMap<string, TokenSlot<CustomerToken>>(options.customerTokenCacheSize);
+
+  async function mintWith(
+    bankToken: string,
+    customerGuid: string,
+    scopes: readonly string[],
+    background: boolean,
+    signal?: AbortSignal,
+  ) {
+    return postWithRetries(
+      context,
+      {
+        operation: OPERATION,
+        path: PATH,
+        body: { customer_guid: customerGuid, scopes: [...scopes] },
+        encoding: "json",
+        authorization: `Bearer ${bankToken}`,
+        rateLimitedBy403: true,
+      },
+      { background, signal },
+    );
+  }
+
+  async function mint(
+    customerGuid: string,
+    scopes: readonly string[],
+    background: boolean,
+    signal?: AbortSignal,
+  ): Promise<IssuedToken<CustomerToken>> {
+    let bankToken = (await bank.get(undefined, signal)).accessToken;
+    let result;
+    try {
+      result = await mintWith(bankToken, customerGuid, scopes, background, signal);
+    } catch (error) {
+      // authentication_failed covers an expired, re-signed or foreign bank token: a new bank
+      // token fixes it, once. Other 401s (wrong subject, malformed header) would fail again.
+      if (!(error instanceof AuthenticationError) || error.code !== "authentication_failed")
+        throw error;
+      logger.log(
+        "info",
+        `${OPERATION}: bank token rejected (${error.message}); refreshing it once`,
+      );
+      bank.invalidate(bankToken);
+      bankToken = (await bank.refresh(undefined, signal)).accessToken;
+      result = await mintWith(bankToken, customerGuid, scopes, background, signal);
+    }
+    const { data, sentAt, attempts } = result;
+    const accessToken = data.access_token;
+    if (typeof accessToken !== "string" || accessToken === "") {
+      throw new InvalidResponseError(`${OPERATION} answered without an access_token`, {
+        code: "invalid_response",
+        attempts,
+      });
+    }
+    context.redactor.add(accessToken);
+    const lifetimeMs = jwtLifetimeMs(accessToken, sentAt) ?? FALLBACK_LIFETIME_MS;
+    const value: CustomerToken = Object.freeze({
+      accessToken,
+      tokenType: "Bearer" as const,
+      customerGuid,
+      scopes: Object.freeze([...scopes]),
+      expiresAt: new Date(sentAt + lifetimeMs),
+    });
+    options.hooks.onTokenFetched?.({
+      kind: "customer",
+      scopes: value.scopes,
+      expiresAt: value.expiresAt,
+      durationMs: Date.now() - sentAt,
+      attempts,
+    });
+    return { value, token: accessToken, sentAt, lifetimeMs };
+  }
+
+  return {
+    /** Cached per customer and scope set (order does not matter). */
+    get(request: CustomerTokenRequest): CustomerToken | Promise<CustomerToken> {
+      const key = `${request.customerGuid}|${scopeKey(request.scopes)}`;
+      let slot = cache.get(key);
+      if (slot === undefined) {
+        validateCustomerTokenRequest({
+          customer_guid: request.customerGuid,
+          scopes: request.scopes,
+        });
+        const { customerGuid } = request;
+        const scopes = [...request.scopes];
+        slot = new TokenSlot((background) => mint(customerGuid, scopes, background), {
+          servedFromCache:
+            options.hooks.onTokenServedFromCache &&
+            (() => options.hooks.onTokenServedFromCache?.({ kind: "customer" })),
+          refreshFailed: (error, nextTryAt) =>
+            options.hooks.onRefreshFailed?.({
+              kind: "customer",
+              error,
+              servingCached: (slot?.peek()?.usableUntil ?? 0) > Date.now(),
+              nextTryAt: new Date(nextTryAt),
+            }),
+        });
+        cache.set(key, slot);
+      }
+      return slot.get(request.signal);
+    },
+    /** Always a new token; the cache is left alone. */
+    async create(request: CustomerTokenRequest): Promise<CustomerToken> {
+      validateCustomerTokenRequest({ customer_guid: request.customerGuid, scopes: request.scopes });
+      return (await mint(request.customerGuid, request.scopes, false, request.signal)).value;
+    },
+    clear(): void {
+      cache.clear();
+    },
+  };
+}
+
+export type CustomerTokens = ReturnType<typeof createCustomerTokens>;

@@ -1,0 +1,71 @@
+/**
+ * What the token sources share: the transport, the resolved options, logging and hooks. The
+ * client secret is not here: it lives in the bank-token source's closure only.
+ */
+import type { Client } from "openapi-fetch";
+import type { paths } from "../../generated/openapi.js";
+import type { CybridIdError } from "../errors/cybrid-id-error.js";
+import type { Logger } from "../log/logger.js";
+import type { Redactor } from "../log/redactor.js";
+import type { ResolvedOptions } from "../options.js";
+import { runAttempts } from "../retry/attempt-loop.js";
+import { postToIdp, type IdpRequest, type IdpSuccess } from "../transport/idp-request.js";
+
+export interface EngineContext {
+  api: Client<paths>;
+  options: ResolvedOptions;
+  logger: Logger;
+  redactor: Redactor;
+}
+
+/** A POST to the IdP with the retry policy, logging and hooks applied; errors are redacted. */
+export async function postWithRetries(
+  context: EngineContext,
+  request: IdpRequest,
+  call: { signal?: AbortSignal | undefined; background?: boolean },
+): Promise<IdpSuccess & { attempts: number }> {
+  const { hooks, retry } = context.options;
+  let attempts = 1;
+  try {
+    const success = await runAttempts(
+      request.operation,
+      (signal) => postToIdp(context.api, request, signal),
+      retry,
+      {
+        signal: call.signal,
+        background: call.background ?? false,
+        onRetry: (event) => {
+          attempts = event.retry + 1;
+          const { error } = event;
+          context.logger.log(
+            "info",
+            `${event.operation}: ${error.status ?? error.code}, retry ${event.retry} in ${event.delayMs} ms`,
+          );
+          hooks.onRetryScheduled?.({
+            operation: event.operation,
+            retry: event.retry,
+            delayMs: event.delayMs,
+            status: error.status,
+            code: error.code,
+          });
+        },
+      },
+    );
+    return { ...success, attempts };
+  } catch (error) {
+    throw redactError(context, error);
+  }
+}
+
+/** A server may echo what it was sent; make sure no secret leaves in a message. */
+function redactError(context: EngineContext, error: unknown): unknown {
+  if (error instanceof Error && "code" in error) {
+    const clean = context.redactor.redact(error.message);
+    if (clean !== error.message) error.message = clean;
+    const excerpt = (error as CybridIdError).bodyExcerpt;
+    if (excerpt !== undefined) {
+      Object.defineProperty(error, "bodyExcerpt", { value: context.redactor.redact(excerpt) });
+    }
+  }
+  return error;
+}

@@ -1,0 +1,30 @@
+/**
+ * Reads a JWT's claims without verifying it: the SDK only needs `exp` (and `iat`) to know
+ * when to refresh. Nothing here makes a token trustworthy.
+ */
+export function decodeJwtClaims(token: string): Record<string, unknown> | undefined {
+  const payload = token.split(".")[1];
+  if (payload === undefined) return undefined;
+  try {
+    const base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
+    const json: unknown = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "=")));
+    return json !== null && typeof json === "object" && !Array.isArray(json)
+      ? (json as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A JWT's lifetime in ms counted from `sentAt`. With `iat`, `exp - iat` is anchored on our own
+ * clock (robust to a server clock that is off); with `exp` alone, `exp` is taken as absolute.
+ */
+export function jwtLifetimeMs(token: string, sentAt: number): number | undefined {
+  const claims = decodeJwtClaims(token);
+  const exp = claims?.exp;
+  if (typeof exp !== "number" || !Number.isFinite(exp)) return undefined;
+  const iat = claims?.iat;
+  const lifetime = typeof iat === "number" && iat <= exp ? (exp - iat) * 1000 : exp * 1000 - sentAt;
+  return lifetime > 0 ? lifetime : undefined;
+}
