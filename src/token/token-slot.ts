@@ -7,7 +7,7 @@
  * - expired (past usableUntil) or absent: callers wait for ONE foreground fetch, shared by all.
  * A caller's AbortSignal only stops that caller's wait, never the shared fetch.
  */
-import { planTokenTimes, refreshRetryDelay, type TokenTimes } from "./token-timing.js";
+import { decide, planTokenTimes, refreshRetryDelay, type TokenTimes } from "./token-timing.js";
 
 /** What a token fetch produced. */
 export interface IssuedToken<T> {
@@ -48,17 +48,11 @@ export class TokenSlot<T> {
   /** The token, from cache when it is still usable. Returns a value on the hot path. */
   get(signal?: AbortSignal): T | Promise<T> {
     const current = this.#current;
-    if (current !== undefined) {
-      const now = Date.now();
-      if (now < current.refreshAt) {
-        this.#events.servedFromCache?.();
-        return current.value;
-      }
-      if (now < current.usableUntil) {
-        if (this.#inflight === undefined && now >= this.#nextTryAt) this.#refresh(true);
-        this.#events.servedFromCache?.();
-        return current.value;
-      }
+    const decision = decide(current, Date.now(), this.#inflight !== undefined, this.#nextTryAt);
+    if (current !== undefined && decision !== "wait") {
+      if (decision === "serve-and-refresh") this.#refresh(true);
+      this.#events.servedFromCache?.();
+      return current.value;
     }
     const shared = this.#inflight ?? this.#refresh(false);
     return signal === undefined ? shared : raceAbort(shared, signal);

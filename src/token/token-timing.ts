@@ -49,3 +49,21 @@ export function refreshRetryDelay(failures: number, random = Math.random): numbe
   const ceiling = Math.min(60_000, 1000 * 2 ** Math.max(0, failures - 1));
   return ceiling / 2 + (ceiling / 2) * random();
 }
+
+/**
+ * What a caller gets at `now`: `fresh` (the cached token, no I/O), `serve-and-refresh` (the
+ * cached token while one background refresh starts), `serve` (the cached token; a refresh is
+ * already running or waiting out its backoff) or `wait` (no usable token: wait for a fetch).
+ */
+export type CacheDecision = "fresh" | "serve-and-refresh" | "serve" | "wait";
+
+export function decide(
+  times: TokenTimes | undefined,
+  now: number,
+  refreshing: boolean,
+  nextTryAt: number,
+): CacheDecision {
+  if (times === undefined || now >= times.usableUntil) return "wait";
+  if (now < times.refreshAt) return "fresh";
+  return refreshing || now < nextTryAt ? "serve" : "serve-and-refresh";
+}

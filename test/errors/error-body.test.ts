@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { parseErrorBody } from "../../src/errors/error-body.js";
+import { errorFromResponse } from "../../src/errors/error-from-response.js";
+import {
+  AuthenticationError,
+  CybridIdError,
+  RateLimitError,
+  ServerError,
+  UnprocessableEntityError,
+} from "../../src/errors/cybrid-id-error.js";
+
+describe("parseErrorBody", () => {
+  it("reads Cybrid's ErrorResponse", () => {
+    expect(
+      parseErrorBody({
+        status: 422,
+        error_message: "Unknown customer",
+        message_code: "no_customer",
+      }),
+    ).toEqual({
+      code: "no_customer",
+      message: "Unknown customer",
+      errorId: undefined,
+      excerpt: undefined,
+    });
+  });
+
+  it("reads the OAuth dialect", () => {
+    expect(parseErrorBody({ error: "invalid_client", error_description: "bad" })).toMatchObject({
+      code: "invalid_client",
+      message: "bad",
+    });
+  });
+
+  it("reads the errorId dialect and leaves parameter_value out", () => {
+    const parsed = parseErrorBody({
+      errorId: "e-1",
+      code: "INVALID",
+      text: "Invalid value",
+      parameter_name: "client_secret",
+      parameter_value: "s3cr3t-value",
+    });
+    expect(parsed).toMatchObject({ code: "INVALID", errorId: "e-1" });
+    expect(JSON.stringify(parsed)).not.toContain("s3cr3t-value");
+    expect(parsed.message).toBe("Invalid value (parameter client_secret)");
+  });
+
+  it("gives an excerpt for HTML, unknown JSON and empty bodies", () => {
+    const html = parseErrorBody(`<html><body>${"Bad gateway ".repeat(40)}</body></html>`);
+    expect(html.code).toBeUndefined();
+    expect(html.excerpt?.startsWith("<html><body>Bad gateway")).toBe(true);
+    expect(html.excerpt?.length).toBeLessThanOrEqual(121);
+    expect(parseErrorBody("").excerpt).toBe("(empty body)");
+    expect(parseErrorBody(undefined).excerpt).toBe("(empty body)");
+    expect(parseErrorBody({ foo: 1 }).excerpt).toBe('{"foo":1}');
+  });
+});
+
+describe("errorFromResponse", () => {
+  const base = { operation: "POST /x", requestId: "req-1", retryAfter: undefined, attempts: 1 };
+
+  it.each([
+    [401, false, AuthenticationError],
+    [403, true, RateLimitError],
+    [429, false, RateLimitError],
+    [422, false, UnprocessableEntityError],
+    [503, false, ServerError],
+  ])("maps %i (rate limited: %s) to its class", (status, rateLimited, Class) => {
+    const error = errorFromResponse({
+      ...base,
+      status,
+      rateLimited,
+      parsed: parseErrorBody({ error: "x" }),
+    });
+    expect(error).toBeInstanceOf(Class);
+    expect(error).toBeInstanceOf(CybridIdError);
+    expect(error.status).toBe(status);
+    expect(error.requestId).toBe("req-1");
+    expect(error.message).toContain("request id req-1");
+  });
+
+  it("names a code even when the body has none", () => {
+    const error = errorFromResponse({
+      ...base,
+      status: 502,
+      rateLimited: false,
+      parsed: parseErrorBody("<h1>x</h1>"),
+    });
+    expect(error.code).toBe("http_502");
+    expect(error.bodyExcerpt).toBe("<h1>x</h1>");
+    expect(error.message).toContain("unexpected body: <h1>x</h1>");
+  });
+});

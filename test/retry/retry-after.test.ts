@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { retryAfterMs } from "../../src/retry/retry-after.js";
+import { backoffDelay } from "../../src/retry/backoff.js";
+import {
+  isRateLimit403,
+  isRetriableStatus,
+  shouldRetryHeader,
+} from "../../src/retry/retry-policy.js";
+
+describe("retryAfterMs", () => {
+  const now = Date.parse("2026-11-21T12:00:00Z");
+  it("reads seconds, HTTP dates and retry-after-ms (which wins)", () => {
+    expect(retryAfterMs(new Headers({ "retry-after": "3" }), now)).toBe(3000);
+    expect(retryAfterMs(new Headers({ "retry-after": "Sat, 21 Nov 2026 12:00:30 GMT" }), now)).toBe(
+      30_000,
+    );
+    expect(retryAfterMs(new Headers({ "retry-after": "Sat, 21 Nov 2026 11:00:00 GMT" }), now)).toBe(
+      0,
+    );
+    expect(retryAfterMs(new Headers({ "retry-after": "3", "retry-after-ms": "150" }), now)).toBe(
+      150,
+    );
+    expect(retryAfterMs(new Headers({ "retry-after": "soon" }), now)).toBeUndefined();
+    expect(retryAfterMs(new Headers(), now)).toBeUndefined();
+  });
+});
+
+describe("backoffDelay", () => {
+  it("stays within [0, min(max, base * 2^n)] (full jitter)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (retry, r) => {
+          const delay = backoffDelay(retry, { base: 500, max: 8000 }, () => r);
+          return delay >= 0 && delay <= Math.min(8000, 500 * 2 ** retry);
+        },
+      ),
+    );
+  });
+});
+
+describe("retry policy", () => {
+  it("retries the transient statuses only", () => {
+    for (const status of [408, 429, 500, 502, 503, 504])
+      expect(isRetriableStatus(status, false)).toBe(true);
+    for (const status of [400, 401, 403, 404, 409, 422, 501])
+      expect(isRetriableStatus(status, false)).toBe(false);
+    expect(isRetriableStatus(403, true)).toBe(true);
+  });
+
+  it("tells a rate-limit 403 from a permission 403", () => {
+    expect(isRateLimit403("rate_limited", undefined)).toBe(true);
+    expect(isRateLimit403("invalid_scopes", 1000)).toBe(false);
+    expect(isRateLimit403("forbidden", 1000)).toBe(false);
+    expect(isRateLimit403(undefined, 1000)).toBe(true);
+    expect(isRateLimit403(undefined, undefined)).toBe(false);
+  });
+
+  it("obeys x-should-retry", () => {
+    expect(shouldRetryHeader(new Headers({ "x-should-retry": "true" }))).toBe(true);
+    expect(shouldRetryHeader(new Headers({ "x-should-retry": "false" }))).toBe(false);
+    expect(shouldRetryHeader(new Headers())).toBeUndefined();
+  });
+});

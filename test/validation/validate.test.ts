@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { ValidationError } from "../../src/errors/cybrid-id-error.js";
+import {
+  validateCredentialsRequest,
+  validateCustomerTokenRequest,
+} from "../../src/validation/validate.js";
+
+const wellFormedScope = fc
+  .tuple(fc.stringMatching(/^[a-z][a-z_]{0,11}$/), fc.stringMatching(/^[a-z][a-z_]{0,7}$/))
+  .map(([resource, action]) => `${resource}:${action}`);
+
+function rejects(run: () => void): ValidationError | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return error as ValidationError;
+  }
+}
+
+describe("validateCustomerTokenRequest", () => {
+  it("accepts exactly 32-character guids", () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 0, maxLength: 64 }), (guid) => {
+        const error = rejects(() =>
+          validateCustomerTokenRequest({ customer_guid: guid, scopes: ["customers:read"] }),
+        );
+        return guid.length === 32 ? error === undefined : error !== undefined;
+      }),
+    );
+  });
+
+  it("accepts any non-empty set of well-formed scopes, known or not (forward compatible)", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(wellFormedScope, { minLength: 1, maxLength: 6 }), (scopes) => {
+        validateCustomerTokenRequest({ customer_guid: "a".repeat(32), scopes });
+      }),
+    );
+  });
+
+  it("rejects empty, duplicate and malformed scopes with a message naming the problem", () => {
+    const guid = "a".repeat(32);
+    expect(
+      rejects(() => validateCustomerTokenRequest({ customer_guid: guid, scopes: [] }))?.message,
+    ).toMatch(/scopes/);
+    expect(
+      rejects(() =>
+        validateCustomerTokenRequest({
+          customer_guid: guid,
+          scopes: ["trades:read", "trades:read"],
+        }),
+      )?.message,
+    ).toMatch(/duplicate/);
+    fc.assert(
+      fc.property(
+        fc.string().filter((s) => !/^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}$/.test(s)),
+        (bad) =>
+          rejects(() => validateCustomerTokenRequest({ customer_guid: guid, scopes: [bad] })) !==
+          undefined,
+      ),
+    );
+  });
+});
+
+describe("validateCredentialsRequest", () => {
+  const body = {
+    grant_type: "client_credentials" as const,
+    client_id: "id",
+    client_secret: "top-secret-value",
+  };
+
+  it("requires a client id and secret and never echoes the secret", () => {
+    const error = rejects(() =>
+      validateCredentialsRequest({ ...body, client_secret: "" }, undefined),
+    );
+    expect(error?.issues.join()).toContain("client_secret");
+    validateCredentialsRequest(body, undefined);
+  });
+
+  it("rejects empty, duplicate and malformed scopes", () => {
+    expect(rejects(() => validateCredentialsRequest({ ...body, scope: "" }, []))).toBeDefined();
+    expect(
+      rejects(() => validateCredentialsRequest({ ...body, scope: "a:b a:b" }, ["a:b", "a:b"])),
+    ).toBeDefined();
+    expect(
+      rejects(() => validateCredentialsRequest({ ...body, scope: "A B" }, ["A", "B"])),
+    ).toBeDefined();
+    validateCredentialsRequest({ ...body, scope: "future_things:read customers:read" }, [
+      "future_things:read",
+      "customers:read",
+    ]);
+  });
+});
