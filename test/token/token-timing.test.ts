@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
+  decide,
   FALLBACK_LIFETIME_MS,
   lifetimeFromExpiresIn,
   planTokenTimes,
@@ -89,10 +90,17 @@ describe("decide", () => {
         (lifetime, offset, refreshing, nextTryAt, r) => {
           const times = planTokenTimes(0, lifetime, () => r);
           const decision = decide(times, offset, refreshing, nextTryAt);
-          if (offset >= times.usableUntil) return decision === "wait";
-          if (offset < times.refreshAt) return decision === "fresh";
-          if (refreshing || offset < nextTryAt) return decision === "serve";
-          return decision === "serve-and-refresh";
+          const usable = offset < times.usableUntil;
+          // Invariants: a served token always has at least the skew left before it expires;
+          // callers wait only when no usable token is left; a refresh is started at most once
+          // and only inside the window.
+          const serves = decision !== "wait";
+          return (
+            serves === usable &&
+            (!serves || times.expiresAt - offset >= Math.min(30_000, lifetime * 0.1) - 1e-3) &&
+            (decision !== "serve-and-refresh" || (!refreshing && offset >= nextTryAt)) &&
+            (decision !== "fresh" || offset < lifetime * 0.85)
+          );
         },
       ),
     );
