@@ -113,6 +113,9 @@ async function validatorModule(spec: Json): Promise<string> {
     platform: "neutral",
     write: false,
     legalComments: "none",
+    // Module path comments must not depend on where node_modules really lives.
+    preserveSymlinks: true,
+    absWorkingDir: ROOT,
     logLevel: "silent",
   });
   const code = bundled.outputFiles[0]?.text ?? "";
