@@ -1,0 +1,78 @@
+/**
+ * RS256 JWTs with node:crypto. One key pair per process: generating a 2048-bit RSA key takes
+ * tens of milliseconds, too slow to pay for every emulator a test suite starts, and tokens
+ * minted by one emulator validating at another of the same process is harmless.
+ */
+import { createHash, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+
+interface KeyPair {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  kid: string;
+}
+
+let keys: KeyPair | undefined;
+
+function keyPair(): KeyPair {
+  if (keys === undefined) {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const der = publicKey.export({ type: "spki", format: "der" });
+    const kid = createHash("sha256").update(der).digest("base64url").slice(0, 16);
+    keys = { privateKey, publicKey, kid };
+  }
+  return keys;
+}
+
+function encodeJson(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+
+function decodeJson(part: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Signs exactly these claims (nothing is added: tests mint expired or foreign tokens). */
+export function signJwt(claims: Record<string, unknown>): string {
+  const { privateKey, kid } = keyPair();
+  const input = `${encodeJson({ alg: "RS256", typ: "JWT", kid })}.${encodeJson(claims)}`;
+  const signature = sign("sha256", Buffer.from(input), privateKey).toString("base64url");
+  return `${input}.${signature}`;
+}
+
+/** The outcome of checking a token's form and signature (claims are judged elsewhere). */
+export type JwtCheck =
+  | { ok: true; claims: Record<string, unknown> }
+  | { ok: false; problem: "malformed" | "signature"; claims?: Record<string, unknown> };
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * "malformed": not three base64url parts at all. "signature": JWT-shaped but not ours (bad
+ * JSON, another algorithm, `alg: none`, a signature that does not verify). The decoded claims
+ * come back either way so that the request log can show `exp`.
+ */
+export function verifyJwt(token: string): JwtCheck {
+  if (!JWT_SHAPE.test(token)) return { ok: false, problem: "malformed" };
+  const [headerPart = "", payloadPart = "", signaturePart = ""] = token.split(".");
+  const header = decodeJson(headerPart);
+  const claims = decodeJson(payloadPart);
+  if (header?.alg !== "RS256" || claims === undefined) {
+    return claims === undefined
+      ? { ok: false, problem: "signature" }
+      : { ok: false, problem: "signature", claims };
+  }
+  const valid = verify(
+    "sha256",
+    Buffer.from(`${headerPart}.${payloadPart}`),
+    keyPair().publicKey,
+    Buffer.from(signaturePart, "base64url"),
+  );
+  return valid ? { ok: true, claims } : { ok: false, problem: "signature", claims };
+}
