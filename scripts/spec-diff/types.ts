@@ -27,8 +27,12 @@ export const ADDITIVE_KINDS = [
   "added-schema",
 ] as const;
 
-/** Everything else that changed (docs, examples, relaxed request rules): a patch release. */
-export const PATCH_KINDS = ["relaxed-constraint", "documentation"] as const;
+/**
+ * Everything else that changed: docs and examples, relaxed request rules, and response
+ * constraints (they change what the SDK's validators accept, not the types users compile
+ * against): a patch release.
+ */
+export const PATCH_KINDS = ["relaxed-constraint", "response-constraint", "documentation"] as const;
 
 export type BreakingKind = (typeof BREAKING_KINDS)[number];
 export type AdditiveKind = (typeof ADDITIVE_KINDS)[number];
