@@ -29,7 +29,11 @@ function resolveExample(
 ): { status: number; body: unknown } | undefined {
   const name = fault.example;
   if (name === undefined) return undefined;
-  for (const path of lookupOrder(specPath)) {
+  // A fault aimed at a spec path takes that path's examples only; an aimless one borrows from
+  // any path (e.g. a 401 ErrorResponse on a token path, to test a client's error parsing).
+  const aimed =
+    fault.path !== undefined && specPath !== undefined && specPaths().includes(specPath);
+  for (const path of aimed ? [specPath] : lookupOrder(specPath)) {
     const status = fault.status ?? statusOfExample(path, name);
     if (status === undefined) continue;
     const body = findExampleBody(path, status, name);
