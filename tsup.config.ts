@@ -1,0 +1,53 @@
+/**
+ * Build of the published package (tsup 8: tsup 9 and tsdown need Node 22, and the build runs on
+ * Node 20 too). Three builds, because the entries need different settings:
+ *
+ *   dist/index.{js,cjs,d.ts,d.cts}     `cybrid-id`           platform neutral: browsers, Deno,
+ *                                                             Bun, workers, Node
+ *   dist/emulator.{js,cjs,d.ts,d.cts}  `cybrid-id/emulator`  Node only (node:http, node:crypto)
+ *   dist/cli.js                        bin `cybrid-id`       Node only, ESM, with a shebang
+ *
+ * Dependencies (openapi-fetch) stay external: npm installs them, and bundling them would ship a
+ * second copy to users who already use openapi-fetch. The configs run in parallel on one
+ * outDir, so none of them may `clean` (it would delete the others' output): the `build` script
+ * empties dist/ first.
+ */
+import { defineConfig, type Options } from "tsup";
+
+const shared = {
+  outDir: "dist",
+  target: "node20",
+  sourcemap: false,
+  clean: false,
+  splitting: false,
+  treeshake: true,
+  // Keep names readable in stack traces; consumers minify their own bundles.
+  minify: false,
+} satisfies Options;
+
+export default defineConfig([
+  {
+    ...shared,
+    entry: { index: "src/index.ts" },
+    format: ["esm", "cjs"],
+    // Neutral: no Node built-ins resolved, no `main` field guessing. An accidental `node:`
+    // import in the client fails the build instead of breaking browser users at runtime.
+    platform: "neutral",
+    dts: true,
+  },
+  {
+    ...shared,
+    entry: { emulator: "src/emulator/index.ts" },
+    format: ["esm", "cjs"],
+    platform: "node",
+    dts: true,
+  },
+  {
+    ...shared,
+    entry: { cli: "src/cli/main.ts" },
+    format: ["esm"],
+    platform: "node",
+    dts: false,
+    banner: { js: "#!/usr/bin/env node" },
+  },
+]);
