@@ -5,10 +5,10 @@
 import { InvalidResponseError } from "../errors/cybrid-id-error.js";
 import { validateCredentialsRequest } from "../validation/validate.js";
 import { postWithRetries, type EngineContext } from "./engine-context.js";
-import { jwtLifetimeMs } from "./jwt.js";
+import { decodeJwtClaims, jwtLifetimeMs } from "./jwt.js";
 import { scopeKey } from "./scope-key.js";
 import { TokenSlot, type IssuedToken } from "./token-slot.js";
-import { lifetimeFromExpiresIn } from "./token-timing.js";
+import { lifetimeAnchor, lifetimeFromExpiresIn } from "./token-timing.js";
 
 /** An access token from the client-credentials grant. */
 export interface AccessToken {
@@ -63,13 +63,14 @@ export function createBankTokens(context: EngineContext, clientSecret: string): 
     }
     context.redactor.add(accessToken);
     const lifetimeMs = lifetimeFromExpiresIn(data.expires_in, jwtLifetimeMs(accessToken, sentAt));
+    const anchor = lifetimeAnchor(sentAt, data.created_at ?? decodeJwtClaims(accessToken)?.iat);
     const granted =
       typeof data.scope === "string" && data.scope !== "" ? data.scope.split(" ") : (scopes ?? []);
     const value: AccessToken = Object.freeze({
       accessToken,
       tokenType: "Bearer" as const,
       scopes: Object.freeze(granted),
-      expiresAt: new Date(sentAt + lifetimeMs),
+      expiresAt: new Date(anchor + lifetimeMs),
     });
     logger.log(
       "info",
@@ -82,7 +83,7 @@ export function createBankTokens(context: EngineContext, clientSecret: string): 
       durationMs: Date.now() - sentAt,
       attempts,
     });
-    return { value, token: accessToken, sentAt, lifetimeMs };
+    return { value, token: accessToken, sentAt: anchor, lifetimeMs };
   }
 
   function slotFor(scopes: readonly string[] | undefined): TokenSlot<AccessToken> {

@@ -8,11 +8,11 @@ import type { Scope } from "../options.js";
 import { validateCustomerTokenRequest } from "../validation/validate.js";
 import type { BankTokens } from "./bank-tokens.js";
 import { postWithRetries, type EngineContext } from "./engine-context.js";
-import { jwtLifetimeMs } from "./jwt.js";
+import { decodeJwtClaims, jwtLifetimeMs } from "./jwt.js";
 import { LruMap } from "./lru-map.js";
 import { scopeKey } from "./scope-key.js";
 import { TokenSlot, type IssuedToken } from "./token-slot.js";
-import { FALLBACK_LIFETIME_MS } from "./token-timing.js";
+import { FALLBACK_LIFETIME_MS, lifetimeAnchor } from "./token-timing.js";
 
 export interface CustomerTokenRequest {
   /** The customer's guid (32 characters). */
@@ -94,12 +94,13 @@ export function createCustomerTokens(context: EngineContext, bank: BankTokens) {
     }
     context.redactor.add(accessToken);
     const lifetimeMs = jwtLifetimeMs(accessToken, sentAt) ?? FALLBACK_LIFETIME_MS;
+    const anchor = lifetimeAnchor(sentAt, decodeJwtClaims(accessToken)?.iat);
     const value: CustomerToken = Object.freeze({
       accessToken,
       tokenType: "Bearer" as const,
       customerGuid,
       scopes: Object.freeze([...scopes]),
-      expiresAt: new Date(sentAt + lifetimeMs),
+      expiresAt: new Date(anchor + lifetimeMs),
     });
     options.hooks.onTokenFetched?.({
       kind: "customer",
@@ -108,7 +109,7 @@ export function createCustomerTokens(context: EngineContext, bank: BankTokens) {
       durationMs: Date.now() - sentAt,
       attempts,
     });
-    return { value, token: accessToken, sentAt, lifetimeMs };
+    return { value, token: accessToken, sentAt: anchor, lifetimeMs };
   }
 
   return {

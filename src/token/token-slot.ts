@@ -15,6 +15,7 @@ export interface IssuedToken<T> {
   value: T;
   /** The raw token, to recognise it when a server rejects it. */
   token: string;
+  /** When its lifetime counts from: the send time, or the server's issue time just before. */
   sentAt: number;
   lifetimeMs: number;
 }

@@ -67,3 +67,18 @@ export function decide(
   if (now < times.refreshAt) return "fresh";
   return refreshing || now < nextTryAt ? "serve" : "serve-and-refresh";
 }
+
+/** How far a server's issue time may sit from our send time and still be trusted. */
+const MAX_ANCHOR_SHIFT_MS = 5_000;
+
+/**
+ * The moment a token's lifetime counts from. Servers floor their issue time to whole seconds
+ * (`created_at`, JWT `iat`) and count expiry from there, up to a second before our send time:
+ * we move the anchor back accordingly. A server clock that is further off is ignored, so a
+ * skewed server can make us refresh early by at most 5 s, never cause a refresh storm.
+ */
+export function lifetimeAnchor(sentAt: number, issuedAtSeconds: unknown): number {
+  if (typeof issuedAtSeconds !== "number" || !Number.isFinite(issuedAtSeconds)) return sentAt;
+  const issuedAt = issuedAtSeconds * 1000;
+  return issuedAt < sentAt && sentAt - issuedAt <= MAX_ANCHOR_SHIFT_MS ? issuedAt : sentAt;
+}
