@@ -23,6 +23,9 @@ const shared = {
   treeshake: true,
   // Keep names readable in stack traces; consumers minify their own bundles.
   minify: false,
+  // tsup strips `node:` by default (for Node 14); keeping it makes the neutral build below
+  // reject Node built-ins instead of silently emitting `import "crypto"`.
+  removeNodeProtocol: false,
 } satisfies Options;
 
 export default defineConfig([
@@ -30,8 +33,8 @@ export default defineConfig([
     ...shared,
     entry: { index: "src/index.ts" },
     format: ["esm", "cjs"],
-    // Neutral: no Node built-ins resolved, no `main` field guessing. An accidental `node:`
-    // import in the client fails the build instead of breaking browser users at runtime.
+    // Neutral: no Node built-ins, no `main` field guessing. An accidental `node:` import in
+    // the client fails the build ("Could not resolve") instead of breaking browsers at runtime.
     platform: "neutral",
     dts: true,
   },
