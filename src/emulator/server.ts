@@ -180,6 +180,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (res.headersSent || res.destroyed) return res.destroy();
       res.statusCode = 500;
       res.setHeader("content-type", "application/json");
+      res.setHeader("x-request-id", randomUUID());
       res.end(JSON.stringify(errorBody(500, `Emulator error: ${String(error)}`, "internal_error")));
     });
   });
