@@ -172,8 +172,9 @@ describe("faults", () => {
     const headersAt = performance.now() - started;
     const answer = await read(response);
     const bodyAt = performance.now() - started;
-    expect(headersAt).toBeLessThan(150);
-    expect(bodyAt).toBeGreaterThanOrEqual(250);
+    // The headers come at once; the body takes (most of) the 300 ms after them.
+    expect(bodyAt - headersAt).toBeGreaterThanOrEqual(200);
+    expect(headersAt).toBeLessThan(bodyAt / 2);
     expect(answer.status).toBe(200);
     expect((answer.body as { token_type: string }).token_type).toBe("Bearer");
   });
