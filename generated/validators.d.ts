@@ -30,6 +30,3 @@ export declare const serverCustomerToken: SpecValidator<components["schemas"]["C
 export declare const serverErrorResponse: SpecValidator<components["schemas"]["ErrorResponse"]>;
 export declare const serverOAuthError: SpecValidator<components["schemas"]["OAuthError"]>;
 export declare const serverProviderError: SpecValidator<components["schemas"]["ProviderError"]>;
-export declare const clientClientCredentialsRequest: SpecValidator<components["schemas"]["ClientCredentialsRequest"]>;
-export declare const clientPostCustomerToken: SpecValidator<Omit<components["schemas"]["PostCustomerToken"], "scopes"> & { scopes: string[] }>;
-export declare const clientScope: SpecValidator<string>;

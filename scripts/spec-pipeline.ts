@@ -5,7 +5,6 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
 import { parse } from "yaml";
 import ajv2020Module from "ajv/dist/2020.js";
@@ -37,7 +36,7 @@ const VALIDATED_SCHEMAS = [
   "OAuthError",
   "ProviderError",
 ] as const;
-const CLIENT_SCHEMAS = ["ClientCredentialsRequest", "PostCustomerToken", "Scope"] as const;
+const CLIENT_SCHEMAS = ["ClientCredentialsRequest", "PostCustomerToken"] as const;
 
 export function readSpec(path = SPEC_PATH): Json {
   return parse(readFileSync(path, "utf8")) as Json;
@@ -47,6 +46,54 @@ function schemasOf(spec: Json): Record<string, Json> {
   const components = spec.components as { schemas?: Record<string, Json> } | undefined;
   if (!components?.schemas) throw new Error("spec has no components.schemas");
   return components.schemas;
+}
+
+/** Keywords that document a schema but do not validate: dropped from the compiled copy. */
+const ANNOTATIONS = new Set([
+  "title",
+  "description",
+  "examples",
+  "example",
+  "writeOnly",
+  "readOnly",
+]);
+
+/**
+ * The copy of the schemas that Ajv compiles: annotations dropped, and a primitive `const`
+ * written as a one-value `enum`, which Ajv compiles to `===` instead of a deep-equal helper.
+ */
+function compilable<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(compilable) as T;
+  if (node === null || typeof node !== "object") return node;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node as Json)) {
+    if (ANNOTATIONS.has(key) && typeof value !== "object") continue;
+    if (key === "examples" || key === "format") continue;
+    if (key === "const" && (value === null || typeof value !== "object")) out.enum = [value];
+    else out[key] = compilable(value);
+  }
+  return out as T;
+}
+
+/**
+ * Copies the `type` of a referenced schema next to its `$ref`. Ajv only knows an array's item
+ * type from the items schema itself; knowing it, `uniqueItems` on strings compiles to a
+ * lookup table instead of a deep-equal helper.
+ */
+function withRefTypes(schemas: Record<string, Json>): Record<string, Json> {
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (node === null || typeof node !== "object") return node;
+    const out: Json = {};
+    for (const [key, value] of Object.entries(node as Json)) out[key] = visit(value);
+    const ref = out.$ref;
+    if (typeof ref === "string" && out.type === undefined) {
+      const target = schemas[ref.replace("#/components/schemas/", "")];
+      if (typeof target?.type === "string") out.type = target.type;
+    }
+    return out;
+  };
+  return visit(schemas) as Record<string, Json>;
 }
 
 /** Deep copy with every `x-extensible-enum` schema's `enum` removed (its `pattern` stays). */
@@ -62,22 +109,41 @@ function relaxExtensibleEnums<T>(node: T): T {
   return out as T;
 }
 
-/** Ajv rejects unknown keywords in strict mode; the spec's annotations are not validation. */
-function newAjv(): InstanceType<typeof Ajv2020> {
+/**
+ * Ajv rejects unknown keywords in strict mode; the spec's annotations are not validation. The
+ * client stops at the first error: its validators ship in the main bundle, where bytes count.
+ */
+function newAjv(side: Side): InstanceType<typeof Ajv2020> {
   const ajv = new Ajv2020({
-    code: { source: true, esm: true, lines: true },
+    code: { source: true, esm: true, lines: side === "server" },
     strict: true,
-    allErrors: true,
-    formats: { password: true },
+    allErrors: side === "server",
   });
   ajv.addVocabulary(["x-extensible-enum"]);
   return ajv;
 }
 
-/** Standalone validator source, bundled so that it imports nothing at run time. */
-async function validatorModule(spec: Json): Promise<string> {
-  const schemas = schemasOf(spec);
-  const ajv = newAjv();
+type Side = "server" | "client";
+
+/** Ajv's ucs2length: a string's length in code points, as JSON Schema counts it. */
+const UCS2LENGTH = `function ucs2length(str) {
+  let length = 0;
+  for (let pos = 0; pos < str.length; length++) {
+    const code = str.charCodeAt(pos++);
+    if (code >= 0xd800 && code <= 0xdbff && pos < str.length) {
+      if ((str.charCodeAt(pos) & 0xfc00) === 0xdc00) pos++;
+    }
+  }
+  return length;
+}`;
+
+/**
+ * Standalone validator source, bundled so that it imports nothing at run time. One module per
+ * side: Ajv's output cannot be tree-shaken, and the client must not carry the server's.
+ */
+async function validatorModule(spec: Json, side: Side): Promise<string> {
+  const schemas = withRefTypes(compilable(schemasOf(spec)));
+  const ajv = newAjv(side);
   const exportsMap: Record<string, string> = {};
   // Absolute ids, so that `$ref`s between the schemas resolve without a base document.
   const idOf = (prefix: string, name: string) => `https://cybrid-id.invalid/${prefix}/${name}`;
@@ -92,70 +158,57 @@ async function validatorModule(spec: Json): Promise<string> {
     JSON.parse(
       JSON.stringify(source).replaceAll('"#/components/schemas/', `"${idOf(prefix, "")}`),
     ) as Record<string, Json>;
-  addAll("server", rewrite("server", schemas), VALIDATED_SCHEMAS);
-  addAll("client", rewrite("client", relaxExtensibleEnums(schemas)), CLIENT_SCHEMAS);
-  // Ajv's ESM output still require()s its runtime helpers (ucs2length, equal...): turn them
-  // into imports that esbuild can inline.
-  const runtimes: string[] = [];
-  const body = standaloneCode(ajv, exportsMap).replace(
-    /require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/gi,
-    (_: string, module: string) => {
-      if (!runtimes.includes(module)) runtimes.push(module);
-      return `__runtime${runtimes.indexOf(module)}`;
-    },
-  );
-  const imports = runtimes.map((m, i) => `import * as __runtime${i} from "${m}.js";`);
-  const esm = `${imports.join("\n")}\n${body.replace('"use strict";', "")}`;
-  const bundled = await build({
-    stdin: { contents: esm, resolveDir: ROOT, loader: "js" },
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    write: false,
-    legalComments: "none",
-    // Module path comments must not depend on where node_modules really lives.
-    preserveSymlinks: true,
-    absWorkingDir: ROOT,
-    logLevel: "silent",
-  });
-  const code = bundled.outputFiles[0]?.text ?? "";
-  return `${COMMENT_HEADER.replace("openapi-typescript", "scripts/generate.ts (Ajv standalone)")}${code}`;
+  if (side === "server") addAll("server", rewrite("server", schemas), VALIDATED_SCHEMAS);
+  else addAll("client", rewrite("client", relaxExtensibleEnums(schemas)), CLIENT_SCHEMAS);
+  // Ajv's ESM output still require()s its runtime helpers. The schemas are kept to keywords
+  // that need only ucs2length (minLength/maxLength in code points), inlined here so that the
+  // module imports nothing at run time; any other helper is a new keyword to handle first.
+  const code = standaloneCode(ajv, exportsMap)
+    .replace('"use strict";', "")
+    .replaceAll('require("ajv/dist/runtime/ucs2length").default', "ucs2length");
+  const leftover = /require\("([^"]+)"\)/.exec(code);
+  if (leftover) throw new Error(`validators need the Ajv runtime ${leftover[1]}: inline it first`);
+  return `${COMMENT_HEADER.replace("openapi-typescript", "scripts/generate.ts (Ajv standalone)")}${UCS2LENGTH}\n${code}\n`;
 }
 
-function validatorTypes(): string {
+const ISSUE_TYPES = [
+  "/** An Ajv error object, as the generated validators report them. */",
+  "export interface SpecValidationIssue {",
+  "  instancePath: string;",
+  "  schemaPath: string;",
+  "  keyword: string;",
+  "  params: Record<string, unknown>;",
+  "  message?: string;",
+  "}",
+  "",
+  "/** A validator compiled from one schema of spec/openapi.yaml. */",
+  "export interface SpecValidator<T> {",
+  "  (data: unknown): data is T;",
+  "  errors?: SpecValidationIssue[] | null;",
+  "}",
+];
+
+function validatorTypes(side: Side): string {
   const lines = [
     COMMENT_HEADER.replace("openapi-typescript", "scripts/generate.ts"),
     'import type { components } from "./openapi.js";',
-    "",
-    "/** An Ajv error object, as the generated validators report them. */",
-    "export interface SpecValidationIssue {",
-    "  instancePath: string;",
-    "  schemaPath: string;",
-    "  keyword: string;",
-    "  params: Record<string, unknown>;",
-    "  message?: string;",
-    "}",
-    "",
-    "/** A validator compiled from one schema of spec/openapi.yaml. */",
-    "export interface SpecValidator<T> {",
-    "  (data: unknown): data is T;",
-    "  errors?: SpecValidationIssue[] | null;",
-    "}",
+    ...(side === "server"
+      ? ["", ...ISSUE_TYPES]
+      : [
+          'import type { SpecValidator } from "./validators.js";',
+          "",
+          'export type { SpecValidationIssue, SpecValidator } from "./validators.js";',
+        ]),
     "",
   ];
-  for (const [prefix, names] of [
-    ["server", VALIDATED_SCHEMAS],
-    ["client", CLIENT_SCHEMAS],
-  ] as const) {
-    for (const name of names) {
-      const type =
-        prefix === "client" && name === "Scope"
-          ? "string"
-          : prefix === "client" && name === "PostCustomerToken"
-            ? 'Omit<components["schemas"]["PostCustomerToken"], "scopes"> & { scopes: string[] }'
-            : `components["schemas"]["${name}"]`;
-      lines.push(`export declare const ${prefix}${name}: SpecValidator<${type}>;`);
-    }
+  for (const name of side === "server" ? VALIDATED_SCHEMAS : CLIENT_SCHEMAS) {
+    const type =
+      side === "client" && name === "Scope"
+        ? "string"
+        : side === "client" && name === "PostCustomerToken"
+          ? 'Omit<components["schemas"]["PostCustomerToken"], "scopes"> & { scopes: string[] }'
+          : `components["schemas"]["${name}"]`;
+    lines.push(`export declare const ${side}${name}: SpecValidator<${type}>;`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -171,8 +224,10 @@ export async function renderGenerated(specPath = SPEC_PATH): Promise<Map<string,
   const header = COMMENT_HEADER.replace("openapi-typescript", "scripts/generate.ts");
   return new Map([
     ["openapi.d.ts", await typesModule(specPath)],
-    ["validators.js", await validatorModule(spec)],
-    ["validators.d.ts", validatorTypes()],
+    ["validators.js", await validatorModule(spec, "server")],
+    ["validators.d.ts", validatorTypes("server")],
+    ["client-validators.js", await validatorModule(spec, "client")],
+    ["client-validators.d.ts", validatorTypes("client")],
     ["spec.js", `${header}export const spec = ${JSON.stringify(spec, null, 2)};\n`],
     [
       "spec.d.ts",

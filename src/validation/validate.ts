@@ -6,10 +6,9 @@
 import {
   clientClientCredentialsRequest,
   clientPostCustomerToken,
-  serverScopeString,
   type SpecValidationIssue,
   type SpecValidator,
-} from "../../generated/validators.js";
+} from "../../generated/client-validators.js";
 import { ValidationError } from "../errors/cybrid-id-error.js";
 
 /** `customer_guid: must NOT have fewer than 32 characters`; never the value itself. */
@@ -54,11 +53,6 @@ export function validateCredentialsRequest(
 ): void {
   if (scopes !== undefined) checkScopeList(scopes, "token request");
   check(clientClientCredentialsRequest, body, "token request");
-}
-
-/** A scope string as OAuth sends it (used for configured default scopes). */
-export function validateScopeString(scope: string): void {
-  check(serverScopeString, scope, "scopes");
 }
 
 export function validateCustomerTokenRequest(body: {
