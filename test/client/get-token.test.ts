@@ -42,19 +42,24 @@ describe("getToken", () => {
     expect(emu.count("/oauth/token")).toBe(1);
   });
 
-  it("refreshes exactly once across an expiry boundary, serving the current token meanwhile", async () => {
-    const emu = await emulator({ tokenTtlSeconds: 2 });
-    const cybrid = clientFor(emu);
-    const first = await cybrid.getToken();
-    await sleep(1_720); // past 85% of the lifetime: the refresh window is open, the token usable
-    const during = await Promise.all(Array.from({ length: 10_000 }, () => cybrid.getToken()));
-    expect(new Set(during.map((t) => t.accessToken))).toEqual(new Set([first.accessToken]));
-    await sleep(100);
-    expect(emu.count("/oauth/token")).toBe(2);
-    const after = await cybrid.getToken();
-    expect(after.accessToken).not.toBe(first.accessToken);
-    expect(emu.count("/oauth/token")).toBe(2);
-  });
+  it(
+    "refreshes exactly once across an expiry boundary, serving the current token meanwhile",
+    { timeout: 15_000 },
+    async () => {
+      const emu = await emulator({ tokenTtlSeconds: 6 });
+      const cybrid = clientFor(emu);
+      const first = await cybrid.getToken();
+      // 86% of the lifetime: the refresh window (opened by 85%) is open, the token usable (to 90%).
+      await sleep(first.expiresAt.getTime() - 840 - Date.now());
+      const during = await Promise.all(Array.from({ length: 10_000 }, () => cybrid.getToken()));
+      expect(new Set(during.map((t) => t.accessToken))).toEqual(new Set([first.accessToken]));
+      await sleep(100);
+      expect(emu.count("/oauth/token")).toBe(2);
+      const after = await cybrid.getToken();
+      expect(after.accessToken).not.toBe(first.accessToken);
+      expect(emu.count("/oauth/token")).toBe(2);
+    },
+  );
 
   it("caches each scope set apart, order-insensitively", async () => {
     const emu = await emulator();
