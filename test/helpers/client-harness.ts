@@ -1,24 +1,13 @@
 /**
- * Starts an emulator per test and builds clients against it with fast retry settings, so a
- * fault test takes milliseconds of backoff rather than seconds. Every emulator is closed after
- * its test.
+ * Builds clients against per-test emulators (closed after each test, see emulator-fixture)
+ * with fast retry settings, so a fault test takes milliseconds of backoff rather than seconds.
  */
-import { afterEach } from "vitest";
-import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/index.js";
+import type { Emulator } from "../../src/emulator/index.js";
 import { createCybridId, type CybridIdOptions } from "../../src/index.js";
 
+export { emulator } from "./emulator-fixture.js";
+
 export const GUID = "0123456789abcdef0123456789abcdef";
-
-const open: Emulator[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((emulator) => emulator.close()));
-});
-
-export async function emulator(options?: EmulatorOptions): Promise<Emulator> {
-  const started = await startEmulator(options);
-  open.push(started);
-  return started;
-}
 
 /** Fast settings: 3 attempts, 20-100 ms backoff, 500 ms per attempt, 5 s deadline. */
 export function clientFor(emu: Emulator, overrides: CybridIdOptions = {}) {
