@@ -1,0 +1,131 @@
+/**
+ * `cybrid-id serve`: the emulator in the foreground, for trying the SDK or an app against a
+ * local identity API. The credentials it prints are test values the emulator made up (or
+ * that the user chose); printing them as env exports is the point.
+ */
+import { startEmulator, type EmulatorOptions } from "../../emulator/index.js";
+import type { Command } from "../command.js";
+import { COMMON_HELP, COMMON_OPTIONS, parseCommandLine } from "../config.js";
+import { ExitCode, UsageError } from "../exit-codes.js";
+import { debug, err, out } from "../output.js";
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  port: { type: "string", short: "p" },
+  host: { type: "string" },
+  "client-id": { type: "string" },
+  "client-secret": { type: "string" },
+  "token-ttl": { type: "string" },
+  "customer-token-ttl": { type: "string" },
+} as const;
+
+/** How often --verbose prints the request log (and the log is emptied, to bound memory). */
+const LOG_INTERVAL_MS = 250;
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "run the local identity API emulator (test credentials, no network)",
+  help: `Usage: cybrid-id serve [--port N] [--client-id ID] [--client-secret S] [--token-ttl S]
+
+Starts the spec-driven emulator of Cybrid's identity API in the foreground (POST
+/oauth/token and POST /api/customer_tokens, real RS256 JWTs) and prints its URL and the
+test credentials it accepts, as env exports to paste into another shell. Ctrl+C (SIGINT)
+or SIGTERM stops it.
+
+Options:
+  -p, --port <n>              port to listen on (default: a free one)
+  --host <addr>               address to bind (default 127.0.0.1)
+  --client-id <id>            the client id it accepts (default emulator-client)
+  --client-secret <s>         its secret (default emulator-secret)
+  --token-ttl <s>             expires_in of bank tokens, in seconds (default 1800)
+  --customer-token-ttl <s>    lifetime of customer tokens, in seconds (default 1800)
+${COMMON_HELP}
+                              (here: each request the emulator answers)`,
+
+  async run(args) {
+    const { values } = parseCommandLine(args, OPTIONS);
+    const options: EmulatorOptions = {
+      port: integer(values.port, "--port", 0, 65_535) ?? 0,
+      host: values.host ?? "127.0.0.1",
+    };
+    const tokenTtl = integer(values["token-ttl"], "--token-ttl", 1);
+    if (tokenTtl !== undefined) options.tokenTtlSeconds = tokenTtl;
+    const customerTtl = integer(values["customer-token-ttl"], "--customer-token-ttl", 1);
+    if (customerTtl !== undefined) options.customerTokenTtlSeconds = customerTtl;
+    if (values["client-id"] !== undefined || values["client-secret"] !== undefined) {
+      options.clients = [
+        {
+          clientId: values["client-id"] ?? "emulator-client",
+          clientSecret: values["client-secret"] ?? "emulator-secret",
+        },
+      ];
+    }
+
+    const emulator = await startEmulator(options);
+    out(
+      [
+        `Cybrid identity emulator listening on ${emulator.url}`,
+        "",
+        "Test credentials (accepted by this emulator only). In another shell:",
+        "",
+        `  export CYBRID_ID_URL=${emulator.url}`,
+        `  export CYBRID_CLIENT_ID=${shellQuote(emulator.clientId)}`,
+        `  export CYBRID_CLIENT_SECRET=${shellQuote(emulator.clientSecret)}`,
+        "",
+        "then: cybrid-id token | cybrid-id decode",
+        "Press Ctrl+C to stop.",
+      ].join("\n"),
+    );
+
+    // The emulator keeps every request for tests to inspect; a long-running server must not.
+    // Print what was answered (under --verbose) and empty the log whenever nothing is pending.
+    const drain = setInterval(() => {
+      const log = emulator.requests;
+      if (log.some((request) => request.status === 0)) return;
+      if (values.verbose)
+        for (const r of log)
+          debug(`${r.method} ${r.path} -> ${r.status}${r.fault ? " (fault)" : ""}`);
+      emulator.resetLog();
+    }, LOG_INTERVAL_MS);
+
+    return new Promise<ExitCode>((resolve) => {
+      const stop = (signal: NodeJS.Signals) => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        clearInterval(drain);
+        err(`Stopping the emulator (${signal})...`);
+        emulator.close().then(
+          () => {
+            err("Emulator stopped.");
+            resolve(ExitCode.Ok);
+          },
+          (error: unknown) => {
+            err(`error: closing the emulator failed: ${String(error)}`);
+            resolve(ExitCode.Failure);
+          },
+        );
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+  },
+};
+
+/** A whole-number flag within bounds, or undefined when absent; anything else is exit 2. */
+function integer(
+  raw: string | undefined,
+  flag: string,
+  min: number,
+  max = 2 ** 31,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max)
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+/** Quotes for POSIX shells only when needed, so the common case pastes as it reads. */
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_.:/@%+=-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}

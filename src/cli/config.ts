@@ -1,0 +1,142 @@
+/**
+ * What every command shares: strict flag parsing over `node:util` parseArgs (a typo is exit
+ * status 2, never a silently ignored flag), the connection flags with their environment
+ * fallbacks, and a client whose `--verbose` mode narrates requests, retries and cache
+ * decisions on stderr through the SDK's own logger and hooks.
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { createCybridId, type CybridId, type CybridIdHooks, type LogSink } from "../index.js";
+import { UsageError } from "./exit-codes.js";
+import { debug, err, formatDuration, neverPrint, timeLeft } from "./output.js";
+
+type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
+
+/** `--verbose` and `--help`, accepted by every command. */
+export const COMMON_OPTIONS = {
+  verbose: { type: "boolean", short: "v" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies OptionsConfig;
+
+/** How to reach the identity API; each flag falls back to an environment variable. */
+export const CONNECTION_OPTIONS = {
+  "base-url": { type: "string" },
+  "client-id": { type: "string" },
+  "client-secret": { type: "string" },
+} as const satisfies OptionsConfig;
+
+export const COMMON_HELP = `  -v, --verbose           log each request, retry and cache decision to stderr
+  -h, --help              show this help`;
+
+export const CONNECTION_HELP = `Connection (flags win over the environment):
+  --base-url <url>        identity API       env CYBRID_ID_URL (default https://id.sandbox.cybrid.app)
+  --client-id <id>        client id          env CYBRID_CLIENT_ID
+  --client-secret <s>     client secret      env CYBRID_CLIENT_SECRET
+                          (prefer the env variable: flags are visible to other users in \`ps\`)`;
+
+/** parseArgs in strict mode, its errors turned into usage errors (exit status 2). */
+export function parseCommandLine<const T extends OptionsConfig>(
+  args: string[],
+  options: T,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals });
+  } catch (error) {
+    // parseArgs messages are clear ("Unknown option '--x'"); its hints about `--` are not
+    // useful here, so keep the first sentence only.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(message.split(". ")[0] ?? message);
+  }
+}
+
+/** An env variable, with "" meaning unset (as the SDK reads them). */
+function env(name: string): string | undefined {
+  const value = process.env[name];
+  return value === "" ? undefined : value;
+}
+
+type ConnectionValues = { [K in keyof typeof CONNECTION_OPTIONS]?: string | undefined };
+
+/**
+ * A client configured from flags and environment. Missing credentials are a usage error
+ * (exit 2) with the fix in the message; everything else is checked by `createCybridId`,
+ * whose `ValidationError` main.ts also maps to exit 2.
+ */
+export function connect(values: ConnectionValues, verbose: boolean): CybridId {
+  const clientId = values["client-id"] ?? env("CYBRID_CLIENT_ID");
+  const clientSecret = values["client-secret"] ?? env("CYBRID_CLIENT_SECRET");
+  // Registered before anything can fail, so even a crash report cannot print it.
+  neverPrint(clientSecret);
+  if (clientId === undefined)
+    throw new UsageError("no client id: pass --client-id or set CYBRID_CLIENT_ID");
+  if (clientSecret === undefined)
+    throw new UsageError("no client secret: set CYBRID_CLIENT_SECRET (or pass --client-secret)");
+  const baseUrl = values["base-url"] ?? env("CYBRID_ID_URL");
+  if (verbose)
+    debug(
+      `base URL ${baseUrl ?? "https://id.sandbox.cybrid.app (default)"}, client id ${clientId}`,
+    );
+  return createCybridId({
+    clientId,
+    clientSecret,
+    ...(baseUrl === undefined ? {} : { baseUrl }),
+    // Quiet by default: a failure is reported once, by main.ts, as one line.
+    logger: verbose ? { level: "debug", sink: stderrSink } : "silent",
+    hooks: verbose ? verboseHooks : {},
+    ...(verbose ? { fetch: loggingFetch } : {}),
+  });
+}
+
+/** The SDK's log lines (already redacted and prefixed by it) go to stderr. */
+const stderrSink: LogSink = { debug: err, info: err, warn: err, error: err };
+
+/** Cache decisions and retries, as the hooks report them. */
+const verboseHooks: CybridIdHooks = {
+  onTokenFetched: (event) =>
+    debug(
+      `cache miss: fetched a ${event.kind} token (scopes: ${event.scopes.join(" ") || "default"}; ` +
+        `expires ${timeLeft(event.expiresAt)}; ${event.attempts} attempt(s) in ${formatDuration(event.durationMs)})`,
+    ),
+  onTokenServedFromCache: (event) => debug(`cache hit: ${event.kind} token served from cache`),
+  onRetryScheduled: (event) =>
+    debug(
+      `retry ${event.retry} of ${event.operation} in ${formatDuration(event.delayMs)} ` +
+        `(after ${event.status ?? ""} ${event.code})`.replace("( ", "("),
+    ),
+  onRefreshFailed: (event) =>
+    debug(
+      `${event.kind} token refresh failed; ${event.servingCached ? "still serving the cached token" : "no usable token"}; next try ${timeLeft(event.nextTryAt)}`,
+    ),
+};
+
+/**
+ * fetch that logs each request and its outcome. Only the method, URL, status, timing and
+ * ids: never headers or bodies (they hold the secret and tokens).
+ */
+const loggingFetch: typeof fetch = async (input, init) => {
+  const method = init?.method ?? (input instanceof Request ? input.method : "GET");
+  const url = input instanceof Request ? input.url : String(input);
+  const started = Date.now();
+  debug(`-> ${method} ${url}`);
+  try {
+    const response = await fetch(input, init);
+    const extras = [
+      response.headers.get("x-request-id") && `requestId: ${response.headers.get("x-request-id")}`,
+      response.headers.get("retry-after") && `Retry-After: ${response.headers.get("retry-after")}`,
+    ].filter(Boolean);
+    debug(
+      `<- ${response.status} ${method} ${url} in ${formatDuration(Date.now() - started)}` +
+        (extras.length > 0 ? ` (${extras.join(", ")})` : ""),
+    );
+    return response;
+  } catch (error) {
+    const reason =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
+    debug(`<- ${method} ${url} failed after ${formatDuration(Date.now() - started)}: ${reason}`);
+    throw error;
+  }
+};
