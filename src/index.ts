@@ -9,6 +9,8 @@ export type { AccessToken } from "./token/bank-tokens.js";
 export type { CustomerToken, CustomerTokenRequest } from "./token/customer-tokens.js";
 export type { LogLevel, LogSink } from "./log/logger.js";
 export type { BodyEncoding } from "./transport/idp-request.js";
+export { MemoryTokenStore } from "./store/token-store.js";
+export type { TokenStore } from "./store/token-store.js";
 export {
   CybridIdError,
   ValidationError,

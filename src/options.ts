@@ -5,6 +5,7 @@
 import type { components } from "../generated/openapi.js";
 import { ValidationError } from "./errors/cybrid-id-error.js";
 import { isLogLevel, type LogLevel, type LogSink } from "./log/logger.js";
+import type { TokenStore } from "./store/token-store.js";
 import type { BodyEncoding } from "./transport/idp-request.js";
 
 /**
@@ -39,6 +40,15 @@ export interface CybridIdHooks {
     delayMs: number;
     status: number | undefined;
     code: string;
+  }) => void;
+  /**
+   * A call to the shared token store failed or timed out. The client fetches on its own
+   * meanwhile (and skips the store for a while), so callers are not affected.
+   */
+  onStoreError?: (event: {
+    kind: "bank" | "customer";
+    operation: "get" | "set" | "acquire" | "release";
+    error: unknown;
   }) => void;
 }
 
@@ -114,6 +124,26 @@ export interface CybridIdOptions {
   logger?: LogLevel | { level?: LogLevel; sink?: LogSink };
   /** Metrics hooks. @default {} */
   hooks?: CybridIdHooks;
+  /**
+   * A token store shared by several processes (see `cybrid-id/redis`), so that a fleet mints
+   * one token per refresh instead of one per process. Each process still caches in memory in
+   * front of it. A failing or slow store is bypassed (warn log, `onStoreError`), never fatal.
+   * Customer tokens from `getCustomerToken` are shared too; `createCustomerToken` never is.
+   * @default undefined (each process caches on its own)
+   */
+  store?: TokenStore;
+  /**
+   * Bound in ms on each call to `store`; past it the client fetches on its own.
+   * @default 250
+   */
+  storeTimeout?: number;
+  /**
+   * Lifetime in ms of the lock a process holds while it fetches a token for the fleet. Another
+   * process takes over when its holder crashed, at most this long after; a fetch that takes
+   * longer than this may be duplicated by another process (harmless, one more token request).
+   * @default 10_000
+   */
+  storeLockTtl?: number;
 }
 
 export const DEFAULT_BASE_URL = "https://id.sandbox.cybrid.app";
@@ -135,6 +165,7 @@ export interface ResolvedOptions {
   logLevel: LogLevel;
   logSink: LogSink;
   hooks: CybridIdHooks;
+  store: { store: TokenStore; timeoutMs: number; lockTtlMs: number } | undefined;
 }
 
 function env(name: string): string | undefined {
@@ -227,6 +258,11 @@ export function resolveOptions(options: CybridIdOptions): {
       logLevel: logger.level ?? (isLogLevel(envLevel) ? envLevel : "warn"),
       logSink: logger.sink ?? console,
       hooks: options.hooks ?? {},
+      store: options.store && {
+        store: options.store,
+        timeoutMs: nonNegative(options.storeTimeout, 250, "storeTimeout"),
+        lockTtlMs: Math.max(1, nonNegative(options.storeLockTtl, 10_000, "storeLockTtl")),
+      },
     },
   };
 }

@@ -3,6 +3,7 @@
  * keyed within this client's base URL and client id.
  */
 import { InvalidResponseError } from "../errors/cybrid-id-error.js";
+import type { SharedStore, StoredToken } from "../store/shared-fetch.js";
 import { validateCredentialsRequest } from "../validation/validate.js";
 import { postWithRetries, type EngineContext } from "./engine-context.js";
 import { decodeJwtClaims, jwtLifetimeMs } from "./jwt.js";
@@ -27,7 +28,11 @@ export interface BankTokens {
   invalidate(staleToken?: string): void;
 }
 
-export function createBankTokens(context: EngineContext, clientSecret: string): BankTokens {
+export function createBankTokens(
+  context: EngineContext,
+  clientSecret: string,
+  shared?: SharedStore,
+): BankTokens {
   const { options, logger } = context;
   const slots = new Map<string, TokenSlot<AccessToken>>();
 
@@ -100,7 +105,11 @@ export function createBankTokens(context: EngineContext, clientSecret: string): 
         },
         scopes,
       );
-      slot = new TokenSlot((background) => fetchToken(scopes, background), {
+      const fetch = (background: boolean) => fetchToken(scopes, background);
+      const fetcher = shared
+        ? shared.wrap("bank", [options.tokenPath, key], fetch, rebuild, (value) => value.scopes)
+        : fetch;
+      slot = new TokenSlot(fetcher, {
         servedFromCache:
           options.hooks.onTokenServedFromCache &&
           (() => options.hooks.onTokenServedFromCache?.({ kind: "bank" })),
@@ -123,6 +132,16 @@ export function createBankTokens(context: EngineContext, clientSecret: string): 
     return slot;
   }
 
+  /** A token another process stored, as if fetched here. */
+  function rebuild(stored: StoredToken): AccessToken {
+    return Object.freeze({
+      accessToken: stored.token,
+      tokenType: "Bearer" as const,
+      scopes: Object.freeze([...stored.scopes]),
+      expiresAt: new Date(stored.sentAt + stored.lifetimeMs),
+    });
+  }
+
   const defaultSlot = () => slotFor(options.scopes);
   let cachedDefault: TokenSlot<AccessToken> | undefined;
 
@@ -137,6 +156,8 @@ export function createBankTokens(context: EngineContext, clientSecret: string): 
       );
     },
     invalidate(staleToken) {
+      // The store may still hold that token: it must not come back from there.
+      shared?.reject(staleToken);
       for (const slot of slots.values()) slot.invalidate(staleToken);
     },
   };

@@ -5,6 +5,7 @@
  */
 import { AuthenticationError, InvalidResponseError } from "../errors/cybrid-id-error.js";
 import type { Scope } from "../options.js";
+import type { SharedStore } from "../store/shared-fetch.js";
 import { validateCustomerTokenRequest } from "../validation/validate.js";
 import type { BankTokens } from "./bank-tokens.js";
 import { postWithRetries, type EngineContext } from "./engine-context.js";
@@ -36,7 +37,11 @@ export interface CustomerToken {
 const PATH = "/api/customer_tokens";
 const OPERATION = `POST ${PATH}`;
 
-export function createCustomerTokens(context: EngineContext, bank: BankTokens) {
+export function createCustomerTokens(
+  context: EngineContext,
+  bank: BankTokens,
+  shared?: SharedStore,
+) {
   const { options, logger } = context;
   const cache = new LruMap<string, TokenSlot<CustomerToken>>(options.customerTokenCacheSize);
 
@@ -124,7 +129,24 @@ export function createCustomerTokens(context: EngineContext, bank: BankTokens) {
         });
         const { customerGuid } = request;
         const scopes = [...request.scopes];
-        slot = new TokenSlot((background) => mint(customerGuid, scopes, background), {
+        const fetch = (background: boolean) => mint(customerGuid, scopes, background);
+        const fetcher = shared
+          ? shared.wrap(
+              "customer",
+              [customerGuid, scopeKey(scopes)],
+              fetch,
+              (stored) =>
+                Object.freeze({
+                  accessToken: stored.token,
+                  tokenType: "Bearer" as const,
+                  customerGuid,
+                  scopes: Object.freeze([...scopes]),
+                  expiresAt: new Date(stored.sentAt + stored.lifetimeMs),
+                }),
+              (value) => value.scopes,
+            )
+          : fetch;
+        slot = new TokenSlot(fetcher, {
           servedFromCache:
             options.hooks.onTokenServedFromCache &&
             (() => options.hooks.onTokenServedFromCache?.({ kind: "customer" })),

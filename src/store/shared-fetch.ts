@@ -1,0 +1,244 @@
+/**
+ * A TokenFetcher in front of a shared {@link TokenStore}, so that a fleet of processes mints one
+ * token per refresh. The in-memory TokenSlot stays in front of it: the store is only consulted
+ * when a slot would otherwise go to the server, so the hot path has no network round trip.
+ *
+ * One fetch, top to bottom:
+ * 1. the stored token, if it is still before its refresh point (no HTTP request);
+ * 2. else the refresh lock: its holder reads the store once more (another process may have
+ *    stored a token between our read and our lock), fetches over HTTP, stores the token for its
+ *    usable lifetime and releases the lock;
+ * 3. else another process is refreshing: a caller with nothing usable gets the still-valid
+ *    stored token at once, if there is one; otherwise (and for background refreshes) we poll
+ *    the store with small jittered waits for the new token, taking the lock over when it expires
+ *    (its holder crashed), and fetch alone once the lock's lifetime has passed.
+ *
+ * The refresh point of a stored token is computed from the stored anchor and lifetime, so every
+ * process agrees when its window opens (75% of the lifetime); each slot still adds its own
+ * jitter on top, which spreads the processes' store reads.
+ *
+ * The cache must never be the reason a token cannot be had: every store call is bounded by a
+ * timeout; a failing store is reported (warn + `onStoreError`), bypassed for a while with an
+ * exponential backoff, and each process fetches and caches on its own meanwhile.
+ */
+import type { Logger } from "../log/logger.js";
+import type { Redactor } from "../log/redactor.js";
+import type { CybridIdHooks } from "../options.js";
+import { sleep } from "../retry/sleep.js";
+import type { IssuedToken, TokenFetcher } from "../token/token-slot.js";
+import { planTokenTimes } from "../token/token-timing.js";
+import type { TokenStore } from "./token-store.js";
+
+/** What the store holds for one token (JSON). `sentAt` is the lifetime anchor (ms). */
+export interface StoredToken {
+  token: string;
+  sentAt: number;
+  lifetimeMs: number;
+  scopes: readonly string[];
+}
+
+export type StoreOperation = "get" | "set" | "acquire" | "release";
+
+export interface SharedStoreSettings {
+  store: TokenStore;
+  /** Bound on each store call (ms). */
+  timeoutMs: number;
+  /** Lifetime of a refresh lock (ms): how long a crashed holder can block the others. */
+  lockTtlMs: number;
+  /** Namespace of every key: the base URL and client id. */
+  namespace: readonly string[];
+  logger: Logger;
+  redactor: Redactor;
+  hooks: CybridIdHooks;
+}
+
+/** Thrown inside this module when the store failed; the fetch then degrades to HTTP alone. */
+class StoreUnavailable extends Error {}
+
+const MAX_REJECTED = 64;
+const POLL_FIRST_MS = 25;
+const POLL_MAX_MS = 250;
+const BYPASS_MAX_MS = 30_000;
+
+/** One per client: store health and rejected tokens are shared by all its token slots. */
+export type SharedStore = ReturnType<typeof createSharedStore>;
+
+export function createSharedStore(settings: SharedStoreSettings) {
+  const { store, timeoutMs, lockTtlMs, logger, hooks } = settings;
+  let failures = 0;
+  let bypassUntil = 0;
+  /** Tokens a server rejected (or the user dropped): never taken from the store again. */
+  const rejected = new Set<string>();
+  /** The last token handed out per key, so that `reject()` with no token can name them. */
+  const handedOut = new Map<string, string>();
+
+  /** A store call bounded by the timeout; any failure is reported and becomes StoreUnavailable. */
+  async function call<R>(kind: string, operation: StoreOperation, run: () => Promise<R>) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`store ${operation} timed out after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    const attempt = Promise.resolve().then(run);
+    // A call that settles after its timeout must not become an unhandled rejection.
+    attempt.catch(() => undefined);
+    try {
+      const result = await Promise.race([attempt, timeout]);
+      if (failures > 0) logger.log("info", "token store reachable again");
+      failures = 0;
+      return result;
+    } catch (error) {
+      failures++;
+      const pauseMs = Math.min(BYPASS_MAX_MS, 1000 * 2 ** (failures - 1));
+      bypassUntil = Date.now() + pauseMs;
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.log(
+        "warn",
+        `token store ${operation} failed (${reason}); fetching without it for ${pauseMs} ms`,
+      );
+      hooks.onStoreError?.({ kind: kind as "bank" | "customer", operation, error });
+      throw new StoreUnavailable(reason);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function parse(raw: string | null | undefined): StoredToken | undefined {
+    if (typeof raw !== "string") return undefined;
+    try {
+      const data = JSON.parse(raw) as Partial<StoredToken>;
+      const { token, sentAt, lifetimeMs, scopes } = data;
+      if (
+        typeof token === "string" &&
+        token !== "" &&
+        typeof sentAt === "number" &&
+        typeof lifetimeMs === "number" &&
+        lifetimeMs > 0 &&
+        Array.isArray(scopes) &&
+        scopes.every((scope) => typeof scope === "string")
+      )
+        return { token, sentAt, lifetimeMs, scopes };
+    } catch {
+      // Garbage under our key (another writer, a format change): treated as absent, replaced.
+    }
+    logger.log("warn", "token store held an unreadable value; ignoring it");
+    return undefined;
+  }
+
+  return {
+    /**
+     * Marks a token as unusable (a server rejected it), or with no argument every token this
+     * client took from or put in the store: the next fetch will not take them from the store.
+     */
+    reject(token?: string): void {
+      const tokens = token === undefined ? [...handedOut.values()] : [token];
+      for (const each of tokens) {
+        rejected.delete(each);
+        rejected.add(each);
+      }
+      for (const each of rejected) {
+        if (rejected.size <= MAX_REJECTED) break;
+        rejected.delete(each);
+      }
+    },
+
+    /** Wraps `fetch` (the HTTP fetch of one token kind and scope set) with the store. */
+    wrap<T>(
+      kind: "bank" | "customer",
+      keyParts: readonly string[],
+      fetch: TokenFetcher<T>,
+      rebuild: (stored: StoredToken) => T,
+      scopesOf: (value: T) => readonly string[],
+    ): TokenFetcher<T> {
+      // JSON keeps the parts unambiguous whatever characters a client id or URL holds.
+      const key = JSON.stringify(["cybrid-id/v1", kind, ...settings.namespace, ...keyParts]);
+      const run = <R>(operation: StoreOperation, body: () => Promise<R>) =>
+        call(kind, operation, body);
+
+      const usable = (stored: StoredToken | undefined, now: number) =>
+        stored !== undefined &&
+        !rejected.has(stored.token) &&
+        now < planTokenTimes(stored.sentAt, stored.lifetimeMs).usableUntil;
+      // The earliest point of the window (no jitter): the same instant in every process.
+      const fresh = (stored: StoredToken | undefined, now: number): stored is StoredToken =>
+        usable(stored, now) &&
+        now < planTokenTimes(stored!.sentAt, stored!.lifetimeMs, () => 0).refreshAt;
+
+      function served(stored: StoredToken): IssuedToken<T> {
+        settings.redactor.add(stored.token);
+        handedOut.set(key, stored.token);
+        logger.log("debug", `token store: ${kind} token served from the store`);
+        const { token, sentAt, lifetimeMs } = stored;
+        return { value: rebuild(stored), token, sentAt, lifetimeMs };
+      }
+
+      async function underLock(fence: string, background: boolean): Promise<IssuedToken<T>> {
+        logger.log("debug", `token store: ${kind} refresh lock acquired`);
+        try {
+          const again = parse(await run("get", () => store.get(key)));
+          if (fresh(again, Date.now())) return served(again);
+          const issued = await fetch(background);
+          handedOut.set(key, issued.token);
+          const ttlMs = planTokenTimes(issued.sentAt, issued.lifetimeMs).usableUntil - Date.now();
+          const record: StoredToken = {
+            token: issued.token,
+            sentAt: issued.sentAt,
+            lifetimeMs: issued.lifetimeMs,
+            scopes: scopesOf(issued.value),
+          };
+          // A store that fails now costs the others a fetch of their own, not us our token.
+          if (ttlMs > 0)
+            await run("set", () => store.set(key, JSON.stringify(record), Math.ceil(ttlMs))).catch(
+              () => undefined,
+            );
+          return issued;
+        } finally {
+          // Not awaited by the caller's token: an unreleased lock expires by itself.
+          void run("release", () => store.release(key, fence)).catch(() => undefined);
+        }
+      }
+
+      async function viaStore(background: boolean): Promise<IssuedToken<T>> {
+        // Past the lock's lifetime its holder is gone or stuck: nobody else will store a token.
+        const giveUpAt = Date.now() + lockTtlMs + timeoutMs;
+        let pollMs = POLL_FIRST_MS;
+        for (;;) {
+          const stored = parse(await run("get", () => store.get(key)));
+          if (fresh(stored, Date.now())) return served(stored);
+          const fence = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+          if (await run("acquire", () => store.acquire(key, fence, lockTtlMs)))
+            return underLock(fence, background);
+          // Someone else is refreshing. A caller with no token takes the valid one it can get.
+          if (!background && usable(stored, Date.now())) return served(stored!);
+          if (Date.now() >= giveUpAt) {
+            logger.log(
+              "warn",
+              `token store: ${kind} refresh lock outlived its TTL; fetching alone`,
+            );
+            return fetch(background);
+          }
+          logger.log("debug", `token store: ${kind} refresh in progress elsewhere; waiting`);
+          // Background waits hold no process open: nobody awaits them.
+          await sleep(pollMs * (0.5 + Math.random()), undefined, background);
+          pollMs = Math.min(POLL_MAX_MS, pollMs * 1.5);
+        }
+      }
+
+      return async (background) => {
+        if (Date.now() < bypassUntil) return fetch(background);
+        try {
+          return await viaStore(background);
+        } catch (error) {
+          // The store failed before we went to the server: fetch on our own. HTTP errors
+          // (the server's answer) propagate unchanged.
+          if (!(error instanceof StoreUnavailable)) throw error;
+          const issued = await fetch(background);
+          handedOut.set(key, issued.token);
+          return issued;
+        }
+      };
+    },
+  };
+}
