@@ -5,6 +5,8 @@
  *   dist/index.{js,cjs,d.ts,d.cts}     `cybrid-id`           platform neutral: browsers, Deno,
  *                                                             Bun, workers, Node
  *   dist/emulator.{js,cjs,d.ts,d.cts}  `cybrid-id/emulator`  Node only (node:http, node:crypto)
+ *   dist/redis.{js,cjs,d.ts,d.cts}     `cybrid-id/redis`     Node only (node:crypto); the Redis
+ *                                                             client is the user's, never imported
  *   dist/cli.js                        bin `cybrid-id`       Node only, ESM, with a shebang
  *
  * Dependencies (openapi-fetch) stay external: npm installs them, and bundling them would ship a
@@ -40,7 +42,7 @@ export default defineConfig([
   },
   {
     ...shared,
-    entry: { emulator: "src/emulator/index.ts" },
+    entry: { emulator: "src/emulator/index.ts", redis: "src/redis/index.ts" },
     format: ["esm", "cjs"],
     platform: "node",
     dts: true,

@@ -1,0 +1,109 @@
+/**
+ * redisTokenStore against a real redis-server, through both client libraries: the same
+ * contract as MemoryTokenStore (TTL, NX lock, fenced release), hashed keys, encrypted values.
+ */
+import { Redis } from "ioredis";
+import { createClient } from "redis";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { redisTokenStore, type RedisClientLike } from "../../src/redis/index.js";
+import { hashKey } from "../../src/redis/secure-store.js";
+import { sleep } from "../helpers/client-harness.js";
+import { describeRedis, startRedis, type RedisServer } from "../helpers/redis-server.js";
+
+const KEY = JSON.stringify(["cybrid-id/v1", "bank", "https://id.example", "client", ""]);
+const ENCRYPTION_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+describeRedis("redisTokenStore", () => {
+  let server: RedisServer;
+  let ioredis: Redis;
+  let nodeRedis: ReturnType<typeof createClient>;
+
+  beforeAll(async () => {
+    server = await startRedis();
+    ioredis = new Redis(server.port, "127.0.0.1");
+    nodeRedis = createClient({ url: server.url });
+    nodeRedis.on("error", () => undefined);
+    await nodeRedis.connect();
+  });
+  afterAll(async () => {
+    ioredis?.disconnect();
+    await nodeRedis?.close?.();
+    await server?.stop();
+  });
+
+  const clients = () =>
+    [
+      ["ioredis", ioredis],
+      ["node-redis", nodeRedis],
+    ] as const;
+
+  it.each(["ioredis", "node-redis"] as const)(
+    "%s: get, set with TTL, fenced lock",
+    async (name) => {
+      const client = clients().find(([n]) => n === name)![1];
+      const store = redisTokenStore(client, { keyPrefix: `test-${name}:` });
+      const key = `${KEY}-${name}`;
+      expect(await store.get(key)).toBeUndefined();
+      await store.set(key, "value-1", 300);
+      expect(await store.get(key)).toBe("value-1");
+
+      expect(await store.acquire(key, "fence-a", 300)).toBe(true);
+      expect(await store.acquire(key, "fence-b", 300)).toBe(false);
+      // The lock lives apart from the value.
+      expect(await store.get(key)).toBe("value-1");
+      await store.release(key, "fence-b"); // not the holder: no effect
+      expect(await store.acquire(key, "fence-b", 300)).toBe(false);
+      await store.release(key, "fence-a");
+      expect(await store.acquire(key, "fence-b", 300)).toBe(true);
+
+      await sleep(350);
+      expect(await store.get(key)).toBeUndefined();
+      // The expired lock is free again (a crashed holder is replaced).
+      expect(await store.acquire(key, "fence-c", 300)).toBe(true);
+    },
+  );
+
+  it("detects the client library from its methods, and both read what the other wrote", async () => {
+    const a = redisTokenStore(ioredis);
+    const b = redisTokenStore(nodeRedis);
+    await a.set(KEY, "shared", 5_000);
+    expect(await b.get(KEY)).toBe("shared");
+    expect(await b.acquire(KEY, "f1", 5_000)).toBe(true);
+    expect(await a.acquire(KEY, "f2", 5_000)).toBe(false);
+    await a.release(KEY, "f1");
+    expect(await b.acquire(KEY, "f3", 5_000)).toBe(true);
+    await b.release(KEY, "f3");
+  });
+
+  it("stores under a hashed key, never the URL or client id", async () => {
+    const store = redisTokenStore(ioredis, { keyPrefix: "hashed:" });
+    await store.set(KEY, "v", 5_000);
+    const keys = await ioredis.keys("hashed:*");
+    expect(keys).toEqual([hashKey(KEY, "hashed:")]);
+    expect(keys[0]).toMatch(/^hashed:[0-9a-f]{64}$/);
+  });
+
+  it("encrypts values: Redis holds no plaintext, a tampered value reads as absent", async () => {
+    const store = redisTokenStore(nodeRedis, {
+      keyPrefix: "enc:",
+      encryptionKey: ENCRYPTION_KEY,
+    });
+    await store.set(KEY, "secret-access-token", 5_000);
+    const raw = (await ioredis.get(hashKey(KEY, "enc:")))!;
+    expect(raw).not.toContain("secret-access-token");
+    expect(await store.get(KEY)).toBe("secret-access-token");
+
+    const bytes = Buffer.from(raw.slice(3), "base64");
+    bytes[bytes.length - 1]! ^= 1;
+    await ioredis.set(hashKey(KEY, "enc:"), `v1.${bytes.toString("base64")}`);
+    expect(await store.get(KEY)).toBeUndefined();
+
+    const other = redisTokenStore(ioredis, { keyPrefix: "enc:", encryptionKey: "a".repeat(64) });
+    await store.set(KEY, "secret-access-token", 5_000);
+    expect(await other.get(KEY)).toBeUndefined();
+  });
+
+  it("refuses an encryption key that is not 32 bytes", () => {
+    expect(() => redisTokenStore(ioredis, { encryptionKey: "abcd" })).toThrow(/32 bytes/);
+  });
+});
