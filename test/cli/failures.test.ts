@@ -1,0 +1,145 @@
+/**
+ * Exit statuses of the real binary: 1 for an API or network failure with ONE clear stderr
+ * line, 2 for usage and validation errors found before any request. And whatever happens, the
+ * client secret is never printed, --verbose included.
+ */
+import { describe, expect, it } from "vitest";
+import { expectNoSecret, GUID, SECRET, stderrLines, useEmulator } from "./cli-emulator.js";
+import { runCli, VARIANTS } from "./run-cli.js";
+
+describe.each(VARIANTS)("cybrid-id failures, $name", (variant) => {
+  const { emu, env } = useEmulator();
+
+  it.skipIf(!variant.available)(
+    "wrong secret: exit 1, one line with status, code and request id",
+    async () => {
+      const result = await runCli(variant, ["token"], {
+        env: env({ CYBRID_CLIENT_SECRET: `${SECRET}-wrong` }),
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      const lines = stderrLines(result);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^error: .*401 invalid_client: Client authentication failed/);
+      // The X-Request-Id the emulator answered with (its log keeps requests, not responses).
+      expect(lines[0]).toMatch(/request ?id:? [0-9a-f-]{36}/i);
+      expect(result.stderr).not.toContain(`${SECRET}-wrong`);
+      expectNoSecret(result);
+    },
+  );
+
+  it.skipIf(!variant.available)(
+    "503 every time, --verbose: the retries are logged, then exit 1",
+    async () => {
+      emu().inject({ path: "/oauth/token", status: 503, times: Infinity });
+      const result = await runCli(variant, ["token", "--verbose"], { env: env() });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(emu().count("/oauth/token")).toBe(3); // the SDK's default: 2 retries
+      expect(result.stderr).toMatch(/retry 1 of POST \/oauth\/token in .* \(after 503/);
+      expect(result.stderr).toMatch(/retry 2 of POST \/oauth\/token/);
+      expect(result.stderr.match(/<- 503 POST/g)).toHaveLength(3);
+      const last = stderrLines(result).at(-1) ?? "";
+      expect(last).toMatch(/^error: .*503/);
+      expect(last).toContain("attempts: 3");
+      expectNoSecret(result);
+    },
+  );
+
+  it.skipIf(!variant.available)(
+    "customer-token with the wrong secret --verbose never prints it",
+    async () => {
+      const result = await runCli(
+        variant,
+        ["customer-token", "-c", GUID, "-s", "accounts:read", "-v"],
+        {
+          env: env(),
+          // the secret also on the command line: still never echoed
+        },
+      );
+      expect(result.code).toBe(0);
+      const wrong = await runCli(
+        variant,
+        [
+          "customer-token",
+          "-c",
+          GUID,
+          "-s",
+          "accounts:read",
+          "-v",
+          "--client-secret",
+          `${SECRET}-x`,
+        ],
+        { env: env() },
+      );
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).not.toContain(`${SECRET}-x`);
+      expectNoSecret(result);
+      expectNoSecret(wrong);
+    },
+  );
+
+  it.skipIf(!variant.available)("unreachable server: exit 1 with a connection error", async () => {
+    const result = await runCli(variant, ["token"], {
+      env: env({ CYBRID_ID_URL: "http://127.0.0.1:9" }),
+    });
+    expect(result.code).toBe(1);
+    const lines = stderrLines(result);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: connection_failed: .*\(attempts: 3\)$/);
+  });
+
+  it.skipIf(!variant.available)("bad guid: exit 2, before any request", async () => {
+    const result = await runCli(
+      variant,
+      ["customer-token", "--customer", "not-a-guid", "--scopes", "accounts:read"],
+      {
+        env: env(),
+      },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("invalid input: customer_guid");
+    expect(emu().count()).toBe(0);
+    expectNoSecret(result);
+  });
+
+  it.skipIf(!variant.available)("usage errors: exit 2 with a hint, no request", async () => {
+    const cases: string[][] = [
+      ["token", "--bogus"],
+      ["token", "--scopes", " , "],
+      ["customer-token", "--scopes", "accounts:read"],
+      ["customer-token", "--customer", GUID],
+      ["frobnicate"],
+      ["decode", "a", "b"],
+      ["serve", "--port", "70000"],
+      [],
+    ];
+    for (const args of cases) {
+      const result = await runCli(variant, args, { env: env() });
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stdout, args.join(" ")).toBe("");
+      expect(result.stderr, args.join(" ")).toMatch(/--help|Usage:/);
+    }
+    expect(emu().count()).toBe(0);
+  });
+
+  it.skipIf(!variant.available)(
+    "missing credentials: exit 2 naming the variable to set",
+    async () => {
+      const noId = await runCli(variant, ["token"], { env: { CYBRID_ID_URL: emu().url } });
+      expect(noId.code).toBe(2);
+      expect(noId.stderr).toContain("CYBRID_CLIENT_ID");
+      const noSecret = await runCli(variant, ["token", "--client-id", "x"], {
+        env: { CYBRID_ID_URL: emu().url },
+      });
+      expect(noSecret.code).toBe(2);
+      expect(noSecret.stderr).toContain("CYBRID_CLIENT_SECRET");
+      const plainHttp = await runCli(variant, ["token", "--base-url", "http://example.com"], {
+        env: env(),
+      });
+      expect(plainHttp.code).toBe(2);
+      expect(plainHttp.stderr).toContain("https");
+      expect(emu().count()).toBe(0);
+    },
+  );
+});

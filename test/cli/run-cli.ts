@@ -1,0 +1,113 @@
+/**
+ * Runs the real `cybrid-id` binary as a child process: from source (node --import tsx) and,
+ * when `npm run build` has produced it, from dist/ (what `npm i cybrid-id` installs).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** tsup.config.ts builds src/cli/main.ts as entry `cli`, i.e. dist/cli.js (package.json bin). */
+export const BUILT_CLI = `${ROOT}dist/cli.js`;
+export const BUILT = existsSync(BUILT_CLI);
+
+export interface Variant {
+  name: string;
+  /** node arguments that precede the CLI's own. */
+  nodeArgs: string[];
+  available: boolean;
+}
+
+export const VARIANTS: Variant[] = [
+  {
+    name: "source (tsx src/cli/main.ts)",
+    nodeArgs: ["--import", "tsx", "src/cli/main.ts"],
+    available: true,
+  },
+  { name: "built (dist/cli.js)", nodeArgs: [BUILT_CLI], available: BUILT },
+];
+
+if (!BUILT) {
+  // Loud on purpose: a green run without the built variant tests less than it seems.
+  console.warn(
+    "\n*** test/cli: dist/cli.js is absent, the BUILT CLI variant is SKIPPED. Run `npm run build` first. ***\n",
+  );
+}
+
+export interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment without the user's own Cybrid settings, plus `env`. */
+function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = { ...process.env };
+  for (const name of Object.keys(base)) if (name.startsWith("CYBRID_")) delete base[name];
+  return { ...base, NO_COLOR: "1", ...env };
+}
+
+/** Starts the CLI; the caller owns the child. */
+export function startCli(
+  variant: Variant,
+  args: string[],
+  env: Record<string, string> = {},
+): ChildProcess {
+  return spawn(process.execPath, [...variant.nodeArgs, ...args], {
+    cwd: ROOT,
+    env: cleanEnv(env),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+}
+
+/** Runs the CLI to completion, with `input` on stdin (closed either way). */
+export function runCli(
+  variant: Variant,
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+): Promise<Result> {
+  const child = startCli(variant, args, options.env);
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  child.stdin?.end(options.input ?? "");
+  return new Promise((resolve, reject) => {
+    // A CLI that does not exit by itself is a bug (a handle left open): fail, and clean up.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(
+        new Error(`cybrid-id ${args.join(" ")} did not exit\nstdout: ${stdout}\nstderr: ${stderr}`),
+      );
+    }, options.timeoutMs ?? 20_000);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Resolves with the stdout seen so far once `pattern` appears in it. */
+export function waitForOutput(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs = 15_000,
+): Promise<string> {
+  let seen = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no ${String(pattern)} in: ${seen}`)),
+      timeoutMs,
+    );
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+      seen += chunk;
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve(seen);
+      }
+    });
+    child.on("close", () => reject(new Error(`exited before ${String(pattern)}: ${seen}`)));
+  });
+}

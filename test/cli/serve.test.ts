@@ -1,0 +1,96 @@
+/**
+ * `cybrid-id serve` as a child process: it prints its URL and credentials as env exports, a
+ * token request (raw, and through `cybrid-id token` with those exports) is answered, and
+ * SIGTERM / SIGINT stop it cleanly with exit status 0.
+ */
+import type { ChildProcess } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { runCli, startCli, VARIANTS, waitForOutput } from "./run-cli.js";
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+function exited(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr })));
+}
+
+/** The `export NAME=value` lines serve printed, as an env object. */
+function exportsOf(stdout: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [, name, value] of stdout.matchAll(/export (\w+)=(\S+)/g))
+    if (name !== undefined && value !== undefined) env[name] = value.replace(/^'|'$/g, "");
+  return env;
+}
+
+describe.each(VARIANTS)("cybrid-id serve, $name", (variant) => {
+  it.skipIf(!variant.available)(
+    "prints its URL and exports, answers, stops on SIGTERM",
+    async () => {
+      const child = startCli(variant, [
+        "serve",
+        "--client-id",
+        "my-app",
+        "--client-secret",
+        "test-only-secret",
+        "--token-ttl",
+        "120",
+      ]);
+      children.push(child);
+      const done = exited(child);
+      const stdout = await waitForOutput(child, /Press Ctrl\+C/);
+      const env = exportsOf(stdout);
+      expect(stdout).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+      expect(env).toMatchObject({
+        CYBRID_CLIENT_ID: "my-app",
+        CYBRID_CLIENT_SECRET: "test-only-secret",
+      });
+      expect(env.CYBRID_ID_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+      const response = await fetch(`${env.CYBRID_ID_URL}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          grant_type: "client_credentials",
+          client_id: "my-app",
+          client_secret: "test-only-secret",
+        }),
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { expires_in: number }).expires_in).toBe(120);
+
+      // The exports, pasted: the CLI's own token command works against it.
+      const token = await runCli(variant, ["token", "--json"], { env });
+      expect(token.code, token.stderr).toBe(0);
+      expect((JSON.parse(token.stdout) as { expiresIn: number }).expiresIn).toBeLessThanOrEqual(
+        120,
+      );
+
+      child.kill("SIGTERM");
+      const { code, stderr } = await done;
+      expect(code).toBe(0);
+      expect(stderr).toContain("Emulator stopped.");
+    },
+  );
+
+  it.skipIf(!variant.available)("default credentials, --verbose request log, SIGINT", async () => {
+    const child = startCli(variant, ["serve", "--verbose"]);
+    children.push(child);
+    const done = exited(child);
+    const env = exportsOf(await waitForOutput(child, /Press Ctrl\+C/));
+    expect(env).toMatchObject({
+      CYBRID_CLIENT_ID: "emulator-client",
+      CYBRID_CLIENT_SECRET: "emulator-secret",
+    });
+    const token = await runCli(variant, ["token"], { env });
+    expect(token.code, token.stderr).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // one drain of the request log
+    child.kill("SIGINT");
+    const { code, stderr } = await done;
+    expect(code).toBe(0);
+    expect(stderr).toContain("POST /oauth/token -> 200");
+  });
+});
