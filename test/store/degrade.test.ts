@@ -1,0 +1,116 @@
+/**
+ * The store must never be the reason a token cannot be had: slow, failing or half-failing
+ * stores are bypassed, reported (warn + onStoreError) and retried later.
+ */
+import { describe, expect, it, vi } from "vitest";
+import { MemoryTokenStore, type TokenStore } from "../../src/index.js";
+import { clientFor, emulator } from "../helpers/client-harness.js";
+
+const TOKEN_PATH = "/oauth/token";
+
+function observed() {
+  const sink = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+  const onStoreError = vi.fn();
+  return {
+    sink,
+    onStoreError,
+    options: { logger: { level: "info" as const, sink }, hooks: { onStoreError } },
+  };
+}
+
+describe("a store that misbehaves", () => {
+  it("slow: each call is bounded by storeTimeout, then the client fetches alone", async () => {
+    const emu = await emulator();
+    const never: TokenStore = {
+      get: () => new Promise(() => undefined),
+      set: () => new Promise(() => undefined),
+      acquire: () => new Promise(() => undefined),
+      release: () => new Promise(() => undefined),
+    };
+    const { sink, onStoreError, options } = observed();
+    const client = clientFor(emu, { store: never, storeTimeout: 50, ...options });
+    const started = Date.now();
+    const token = await client.getToken();
+    expect(token.accessToken).toMatch(/\./);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(onStoreError).toHaveBeenCalledWith(
+      expect.objectContaining({ kind: "bank", operation: "get" }),
+    );
+    expect(sink.warn).toHaveBeenCalledWith(
+      expect.stringMatching(/token store get failed \(.*timed out/),
+    );
+  });
+
+  it("down: the client fetches alone, skips the store for a while, then uses it again", async () => {
+    const emu = await emulator();
+    const inner = new MemoryTokenStore();
+    let down = true;
+    const gets = vi.fn();
+    const flaky: TokenStore = {
+      get: async (key) => {
+        gets();
+        if (down) throw new Error("ECONNREFUSED");
+        return inner.get(key);
+      },
+      set: (key, value, ttl) => inner.set(key, value, ttl),
+      acquire: (key, fence, ttl) => inner.acquire(key, fence, ttl),
+      release: (key, fence) => inner.release(key, fence),
+    };
+    const { sink, onStoreError, options } = observed();
+    const a = clientFor(emu, { store: flaky, ...options });
+    await a.getToken();
+    expect(onStoreError).toHaveBeenCalledTimes(1);
+    expect(onStoreError.mock.calls[0]![0].error.message).toBe("ECONNREFUSED");
+    // Within the pause (1 s after a first failure) the store is not even asked.
+    await a.getToken({ scopes: ["customers:read"] });
+    expect(gets).toHaveBeenCalledTimes(1);
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+
+    down = false;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    a.invalidate();
+    const shared = await a.getToken();
+    expect(sink.info).toHaveBeenCalledWith(expect.stringContaining("token store reachable again"));
+    const c = clientFor(emu, { store: flaky, ...options });
+    expect((await c.getToken()).accessToken).toBe(shared.accessToken);
+    expect(emu.count(TOKEN_PATH)).toBe(3);
+  });
+
+  it("failing writes: the fetched token is still served; the failure is reported", async () => {
+    const emu = await emulator();
+    const inner = new MemoryTokenStore();
+    const readOnly: TokenStore = {
+      get: (key) => inner.get(key),
+      set: async () => {
+        throw new Error("READONLY");
+      },
+      acquire: (key, fence, ttl) => inner.acquire(key, fence, ttl),
+      release: (key, fence) => inner.release(key, fence),
+    };
+    const { onStoreError, options } = observed();
+    const token = await clientFor(emu, { store: readOnly, ...options }).getToken();
+    expect(token.accessToken).toMatch(/\./);
+    expect(emu.count(TOKEN_PATH)).toBe(1);
+    expect(onStoreError).toHaveBeenCalledWith(expect.objectContaining({ operation: "set" }));
+  });
+
+  it("HTTP errors under the lock propagate unchanged, and the lock is released", async () => {
+    const emu = await emulator();
+    const store = new MemoryTokenStore();
+    emu.inject({ path: TOKEN_PATH, status: 401, example: "invalid_client", times: 1 });
+    const client = clientFor(emu, { store });
+    await expect(client.getToken()).rejects.toMatchObject({ status: 401 });
+    // Not blocked by a leftover lock: the next call fetches at once.
+    const started = Date.now();
+    await client.getToken();
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it("without a store, nothing changes: no store code runs", async () => {
+    const emu = await emulator();
+    const { sink, options } = observed();
+    await clientFor(emu, options).getToken();
+    expect(sink.warn).not.toHaveBeenCalled();
+    expect(sink.info.mock.calls.flat().join("\n")).not.toContain("store");
+  });
+});

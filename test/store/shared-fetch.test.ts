@@ -1,0 +1,157 @@
+/**
+ * The engine with a shared store, in one process: several clients stand for several processes
+ * (each has its own in-memory slots), a MemoryTokenStore (or a misbehaving one) for the store.
+ */
+import { describe, expect, it, vi } from "vitest";
+import { MemoryTokenStore, type TokenStore } from "../../src/index.js";
+import { clientFor, emulator, GUID, sleep } from "../helpers/client-harness.js";
+
+const TOKEN_PATH = "/oauth/token";
+
+/** A store that records the keys and values it is given. */
+function recording(inner: TokenStore = new MemoryTokenStore()) {
+  const calls: { op: string; key: string; value?: string }[] = [];
+  const store: TokenStore = {
+    get: (key) => (calls.push({ op: "get", key }), inner.get(key)),
+    set: (key, value, ttl) => (calls.push({ op: "set", key, value }), inner.set(key, value, ttl)),
+    acquire: (key, fence, ttl) => (
+      calls.push({ op: "acquire", key }),
+      inner.acquire(key, fence, ttl)
+    ),
+    release: (key, fence) => (calls.push({ op: "release", key }), inner.release(key, fence)),
+  };
+  return { store, calls };
+}
+
+function logSink() {
+  return { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+}
+
+describe("a shared token store", () => {
+  it("one token for several clients: the others take it from the store, no HTTP", async () => {
+    const emu = await emulator();
+    const store = new MemoryTokenStore();
+    const [a, b, c] = [1, 2, 3].map(() => clientFor(emu, { store }));
+    const first = await a!.getToken();
+    const [fromB, fromC] = await Promise.all([b!.getToken(), c!.getToken()]);
+    expect(emu.count(TOKEN_PATH)).toBe(1);
+    expect(fromB).toEqual(first);
+    expect(fromC.expiresAt.getTime()).toBe(first.expiresAt.getTime());
+    // Concurrent first calls of fresh clients also share one request.
+    const store2 = new MemoryTokenStore();
+    const fleet = Array.from({ length: 5 }, () => clientFor(emu, { store: store2 }));
+    const tokens = await Promise.all(
+      fleet.flatMap((client) => [client.getToken(), client.getToken()]),
+    );
+    expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+  });
+
+  it("keys name the base URL, client id and scope set (any order), never the secret", async () => {
+    const emu = await emulator();
+    const { store, calls } = recording();
+    const client = clientFor(emu, { store });
+    await client.getToken({ scopes: ["customers:read", "accounts:read"] });
+    await client.getToken({ scopes: ["customers:read"] });
+    const other = clientFor(emu, { store });
+    await other.getToken({ scopes: ["accounts:read", "customers:read"] });
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+    const keys = [...new Set(calls.map((call) => call.key))];
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key).toContain(emu.url);
+      expect(key).toContain(emu.clientId);
+      expect(key).not.toContain(emu.clientSecret);
+    }
+    expect(keys[0]).toContain("accounts:read customers:read");
+    for (const call of calls) expect(call.value ?? "").not.toContain(emu.clientSecret);
+  });
+
+  it("waits for the lock holder's token rather than fetching its own", async () => {
+    const emu = await emulator();
+    const store = new MemoryTokenStore();
+    const a = clientFor(emu, { store });
+    const b = clientFor(emu, { store });
+    emu.inject({ path: TOKEN_PATH, delayMs: 300 });
+    const [ta, tb] = await Promise.all([a.getToken(), sleep(50).then(() => b.getToken())]);
+    expect(tb.accessToken).toBe(ta.accessToken);
+    expect(emu.count(TOKEN_PATH)).toBe(1);
+  });
+
+  it("takes over a lock whose holder died, once it expires", async () => {
+    const emu = await emulator();
+    const probe = recording();
+    await clientFor(emu, { store: probe.store }).getToken();
+    const key = probe.calls[0]!.key;
+    const { store, calls } = recording();
+    // A holder that took the lock and died: nobody releases it.
+    expect(await store.acquire(key, "dead-holder", 300)).toBe(true);
+    const started = Date.now();
+    await clientFor(emu, { store, storeLockTtl: 300 }).getToken();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(calls.filter((call) => call.op === "acquire").length).toBeGreaterThan(2);
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+  });
+
+  it("a foreground caller gets the still-valid stored token while another process refreshes", async () => {
+    const emu = await emulator({ tokenTtlSeconds: 4 });
+    const { store, calls } = recording();
+    const a = clientFor(emu, { store });
+    const token = await a.getToken();
+    const key = calls[0]!.key;
+    // Into the refresh window of the stored token, with another holder of the lock.
+    await sleep(Math.max(0, token.expiresAt.getTime() - 4_000 * 0.2 - Date.now() - 300));
+    await store.acquire(key, "someone-else", 5_000);
+    const b = clientFor(emu, { store });
+    const started = Date.now();
+    expect((await b.getToken()).accessToken).toBe(token.accessToken);
+    expect(Date.now() - started).toBeLessThan(200);
+    expect(emu.count(TOKEN_PATH)).toBe(1);
+  });
+
+  it("never takes a token from the store again once it was dropped or rejected", async () => {
+    const emu = await emulator();
+    const store = new MemoryTokenStore();
+    const a = clientFor(emu, { store });
+    const first = await a.getToken();
+    a.invalidate();
+    const second = await a.getToken();
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+    // The new one went to the store for the others.
+    expect((await clientFor(emu, { store }).getToken()).accessToken).toBe(second.accessToken);
+  });
+
+  it("shares customer tokens per customer and scope set", async () => {
+    const emu = await emulator();
+    const store = new MemoryTokenStore();
+    const a = clientFor(emu, { store });
+    const b = clientFor(emu, { store });
+    const request = { customerGuid: GUID, scopes: ["accounts:read", "customers:read"] as const };
+    const ta = await a.getCustomerToken({ ...request, scopes: [...request.scopes] });
+    const tb = await b.getCustomerToken({ ...request, scopes: [...request.scopes].reverse() });
+    expect(tb.accessToken).toBe(ta.accessToken);
+    expect(tb.expiresAt).toEqual(ta.expiresAt);
+    expect([...tb.scopes].sort()).toEqual([...ta.scopes].sort());
+    expect(tb.customerGuid).toBe(GUID);
+    expect(emu.count("/api/customer_tokens")).toBe(1);
+    expect(emu.count(TOKEN_PATH)).toBe(1);
+    // createCustomerToken never uses the store.
+    await b.createCustomerToken({ ...request, scopes: [...request.scopes] });
+    expect(emu.count("/api/customer_tokens")).toBe(2);
+  });
+
+  it("ignores an unreadable stored value and replaces it", async () => {
+    const emu = await emulator();
+    const { store, calls } = recording();
+    await clientFor(emu, { store }).getToken();
+    const key = calls[0]!.key;
+    await store.set(key, "{not json", 60_000);
+    const sink = logSink();
+    const token = await clientFor(emu, { store, logger: { level: "warn", sink } }).getToken();
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+    expect(JSON.parse((await store.get(key))!).token).toBe(token.accessToken);
+    expect(sink.warn).toHaveBeenCalledWith(expect.stringContaining("unreadable"));
+  });
+});
