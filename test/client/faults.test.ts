@@ -1,7 +1,7 @@
 /**
  * The fault-injection suite: each fault injected at the emulator, over real HTTP, with the
  * outcome, the attempt count (as the emulator saw it) and the elapsed time asserted.
- * Settings (client-harness): 3 attempts, backoff 20-100 ms, 500 ms per attempt, 5 s deadline.
+ * Settings (client-harness): 3 attempts, backoff 20-100 ms, 2 s per attempt, 5 s deadline.
  */
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";

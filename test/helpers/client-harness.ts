@@ -9,7 +9,10 @@ export { emulator } from "./emulator-fixture.js";
 
 export const GUID = "0123456789abcdef0123456789abcdef";
 
-/** Fast settings: 3 attempts, 20-100 ms backoff, 500 ms per attempt, 5 s deadline. */
+/**
+ * Fast settings: 3 attempts, 20-100 ms backoff, 5 s deadline. The 2 s per attempt leaves room
+ * for a loaded 2-core machine; tests about timeouts set their own.
+ */
 export function clientFor(emu: Emulator, overrides: CybridIdOptions = {}) {
   return createCybridId({
     baseUrl: emu.url,
@@ -17,7 +20,7 @@ export function clientFor(emu: Emulator, overrides: CybridIdOptions = {}) {
     clientSecret: emu.clientSecret,
     logger: "silent",
     maxRetries: 2,
-    timeout: 500,
+    timeout: 2_000,
     deadline: 5_000,
     backoff: { base: 20, max: 100 },
     ...overrides,
