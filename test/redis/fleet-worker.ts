@@ -67,7 +67,7 @@ const cybrid = createCybridId({
   store: redisTokenStore(redis.client, { encryptionKey: config.encryptionKey }),
   storeLockTtl: config.storeLockTtl,
   maxRetries: 2,
-  timeout: config.timeout ?? 2_000,
+  timeout: config.timeout ?? 5_000,
   backoff: { base: 20, max: 100 },
   logger: {
     level: "debug",

@@ -4,9 +4,14 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { MemoryTokenStore, type TokenStore } from "../../src/index.js";
-import { clientFor, emulator } from "../helpers/client-harness.js";
+import { clientFor as harnessClient, emulator } from "../helpers/client-harness.js";
 
 const TOKEN_PATH = "/oauth/token";
+
+/** The harness's client with a per-attempt timeout that a loaded CI machine cannot hit: the
+ * request counts below must not include retries. */
+const clientFor: typeof harnessClient = (emu, overrides = {}) =>
+  harnessClient(emu, { timeout: 5_000, ...overrides });
 
 function observed() {
   const sink = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
