@@ -76,10 +76,9 @@ export function createSharedStore(settings: SharedStoreSettings) {
   async function call<R>(kind: string, operation: StoreOperation, run: () => Promise<R>) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`store ${operation} timed out after ${timeoutMs} ms`)),
-        timeoutMs,
-      );
+      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      // The store call itself keeps a process alive if it must; this timer alone should not.
+      (timer as { unref?: () => void }).unref?.();
     });
     const attempt = Promise.resolve().then(run);
     // A call that settles after its timeout must not become an unhandled rejection.
@@ -108,22 +107,12 @@ export function createSharedStore(settings: SharedStoreSettings) {
   function parse(raw: string | null | undefined): StoredToken | undefined {
     if (typeof raw !== "string") return undefined;
     try {
-      const data = JSON.parse(raw) as Partial<StoredToken>;
-      const { token, sentAt, lifetimeMs, scopes } = data;
-      if (
-        typeof token === "string" &&
-        token !== "" &&
-        typeof sentAt === "number" &&
-        typeof lifetimeMs === "number" &&
-        lifetimeMs > 0 &&
-        Array.isArray(scopes) &&
-        scopes.every((scope) => typeof scope === "string")
-      )
-        return { token, sentAt, lifetimeMs, scopes };
-    } catch {
-      // Garbage under our key (another writer, a format change): treated as absent, replaced.
-    }
-    logger.log("warn", "token store held an unreadable value; ignoring it");
+      const data = JSON.parse(raw) as StoredToken;
+      // What we wrote ourselves; anything else (another writer, an old format) is replaced.
+      if (typeof data.token === "string" && data.sentAt > 0 && data.lifetimeMs > 0)
+        return { ...data, scopes: Array.isArray(data.scopes) ? data.scopes.map(String) : [] };
+    } catch {}
+    logger.log("warn", "token store: unreadable value ignored");
     return undefined;
   }
 
@@ -133,15 +122,9 @@ export function createSharedStore(settings: SharedStoreSettings) {
      * client took from or put in the store: the next fetch will not take them from the store.
      */
     reject(token?: string): void {
-      const tokens = token === undefined ? [...handedOut.values()] : [token];
-      for (const each of tokens) {
-        rejected.delete(each);
-        rejected.add(each);
-      }
-      for (const each of rejected) {
-        if (rejected.size <= MAX_REJECTED) break;
-        rejected.delete(each);
-      }
+      for (const each of token === undefined ? handedOut.values() : [token]) rejected.add(each);
+      // Oldest first out: an old token is expired anyway.
+      for (const each of rejected) if (rejected.size > MAX_REJECTED) rejected.delete(each);
     },
 
     /** Wraps `fetch` (the HTTP fetch of one token kind and scope set) with the store. */
@@ -212,13 +195,9 @@ export function createSharedStore(settings: SharedStoreSettings) {
             return underLock(fence, background);
           // Someone else is refreshing. A caller with no token takes the valid one it can get.
           if (!background && usable(stored, Date.now())) return served(stored!);
-          if (Date.now() >= giveUpAt) {
-            logger.log(
-              "warn",
-              `token store: ${kind} refresh lock outlived its TTL; fetching alone`,
-            );
-            return fetch(background);
-          }
+          // Leaves the loop through the catch below, with a warning, like any store failure.
+          if (Date.now() >= giveUpAt)
+            await run("acquire", () => Promise.reject(new Error("lock held past its TTL")));
           logger.log("debug", `token store: ${kind} refresh in progress elsewhere; waiting`);
           // Background waits hold no process open: nobody awaits them.
           await sleep(pollMs * (0.5 + Math.random()), undefined, background);

@@ -111,6 +111,28 @@ describe("a store that misbehaves", () => {
     expect(Date.now() - started).toBeLessThan(500);
   });
 
+  it("a lock that is never free: fetches alone after the lock TTL, and says so", async () => {
+    const emu = await emulator();
+    const stuck: TokenStore = {
+      get: async () => undefined,
+      set: async () => undefined,
+      acquire: async () => false,
+      release: async () => undefined,
+    };
+    const { sink, onStoreError, options } = observed();
+    const started = Date.now();
+    await clientFor(emu, {
+      store: stuck,
+      storeLockTtl: 200,
+      storeTimeout: 50,
+      ...options,
+    }).getToken();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(emu.count(TOKEN_PATH)).toBe(1);
+    expect(onStoreError).toHaveBeenCalledWith(expect.objectContaining({ operation: "acquire" }));
+    expect(sink.warn).toHaveBeenCalledWith(expect.stringContaining("lock held past its TTL"));
+  });
+
   it("without a store, nothing changes: no store code runs", async () => {
     const emu = await emulator();
     const { sink, options } = observed();
