@@ -3,40 +3,49 @@
  * client (e.g. Cybrid's bank API) with the bank token, and on a 401 drops that token, gets a
  * new one and replays the request once. A 403 is passed through: it is a missing scope or a
  * rate limit, and a new token fixes neither.
+ *
+ * Both hooks are synchronous on the common path (a cached token, a non-401 answer): openapi-fetch
+ * awaits whatever they return on every request.
  */
 import type { Middleware } from "openapi-fetch";
-import type { BankTokens } from "../token/bank-tokens.js";
+import type { AccessToken, BankTokens } from "../token/bank-tokens.js";
+import { bearerHeaderCache } from "./bearer-header.js";
 
-interface Sent {
-  token: string;
-  /** A copy taken before the body was consumed, for the replay (none when there is no body). */
-  replay: Request | undefined;
-}
+const BEARER_PREFIX = "Bearer ".length;
 
 export function createAuthMiddleware(bank: BankTokens): Middleware {
-  const sent = new WeakMap<Request, Sent>();
+  const bearer = bearerHeaderCache();
+  /** Copies of requests with a body, taken before it is consumed, for a replay. */
+  const bodies = new WeakMap<Request, Request>();
+
+  function authorize(request: Request, token: AccessToken): undefined {
+    request.headers.set("authorization", bearer(token));
+    if (request.body !== null) bodies.set(request, request.clone());
+    return undefined;
+  }
+
+  async function replayAfter401(request: Request, response: Response, send: typeof fetch) {
+    const sent = request.headers.get("authorization")?.slice(BEARER_PREFIX);
+    bank.invalidate(sent);
+    const fresh = await bank.get();
+    if (fresh.accessToken === sent) return undefined;
+    await response.body?.cancel();
+    const replay = bodies.get(request) ?? new Request(request);
+    bodies.delete(request);
+    replay.headers.set("authorization", bearer(fresh));
+    return send(replay);
+  }
+
   return {
-    async onRequest({ request }) {
-      const token = await bank.get();
-      request.headers.set("authorization", `Bearer ${token.accessToken}`);
-      sent.set(request, {
-        token: token.accessToken,
-        replay: request.body ? request.clone() : undefined,
-      });
-      return request;
+    onRequest({ request }) {
+      const token = bank.get();
+      return token instanceof Promise
+        ? token.then((resolved) => authorize(request, resolved))
+        : authorize(request, token);
     },
-    async onResponse({ request, response, options }) {
+    onResponse({ request, response, options }) {
       if (response.status !== 401) return undefined;
-      const entry = sent.get(request);
-      if (entry === undefined) return undefined;
-      sent.delete(request);
-      bank.invalidate(entry.token);
-      const fresh = await bank.get();
-      if (fresh.accessToken === entry.token) return undefined;
-      await response.body?.cancel();
-      const replay = entry.replay ?? new Request(request);
-      replay.headers.set("authorization", `Bearer ${fresh.accessToken}`);
-      return options.fetch(replay);
+      return replayAfter401(request, response, options.fetch);
     },
   };
 }

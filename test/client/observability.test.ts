@@ -9,7 +9,7 @@ afterEach(() => {
 
 describe("hooks", () => {
   it("report fetches, cache hits, scheduled retries and failed refreshes", async () => {
-    const emu = await emulator({ tokenTtlSeconds: 1 });
+    const emu = await emulator();
     const events: string[] = [];
     const cybrid = clientFor(emu, {
       maxRetries: 1,
