@@ -314,6 +314,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("docs in headless Chromium", () => {
       "Quick start",
       "Configuration",
       "Caching and refresh",
+      "Shared store",
       "Retries",
       "Errors",
       "CLI",
