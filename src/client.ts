@@ -69,9 +69,9 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
 
   return {
     getToken(call) {
-      // An async wrapper would allocate on every cache hit; Promise.resolve of a value is cheaper.
+      // No async wrapper: on a warm cache this returns the token's one settled promise.
       try {
-        return Promise.resolve(bank.get(call?.scopes, call?.signal));
+        return bank.getAsync(call?.scopes, call?.signal);
       } catch (error) {
         return Promise.reject(error);
       }

@@ -24,6 +24,8 @@ export interface AccessToken {
 
 export interface BankTokens {
   get(scopes?: readonly string[], signal?: AbortSignal): AccessToken | Promise<AccessToken>;
+  /** `get` as a promise, allocation-free while the token is fresh (for getToken). */
+  getAsync(scopes?: readonly string[], signal?: AbortSignal): Promise<AccessToken>;
   refresh(scopes?: readonly string[], signal?: AbortSignal): Promise<AccessToken>;
   invalidate(staleToken?: string): void;
 }
@@ -149,6 +151,10 @@ export function createBankTokens(
     get(scopes, signal) {
       const slot = scopes === undefined ? (cachedDefault ??= defaultSlot()) : slotFor(scopes);
       return slot.get(signal);
+    },
+    getAsync(scopes, signal) {
+      const slot = scopes === undefined ? (cachedDefault ??= defaultSlot()) : slotFor(scopes);
+      return slot.getAsync(signal);
     },
     refresh(scopes, signal) {
       return (scopes === undefined ? (cachedDefault ??= defaultSlot()) : slotFor(scopes)).refresh(
