@@ -65,8 +65,6 @@ const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
-/** The variables the SDK itself reads (src/options.ts). */
-const SDK_ENV = ["CYBRID_ID_LOG", "CYBRID_ID_URL", "CYBRID_CLIENT_ID", "CYBRID_CLIENT_SECRET"];
 const SMOKE_FILES = ["smoke.mjs", "run-smoke.mjs", "browser-entry.mjs"];
 const CHILD_TIMEOUT_MS = 90_000;
 
@@ -460,9 +458,8 @@ async function main(): Promise<number> {
       {
         id: "deno",
         label: "deno",
-        // Least privilege: loopback, the suite's four variables, and the SDK's documented ones:
-        // createCybridId() reads process.env.CYBRID_ID_LOG even when `logger` is given, and Deno
-        // throws NotCapable for an env read it was not allowed (MATRIX_DENO_STRICT=1 shows it).
+        // Least privilege: loopback and the suite's four variables. The SDK must work without
+        // env access: Deno throws NotCapable for a read it was not allowed.
         args: () => [
           "run",
           "--no-prompt",
@@ -474,7 +471,6 @@ async function main(): Promise<number> {
             "MATRIX_CONTROL_URL",
             "MATRIX_CLIENT_ID",
             "MATRIX_CLIENT_SECRET",
-            ...(process.env.MATRIX_DENO_STRICT === "1" ? [] : SDK_ENV),
           ].join(",")}`,
           "run-smoke.mjs",
         ],

@@ -168,9 +168,17 @@ export interface ResolvedOptions {
   store: { store: TokenStore; timeoutMs: number; lockTtlMs: number } | undefined;
 }
 
+/**
+ * An environment variable, or undefined where there is no environment or reading it is not
+ * allowed (browsers; Deno without --allow-env throws NotCapable).
+ */
 function env(name: string): string | undefined {
-  const value = typeof process === "object" ? process.env?.[name] : undefined;
-  return value === "" ? undefined : value;
+  try {
+    const value = typeof process === "object" ? process.env?.[name] : undefined;
+    return value === "" ? undefined : value;
+  } catch {
+    return undefined;
+  }
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
@@ -208,6 +216,12 @@ function nonNegative(value: number | undefined, fallback: number, name: string):
   return value;
 }
 
+/** CYBRID_ID_LOG, read only when the options name no level. */
+function envLogLevel(): LogLevel {
+  const level = env("CYBRID_ID_LOG");
+  return isLogLevel(level) ? level : "warn";
+}
+
 /** Resolves defaults and the environment; the secret is returned apart so it is never stored on an object. */
 export function resolveOptions(options: CybridIdOptions): {
   resolved: ResolvedOptions;
@@ -224,7 +238,6 @@ export function resolveOptions(options: CybridIdOptions): {
     throw new ValidationError("Invalid configuration", issues, "invalid_configuration");
   const logger =
     typeof options.logger === "string" ? { level: options.logger } : (options.logger ?? {});
-  const envLevel = env("CYBRID_ID_LOG");
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
     throw new ValidationError(
@@ -255,7 +268,7 @@ export function resolveOptions(options: CybridIdOptions): {
       ),
       tokenPath: options.tokenPath ?? "/oauth/token",
       tokenEncoding: options.tokenEncoding ?? "json",
-      logLevel: logger.level ?? (isLogLevel(envLevel) ? envLevel : "warn"),
+      logLevel: logger.level ?? envLogLevel(),
       logSink: logger.sink ?? console,
       hooks: options.hooks ?? {},
       store: options.store && {

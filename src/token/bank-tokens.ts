@@ -2,14 +2,12 @@
  * Client-credentials tokens ("bank" or "organization" tokens): one cached slot per scope set,
  * keyed within this client's base URL and client id.
  */
-import { InvalidResponseError } from "../errors/cybrid-id-error.js";
+import { receiveToken, reportFetched } from "./issued-token.js";
 import type { SharedStore, StoredToken } from "../store/shared-fetch.js";
 import { validateCredentialsRequest } from "../validation/validate.js";
 import { postWithRetries, type EngineContext } from "./engine-context.js";
-import { decodeJwtClaims, jwtLifetimeMs } from "./jwt.js";
 import { scopeKey } from "./scope-key.js";
 import { TokenSlot, type IssuedToken } from "./token-slot.js";
-import { lifetimeAnchor, lifetimeFromExpiresIn } from "./token-timing.js";
 
 /** An access token from the client-credentials grant. */
 export interface AccessToken {
@@ -50,7 +48,7 @@ export function createBankTokens(
       ...(scope === undefined ? {} : { scope }),
     };
     const operation = `POST ${options.tokenPath}`;
-    const { data, sentAt, attempts } = await postWithRetries(
+    const result = await postWithRetries(
       context,
       {
         operation,
@@ -61,35 +59,18 @@ export function createBankTokens(
       },
       { background },
     );
-    const accessToken = data.access_token;
-    if (typeof accessToken !== "string" || accessToken === "") {
-      throw new InvalidResponseError(`${operation} answered without an access_token`, {
-        code: "invalid_response",
-        attempts,
-      });
-    }
-    context.redactor.add(accessToken);
-    const lifetimeMs = lifetimeFromExpiresIn(data.expires_in, jwtLifetimeMs(accessToken, sentAt));
-    const anchor = lifetimeAnchor(sentAt, data.created_at ?? decodeJwtClaims(accessToken)?.iat);
+    const { data } = result;
+    const received = receiveToken(context, operation, result, data.expires_in, data.created_at);
     const granted =
       typeof data.scope === "string" && data.scope !== "" ? data.scope.split(" ") : (scopes ?? []);
     const value: AccessToken = Object.freeze({
-      accessToken,
+      accessToken: received.accessToken,
       tokenType: "Bearer" as const,
       scopes: Object.freeze(granted),
-      expiresAt: new Date(anchor + lifetimeMs),
+      expiresAt: new Date(received.anchor + received.lifetimeMs),
     });
-    logger.log(
-      "info",
-      `${operation}: token fetched (${Math.round(lifetimeMs / 1000)} s, ${attempts} attempt(s))`,
-    );
-    options.hooks.onTokenFetched?.({
-      kind: "bank",
-      scopes: value.scopes,
-      expiresAt: value.expiresAt,
-      durationMs: Date.now() - sentAt,
-      attempts,
-    });
+    reportFetched(context, "bank", operation, value, received);
+    const { accessToken, anchor, lifetimeMs } = received;
     return { value, token: accessToken, sentAt: anchor, lifetimeMs };
   }
 

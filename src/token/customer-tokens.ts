@@ -3,17 +3,16 @@
  * (customer, scope set) in a bounded LRU, with the same refresh rules as bank tokens; the
  * lifetime is the JWT's own `exp`, since the response carries no `expires_in`.
  */
-import { AuthenticationError, InvalidResponseError } from "../errors/cybrid-id-error.js";
+import { receiveToken, reportFetched } from "./issued-token.js";
+import { AuthenticationError } from "../errors/cybrid-id-error.js";
 import type { Scope } from "../options.js";
 import type { SharedStore } from "../store/shared-fetch.js";
 import { validateCustomerTokenRequest } from "../validation/validate.js";
 import type { BankTokens } from "./bank-tokens.js";
 import { postWithRetries, type EngineContext } from "./engine-context.js";
-import { decodeJwtClaims, jwtLifetimeMs } from "./jwt.js";
 import { LruMap } from "./lru-map.js";
 import { scopeKey } from "./scope-key.js";
 import { TokenSlot, type IssuedToken } from "./token-slot.js";
-import { FALLBACK_LIFETIME_MS, lifetimeAnchor } from "./token-timing.js";
 
 export interface CustomerTokenRequest {
   /** The customer's guid (32 characters). */
@@ -89,31 +88,16 @@ export function createCustomerTokens(
       bankToken = (await bank.refresh(undefined, signal)).accessToken;
       result = await mintWith(bankToken, customerGuid, scopes, background, signal);
     }
-    const { data, sentAt, attempts } = result;
-    const accessToken = data.access_token;
-    if (typeof accessToken !== "string" || accessToken === "") {
-      throw new InvalidResponseError(`${OPERATION} answered without an access_token`, {
-        code: "invalid_response",
-        attempts,
-      });
-    }
-    context.redactor.add(accessToken);
-    const lifetimeMs = jwtLifetimeMs(accessToken, sentAt) ?? FALLBACK_LIFETIME_MS;
-    const anchor = lifetimeAnchor(sentAt, decodeJwtClaims(accessToken)?.iat);
+    const received = receiveToken(context, OPERATION, result);
     const value: CustomerToken = Object.freeze({
-      accessToken,
+      accessToken: received.accessToken,
       tokenType: "Bearer" as const,
       customerGuid,
       scopes: Object.freeze([...scopes]),
-      expiresAt: new Date(anchor + lifetimeMs),
+      expiresAt: new Date(received.anchor + received.lifetimeMs),
     });
-    options.hooks.onTokenFetched?.({
-      kind: "customer",
-      scopes: value.scopes,
-      expiresAt: value.expiresAt,
-      durationMs: Date.now() - sentAt,
-      attempts,
-    });
+    reportFetched(context, "customer", OPERATION, value, received);
+    const { accessToken, anchor, lifetimeMs } = received;
     return { value, token: accessToken, sentAt: anchor, lifetimeMs };
   }
 

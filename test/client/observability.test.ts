@@ -53,7 +53,7 @@ describe("logger", () => {
       lines.some((l) => l.startsWith("info [cybrid-id] POST /oauth/token: 503, retry 1")),
     ).toBe(true);
     expect(
-      lines.some((l) => l.startsWith("info [cybrid-id] POST /oauth/token: token fetched")),
+      lines.some((l) => l.startsWith("info [cybrid-id] POST /oauth/token: bank token fetched")),
     ).toBe(true);
 
     const quiet: string[] = [];

@@ -5,7 +5,7 @@
 import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { redisTokenStore, type RedisClientLike } from "../../src/redis/index.js";
+import { redisTokenStore } from "../../src/redis/index.js";
 import { hashKey } from "../../src/redis/secure-store.js";
 import { sleep } from "../helpers/client-harness.js";
 import { describeRedis, startRedis, type RedisServer } from "../helpers/redis-server.js";
