@@ -48,23 +48,14 @@ import {
   ROOT,
   run,
 } from "./matrix/package.js";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium.js";
 
 const args = process.argv.slice(2);
 const refresh = args.includes("--refresh");
 const onlyIndex = args.indexOf("--only");
 const only = onlyIndex >= 0 ? new Set((args[onlyIndex + 1] ?? "").split(",")) : undefined;
 const RUNTIMES_DIR = process.env.MATRIX_RUNTIMES_DIR ?? join(ROOT, ".tmp", "runtimes");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const CHROMIUM = CHROMIUM_PATH;
 const SMOKE_FILES = ["smoke.mjs", "run-smoke.mjs", "browser-entry.mjs"];
 const CHILD_TIMEOUT_MS = 90_000;
 

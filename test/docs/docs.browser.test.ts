@@ -17,10 +17,11 @@ import { chromium, type BrowserContext, type Locator, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { DEFAULT_OUT_DIR, PAGES, ensureDocs } from "../../scripts/build-docs.js";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../scripts/chromium.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const ARTIFACTS = join(ROOT, "test-artifacts");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM = CHROMIUM_PATH;
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const IN_CI = Boolean(process.env.CI);
 
@@ -141,17 +142,6 @@ function serve(dir: string): Promise<Server> {
     server.listen(0, "127.0.0.1", () => done(server));
   });
 }
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("docs in headless Chromium", () => {
   let server: Server;
