@@ -32,18 +32,32 @@ describe("retried statuses", () => {
     expect(emu.requests[2]?.body).toEqual(emu.requests[0]?.body); // the body is replayed whole
   });
 
-  it.each([
-    ["Retry-After seconds", { "retry-after": "1" }, 2_000, 3_500],
-    ["Retry-After date", { "retry-after": httpDate(1_200) }, 0, 3_500],
-    ["retry-after-ms", { "retry-after-ms": "150" }, 300, 1_500],
-  ])("503 with %s is obeyed", async (_, headers, atLeast, atMost) => {
-    const emu = await emulator();
-    emu.inject({ path: TOKEN, status: 503, example: "unavailable", headers, times: 2 });
-    const { ms } = await timed(() => clientFor(emu).getToken());
-    expect(emu.count(TOKEN)).toBe(3);
-    expect(ms).toBeGreaterThanOrEqual(atLeast - 20);
-    expect(ms).toBeLessThan(atMost);
-  });
+  const waits = [
+    ["Retry-After seconds", () => ({ "retry-after": "1" }), 950, 2_500],
+    ["Retry-After date", () => ({ "retry-after": httpDate(1_500) }), 450, 2_500],
+    ["retry-after-ms", () => ({ "retry-after-ms": "300" }), 280, 1_500],
+  ] as const;
+  const withWaits = [500, 502, 503, 504].flatMap((status) =>
+    waits.map(
+      ([name, headers, atLeast, atMost]) => [status, name, headers, atLeast, atMost] as const,
+    ),
+  );
+  it.each(withWaits)(
+    "%i with %s: the wait is obeyed",
+    async (status, _, headers, atLeast, atMost) => {
+      const emu = await emulator();
+      emu.inject({
+        path: TOKEN,
+        status,
+        body: { status, error_message: "x", message_code: "x" },
+        headers: headers(),
+      });
+      const { ms } = await timed(() => clientFor(emu).getToken());
+      expect(emu.count(TOKEN)).toBe(2);
+      expect(ms).toBeGreaterThanOrEqual(atLeast);
+      expect(ms).toBeLessThan(atMost);
+    },
+  );
 
   it("5xx on every attempt: ServerError after 3 attempts, with the provider's errorId", async () => {
     const emu = await emulator();
@@ -252,7 +266,8 @@ describe("bodies the SDK cannot use", () => {
   ])("200 with %s: InvalidResponseError with an excerpt, not retried", async (_, body, excerpt) => {
     const emu = await emulator();
     emu.inject({ path: TOKEN, status: 200, body });
-    const error = await rejectionOf(clientFor(emu).getToken());
+    const { value: error, ms } = await timed(() => rejectionOf(clientFor(emu).getToken()));
+    expect(ms).toBeLessThan(500);
     expect(error.name).toBe("InvalidResponseError");
     expect(error.bodyExcerpt).toContain(excerpt);
     expect(emu.count(TOKEN)).toBe(1);
@@ -266,7 +281,9 @@ describe("bodies the SDK cannot use", () => {
       body: "<html><h1>502 Bad Gateway</h1></html>",
       times: Infinity,
     });
-    const error = await rejectionOf(clientFor(emu).getToken());
+    const { value: error, ms } = await timed(() => rejectionOf(clientFor(emu).getToken()));
+    expect(ms).toBeLessThan(1_000); // two backoffs of at most 20 and 40 ms
+    expect(error.attempts).toBe(3);
     expect(error.name).toBe("ServerError");
     expect(error.code).toBe("http_502");
     expect(error.bodyExcerpt).toContain("502 Bad Gateway");
