@@ -3,6 +3,7 @@
  * `npm run generate -- --watch` regenerates on every change of the spec.
  */
 import { mkdirSync, watch, writeFileSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { GENERATED_DIR, renderGenerated, SPEC_PATH } from "./spec-pipeline.js";
 
@@ -21,8 +22,10 @@ await generateOnce();
 if (values.watch) {
   console.log("watching spec/openapi.yaml (Ctrl-C to stop)");
   let timer: NodeJS.Timeout | undefined;
-  // Editors save in bursts (write, rename, chmod): settle before regenerating.
-  watch(SPEC_PATH, () => {
+  // The folder, not the file: editors that save by rename would leave a file watch on the old
+  // inode. And they save in bursts (write, rename, chmod): settle before regenerating.
+  watch(dirname(SPEC_PATH), (_, file) => {
+    if (file !== null && file !== basename(SPEC_PATH)) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
       generateOnce().catch((error: unknown) => console.error(`generate failed: ${String(error)}`));
