@@ -9,7 +9,7 @@ export const spec = {
     "title": "Cybrid Identity API",
     "version": "1.0.0",
     "summary": "Tokens for the Cybrid platform.",
-    "description": "The Cybrid identity provider (IdP) issues the bearer tokens that every call to the\nCybrid platform needs.\n\n1. A service exchanges its organization or bank **client credentials** for an access\n   token with the OAuth 2.0 client-credentials grant (`POST /oauth/token`).\n2. With a bank token it mints short-lived **customer tokens** (JWTs) for its users\n   (`POST /api/customer_tokens`).\n\nBoth endpoints are rate limited: past the limit they answer `403 Forbidden`. Cache tokens\nfor their lifetime (`expires_in`, or the JWT `exp` claim) instead of fetching one per call.\n\nThis document is the single source of truth of the `cybrid-id` SDK: its types, its\nrequest validation, its local emulator and these docs are generated from it.\n",
+    "description": "The Cybrid identity provider (IdP) issues the bearer tokens that every call to the\nCybrid platform needs.\n\n1. A service exchanges its organization or bank **client credentials** for an access\n   token with the OAuth 2.0 client-credentials grant (`POST /oauth/token`).\n2. With a bank token it mints short-lived **customer tokens** (JWTs) for its users\n   (`POST /api/customer_tokens`).\n\nBoth endpoints are rate limited: past the limit they answer `403 Forbidden`. Cache tokens\nfor their lifetime (`expires_in`, or the JWT `exp` claim) instead of fetching one per call.\n\nThis document is the single source of truth of the `cybrid-id` SDK: its types, its\nrequest validation, its local emulator and these docs are generated from it.\nTwo example extensions steer the SDK: `x-cybrid-id-rate-limit` marks the answers that\nare a rate limit (retried after `Retry-After`, even as a 403), and\n`x-cybrid-id-new-bank-token` marks the 401s that a new bank token fixes (refreshed once).\n",
     "contact": {
       "name": "cybrid-id maintainers",
       "url": "https://github.com/cybrid-id/cybrid-id"
@@ -309,6 +309,7 @@ export const spec = {
                   },
                   "invalid_signature": {
                     "summary": "Invalid signature",
+                    "x-cybrid-id-new-bank-token": true,
                     "value": {
                       "status": 401,
                       "error_message": "Signature verification raised",
@@ -317,6 +318,7 @@ export const spec = {
                   },
                   "invalid_audience": {
                     "summary": "Invalid audience",
+                    "x-cybrid-id-new-bank-token": true,
                     "value": {
                       "status": 401,
                       "error_message": "Invalid audience",
@@ -325,6 +327,7 @@ export const spec = {
                   },
                   "invalid_issuer": {
                     "summary": "Invalid issuer",
+                    "x-cybrid-id-new-bank-token": true,
                     "value": {
                       "status": 401,
                       "error_message": "Invalid issuer",
@@ -333,6 +336,7 @@ export const spec = {
                   },
                   "expired_signature": {
                     "summary": "Expired signature",
+                    "x-cybrid-id-new-bank-token": true,
                     "value": {
                       "status": 401,
                       "error_message": "Signature has expired",
@@ -393,6 +397,7 @@ export const spec = {
                   },
                   "rate_limited": {
                     "summary": "Rate limit exceeded",
+                    "x-cybrid-id-rate-limit": true,
                     "value": {
                       "status": 403,
                       "error_message": "Rate limit exceeded. Retry later.",
@@ -512,6 +517,7 @@ export const spec = {
             "examples": {
               "rate_limited": {
                 "summary": "Rate limit exceeded",
+                "x-cybrid-id-rate-limit": true,
                 "value": {
                   "status": 403,
                   "error_message": "Rate limit exceeded. Retry later.",
@@ -543,6 +549,7 @@ export const spec = {
             "examples": {
               "too_many_requests": {
                 "summary": "Too many requests",
+                "x-cybrid-id-rate-limit": true,
                 "value": {
                   "status": 429,
                   "error_message": "Too many requests",

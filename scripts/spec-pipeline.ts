@@ -213,6 +213,62 @@ function validatorTypes(side: Side): string {
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The error codes the SDK's retry and refresh rules act on, read from the spec's named examples:
+ * `x-cybrid-id-rate-limit` marks a rate limit, `x-cybrid-id-new-bank-token` a 401 that a new
+ * bank token fixes; every other 403 example is a permission problem.
+ */
+export function errorCodes(spec: Json): Record<string, string[]> {
+  const responses = (spec.components as { responses?: Record<string, Json> }).responses ?? {};
+  const resolve = (node: Json): Json => {
+    const ref = node.$ref;
+    return typeof ref === "string" ? (responses[ref.split("/").pop() ?? ""] ?? {}) : node;
+  };
+  const codes = {
+    rateLimit: new Set<string>(),
+    permission: new Set<string>(),
+    newBankToken: new Set<string>(),
+  };
+  for (const item of Object.values(spec.paths as Record<string, Record<string, Json>>)) {
+    for (const operation of Object.values(item)) {
+      const byStatus = (operation.responses ?? {}) as Record<string, Json>;
+      for (const [status, raw] of Object.entries(byStatus)) {
+        const content = (resolve(raw).content ?? {}) as Record<string, Json>;
+        for (const media of Object.values(content)) {
+          for (const example of Object.values((media.examples ?? {}) as Record<string, Json>)) {
+            const value = (example.value ?? {}) as Json;
+            const code = value.message_code ?? value.error ?? value.code;
+            if (typeof code !== "string") continue;
+            if (example["x-cybrid-id-rate-limit"] === true) codes.rateLimit.add(code);
+            else if (status === "403") codes.permission.add(code);
+            if (example["x-cybrid-id-new-bank-token"] === true) codes.newBankToken.add(code);
+          }
+        }
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(codes).map(([key, set]) => [key, [...set].sort()]));
+}
+
+function errorCodesModule(spec: Json): [string, string] {
+  const header = COMMENT_HEADER.replace("openapi-typescript", "scripts/generate.ts");
+  const codes = errorCodes(spec);
+  const docs: Record<string, string> = {
+    rateLimit: "Codes of the answers the spec marks as a rate limit (x-cybrid-id-rate-limit).",
+    permission: "Codes of the spec's other 403 answers: permission problems, never retried.",
+    newBankToken: "Codes of the 401s that a new bank token fixes (x-cybrid-id-new-bank-token).",
+  };
+  const js = Object.entries(codes)
+    .map(
+      ([key, list]) => `/** ${docs[key]} */\nexport const ${key}Codes = ${JSON.stringify(list)};\n`,
+    )
+    .join("\n");
+  const dts = Object.keys(codes)
+    .map((key) => `/** ${docs[key]} */\nexport declare const ${key}Codes: readonly string[];\n`)
+    .join("\n");
+  return [`${header}${js}`, `${header}${dts}`];
+}
+
 async function typesModule(specPath: string): Promise<string> {
   const ast = await openapiTS(new URL(`file://${specPath}`), { silent: true });
   return COMMENT_HEADER + astToString(ast);
@@ -222,7 +278,10 @@ async function typesModule(specPath: string): Promise<string> {
 export async function renderGenerated(specPath = SPEC_PATH): Promise<Map<string, string>> {
   const spec = readSpec(specPath);
   const header = COMMENT_HEADER.replace("openapi-typescript", "scripts/generate.ts");
+  const [codesJs, codesDts] = errorCodesModule(spec);
   return new Map([
+    ["error-codes.js", codesJs],
+    ["error-codes.d.ts", codesDts],
     ["openapi.d.ts", await typesModule(specPath)],
     ["validators.js", await validatorModule(spec, "server")],
     ["validators.d.ts", validatorTypes("server")],

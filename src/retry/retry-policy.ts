@@ -7,21 +7,15 @@
  *    `invalid_scope(s)` or `forbidden`. A 403 is never answered by refreshing a token.
  * 5. Every other status: not retried.
  */
+import { permissionCodes, rateLimitCodes } from "../../generated/error-codes.js";
+
 const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+// The spec's own codes (generated from its marked examples), plus the names other token
+// providers give the same answers (RFC 6749's errors, common throttling codes).
 /** Error codes that mark a 403 as a rate limit rather than a permission problem. */
-const RATE_LIMIT_CODES = new Set([
-  "rate_limited",
-  "rate_limit_exceeded",
-  "too_many_requests",
-  "throttled",
-]);
+const RATE_LIMIT_CODES = new Set([...rateLimitCodes, "rate_limit_exceeded", "throttled"]);
 /** Codes that mark a 403 as a real permission problem, whatever the headers say. */
-const PERMISSION_CODES = new Set([
-  "invalid_scope",
-  "invalid_scopes",
-  "forbidden",
-  "unauthorized_client",
-]);
+const PERMISSION_CODES = new Set([...permissionCodes, "invalid_scope", "unauthorized_client"]);
 
 /**
  * A 403 on a token endpoint is the rate limit when its code says so, or when it names no

@@ -4,6 +4,7 @@
  * lifetime is the JWT's own `exp`, since the response carries no `expires_in`.
  */
 import { receiveToken, reportFetched } from "./issued-token.js";
+import { newBankTokenCodes } from "../../generated/error-codes.js";
 import { AuthenticationError } from "../errors/cybrid-id-error.js";
 import type { Scope } from "../options.js";
 import type { SharedStore } from "../store/shared-fetch.js";
@@ -76,9 +77,9 @@ export function createCustomerTokens(
     try {
       result = await mintWith(bankToken, customerGuid, scopes, background, signal);
     } catch (error) {
-      // authentication_failed covers an expired, re-signed or foreign bank token: a new bank
-      // token fixes it, once. Other 401s (wrong subject, malformed header) would fail again.
-      if (!(error instanceof AuthenticationError) || error.code !== "authentication_failed")
+      // The spec marks the 401s a new bank token fixes (an expired, re-signed or foreign bank
+      // token): refresh it, once. Other 401s (wrong subject, malformed header) would fail again.
+      if (!(error instanceof AuthenticationError) || !newBankTokenCodes.includes(error.code))
         throw error;
       logger.log(
         "info",
