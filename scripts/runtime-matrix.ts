@@ -157,6 +157,11 @@ async function ensureRuntime(
 // ---------------------------------------------------------------------------------------------
 // The emulator (from the packed package) and the control server the suite drives it through.
 
+/** A runtime that produced no smoke result at all. */
+function failed(runtime: string, started: number, problem: string): Outcome {
+  return { runtime, version: "?", ok: false, steps: [], ms: Date.now() - started, problem };
+}
+
 type StartEmulator = (options?: EmulatorOptions) => Promise<Emulator>;
 
 interface Harness {
@@ -239,14 +244,11 @@ async function runChild(
     const result = await run(command, commandArgs, { cwd: app, env, timeoutMs: CHILD_TIMEOUT_MS });
     const parsed = parseResult(result.stdout);
     if (parsed === undefined)
-      return {
-        runtime: label,
-        version: "?",
-        ok: false,
-        steps: [],
-        ms: Date.now() - started,
-        problem: describeRun(`${label}: ${[command, ...commandArgs].join(" ")}`, result),
-      };
+      return failed(
+        label,
+        started,
+        describeRun(`${label}: ${[command, ...commandArgs].join(" ")}`, result),
+      );
     const ok =
       result.code === 0 && parsed.steps.length === 4 && parsed.steps.every((step) => step.ok);
     return {
@@ -365,14 +367,7 @@ async function runBrowser(app: string, startEmulator: StartEmulator): Promise<Ou
       ...(problems.length > 0 ? { problem: problems.join("\n") } : {}),
     };
   } catch (error) {
-    return {
-      runtime: label,
-      version: "?",
-      ok: false,
-      steps: [],
-      ms: Date.now() - started,
-      problem: [String(error), ...problems].join("\n"),
-    };
+    return failed(label, started, [String(error), ...problems].join("\n"));
   } finally {
     await context.close();
     rmSync(userDataDir, { recursive: true, force: true });

@@ -4,6 +4,7 @@
  * minted by one emulator validating at another of the same process is harmless.
  */
 import { createHash, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import { decodeJwtSegment } from "../token/jwt.js";
 
 interface KeyPair {
   privateKey: KeyObject;
@@ -25,17 +26,6 @@ function keyPair(): KeyPair {
 
 function encodeJson(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
-}
-
-function decodeJson(part: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-    return value !== null && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Signs exactly these claims (nothing is added: tests mint expired or foreign tokens). */
@@ -61,8 +51,8 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export function verifyJwt(token: string): JwtCheck {
   if (!JWT_SHAPE.test(token)) return { ok: false, problem: "malformed" };
   const [headerPart = "", payloadPart = "", signaturePart = ""] = token.split(".");
-  const header = decodeJson(headerPart);
-  const claims = decodeJson(payloadPart);
+  const header = decodeJwtSegment(headerPart);
+  const claims = decodeJwtSegment(payloadPart);
   if (header?.alg !== "RS256" || claims === undefined) {
     return claims === undefined
       ? { ok: false, problem: "signature" }

@@ -157,5 +157,3 @@ export function createCustomerTokens(
     },
   };
 }
-
-export type CustomerTokens = ReturnType<typeof createCustomerTokens>;

@@ -2,18 +2,25 @@
  * Reads a JWT's claims without verifying it: the SDK only needs `exp` (and `iat`) to know
  * when to refresh. Nothing here makes a token trustworthy.
  */
-export function decodeJwtClaims(token: string): Record<string, unknown> | undefined {
-  const payload = token.split(".")[1];
-  if (payload === undefined) return undefined;
+/** One base64url JSON segment of a JWT (header or claims) as an object, or undefined. */
+export function decodeJwtSegment(segment: string): Record<string, unknown> | undefined {
   try {
-    const base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
-    const json: unknown = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "=")));
+    const base64 = segment.replace(/-/g, "+").replace(/_/g, "/");
+    const binary = atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "="));
+    // atob yields one char per byte; claims are UTF-8.
+    const text = new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
+    const json: unknown = JSON.parse(text);
     return json !== null && typeof json === "object" && !Array.isArray(json)
       ? (json as Record<string, unknown>)
       : undefined;
   } catch {
     return undefined;
   }
+}
+
+export function decodeJwtClaims(token: string): Record<string, unknown> | undefined {
+  const payload = token.split(".")[1];
+  return payload === undefined ? undefined : decodeJwtSegment(payload);
 }
 
 /**

@@ -21,6 +21,7 @@ describe("jwt", () => {
 
   it("reads claims and the lifetime, anchored on iat when present", () => {
     expect(decodeJwtClaims(encode({ sub: "x" }))).toEqual({ sub: "x" });
+    expect(decodeJwtClaims(encode({ name: "Zoë 🙂" }))).toEqual({ name: "Zoë 🙂" });
     expect(jwtLifetimeMs(encode({ iat: 1000, exp: 1600 }), 0)).toBe(600_000);
     expect(jwtLifetimeMs(encode({ exp: 100 }), 40_000)).toBe(60_000);
     expect(jwtLifetimeMs(encode({ exp: 100 }), 200_000)).toBeUndefined();

@@ -3,7 +3,7 @@
  * Useful to see why a token is refused (expired, wrong scopes, wrong audience); useless to
  * decide whether to trust one, which the output says in as many words.
  */
-import { decodeJwtClaims } from "../../token/jwt.js";
+import { decodeJwtClaims, decodeJwtSegment } from "../../token/jwt.js";
 import type { Command } from "../command.js";
 import { COMMON_HELP, COMMON_OPTIONS, parseCommandLine } from "../config.js";
 import { ExitCode, UsageError } from "../exit-codes.js";
@@ -46,7 +46,7 @@ Exit status: 0 decoded (expired tokens included), 2 not a JWT or bad usage.`,
     const token = raw.trim().replace(/^Bearer\s+/i, "");
     if (values.verbose) debug(`decoding ${token.length} characters from ${given ?? "stdin"}`);
     const parts = token.split(".");
-    const header = decodeSegment(parts[0] ?? "");
+    const header = decodeJwtSegment(parts[0] ?? "");
     const claims = decodeJwtClaims(token);
     if (parts.length !== 3 || header === undefined || claims === undefined)
       throw new UsageError("not a JWT: expected three base64url parts, header and claims in JSON");
@@ -99,18 +99,6 @@ function timeLine(label: string, value: unknown): string[] {
   // "expired 5 s ago" would read oddly for iat/nbf: keep "5 s ago" (or "in 5 s").
   const relative = timeLeft(date).replace(/^expired /, "");
   return [`${label} ${date.toISOString()} (${relative})`];
-}
-
-/** One base64url JSON segment (the JWT header), or undefined. */
-function decodeSegment(segment: string): Record<string, unknown> | undefined {
-  try {
-    const json: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-    return json !== null && typeof json === "object" && !Array.isArray(json)
-      ? (json as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function readStdin(): Promise<string> {

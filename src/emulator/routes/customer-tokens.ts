@@ -3,6 +3,7 @@
  * Rails API runs them: rate limit (middleware), authentication, scopes, body, then the lookup.
  */
 import { randomUUID } from "node:crypto";
+import { spec } from "../../../generated/spec.js";
 import { serverPostCustomerToken } from "../../../generated/validators.js";
 import { json, type Reply } from "../http-io.js";
 import { signJwt } from "../jwt.js";
@@ -11,8 +12,14 @@ import { CUSTOMER_TOKENS_PATH, errorResponse } from "../spec-examples.js";
 import { audienceOf, rateLimited, type RouteContext } from "../state.js";
 import { describeIssues } from "../validation-message.js";
 
-/** The bank token must carry both; the spec documents the refusal as 403 `invalid_scope`. */
-const REQUIRED_SCOPES = ["customers:write", "customers:read"];
+/**
+ * The scopes the spec's oauth2 security requirement names for this operation; a bank token
+ * without them is refused with the spec's 403 `invalid_scope` example.
+ */
+const REQUIRED_SCOPES: readonly string[] =
+  (
+    spec.paths[CUSTOMER_TOKENS_PATH]?.post?.security as Record<string, string[]>[] | undefined
+  )?.find((requirement) => "oauth2" in requirement)?.oauth2 ?? [];
 
 function refuse(status: number, name: string, message?: string): Reply {
   return json(status, errorResponse(CUSTOMER_TOKENS_PATH, status, name, message));
