@@ -141,6 +141,12 @@ export function formatTable(r: Results): string {
       x(r.getToken.ratio),
     ],
     [
+      "  (info) await + one Date.now() vs await (clock-read floor)",
+      `${r.getToken.nsPerCall.awaitPlusClock} ns`,
+      `${r.getToken.nsPerCall.bareAwait} ns`,
+      x(r.getToken.clockFloorRatio),
+    ],
+    [
       `cold stampede, ${r.stampede.callers} callers: token requests`,
       `${r.stampede.maxRequests} (max of ${r.stampede.repetitions})`,
       "1",

@@ -87,6 +87,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   applySettings(state, options);
   const requests: LoggedRequest[] = [];
+  const maxLogged = Math.max(1, options.maxLoggedRequests ?? 10_000);
+  /** Requests per path, apart from the log so that trimming the log does not change them. */
+  const counts = new Map<string, number>();
   const sockets = new Set<Socket>();
   const closing = new AbortController();
   const specPathOf = (path: string) => (tokenPaths.has(path) ? TOKEN_PATH : path);
@@ -139,8 +142,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       status: 0,
     };
     requests.push(entry);
+    if (requests.length > maxLogged) requests.splice(0, requests.length - maxLogged);
     // A browser's preflight must not eat the fault meant for the request that follows it.
     const preflight = cors && method === "OPTIONS";
+    if (!preflight) counts.set(path, (counts.get(path) ?? 0) + 1);
     const fault = preflight ? undefined : faults.take(path);
     if (fault !== undefined) entry.fault = fault;
     const bearer = checkBearer(req.headers.authorization, {
@@ -207,13 +212,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clientSecret: first?.clientSecret ?? "",
     requests,
     count: (path) =>
-      requests.filter(
-        (r) => !(cors && r.method === "OPTIONS") && (path === undefined || r.path === path),
-      ).length,
+      path === undefined
+        ? [...counts.values()].reduce((sum, n) => sum + n, 0)
+        : (counts.get(path) ?? 0),
     inject: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
     resetLog: () => {
       requests.length = 0;
+      counts.clear();
     },
     configure: (settings) => applySettings(state, settings),
     signJwt,

@@ -47,6 +47,13 @@ export interface EmulatorOptions {
   cors?: boolean;
   /** The JWT `iss` claim, and the only issuer accepted on bearer tokens. @default the emulator URL */
   issuer?: string;
+  /**
+   * How many requests {@link Emulator.requests} keeps; past it the oldest are dropped, so a
+   * long-running emulator (`cybrid-id serve`, a soak test) does not grow without bound.
+   * {@link Emulator.count} still counts every request.
+   * @default 10_000
+   */
+  maxLoggedRequests?: number;
 }
 
 /**
@@ -120,14 +127,17 @@ export interface Emulator {
   /** The first client's credentials. */
   clientId: string;
   clientSecret: string;
-  /** Every request, in order of arrival (CORS preflights included). */
+  /** The latest requests (`maxLoggedRequests`), in order of arrival (CORS preflights included). */
   requests: LoggedRequest[];
-  /** How many requests (to that path) arrived; CORS preflights are not counted. */
+  /**
+   * How many requests (to that path) arrived since the start or the last `resetLog()`, log
+   * trimming aside; CORS preflights are not counted.
+   */
   count(path?: string): number;
   /** Queues a fault. Throws when it names an example the spec does not have. */
   inject(fault: Fault): void;
   clearFaults(): void;
-  /** Empties {@link Emulator.requests} (in place). */
+  /** Empties {@link Emulator.requests} (in place) and sets every count back to zero. */
   resetLog(): void;
   /** Changes settings; `customers: undefined` or `rateLimit: undefined` lifts the restriction. */
   configure(options: EmulatorSettings): void;

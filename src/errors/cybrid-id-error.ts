@@ -29,38 +29,30 @@ export interface CybridIdErrorDetails {
 /** The base class of every error thrown by cybrid-id. */
 export class CybridIdError extends Error {
   override name = "CybridIdError";
-  readonly code: string;
-  readonly status: number | undefined;
-  readonly errorId: string | undefined;
-  readonly requestId: string | undefined;
-  readonly retryAfter: number | undefined;
-  attempts: number;
-  readonly bodyExcerpt: string | undefined;
+  // `declare`: set from the details in the constructor (no field initialisers to emit).
+  declare readonly code: string;
+  declare readonly status: number | undefined;
+  declare readonly errorId: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly retryAfter: number | undefined;
+  declare attempts: number;
+  declare readonly bodyExcerpt: string | undefined;
 
-  constructor(message: string, details: CybridIdErrorDetails) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = details.code;
-    this.status = details.status;
-    this.errorId = details.errorId;
-    this.requestId = details.requestId;
-    this.retryAfter = details.retryAfter;
-    this.attempts = details.attempts ?? 0;
-    this.bodyExcerpt = details.bodyExcerpt;
+  constructor(message: string, { cause, ...details }: CybridIdErrorDetails) {
+    super(message, cause === undefined ? undefined : { cause });
+    Object.assign(this, { attempts: 0 }, details);
   }
 
-  /** A plain object for structured logs: everything but the stack. */
+  /**
+   * A plain object for structured logs: the own fields (name, code, status... and a subclass's,
+   * such as `issues`), the message, and the cause as one line. Never the stack.
+   */
   toJSON(): Record<string, unknown> {
+    const { cause } = this;
     return {
-      name: this.name,
+      ...(this as unknown as Record<string, unknown>),
       message: this.message,
-      code: this.code,
-      status: this.status,
-      errorId: this.errorId,
-      requestId: this.requestId,
-      retryAfter: this.retryAfter,
-      attempts: this.attempts,
-      bodyExcerpt: this.bodyExcerpt,
-      cause: this.cause instanceof Error ? `${this.cause.name}: ${this.cause.message}` : undefined,
+      cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined,
     };
   }
 }

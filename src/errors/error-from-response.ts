@@ -28,44 +28,39 @@ type ErrorClass = new (
   details: ConstructorParameters<typeof CybridIdError>[1],
 ) => CybridIdError;
 
-function classFor(status: number, rateLimited: boolean): ErrorClass {
-  if (status === 429 || rateLimited) return RateLimitError;
-  if (status >= 500) return ServerError;
-  switch (status) {
-    case 400:
-      return BadRequestError;
-    case 401:
-      return AuthenticationError;
-    case 403:
-      return PermissionDeniedError;
-    case 409:
-      return ConflictError;
-    case 422:
-      return UnprocessableEntityError;
-    default:
-      return CybridIdError;
-  }
-}
+const CLASS_BY_STATUS: Partial<Record<number, ErrorClass>> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+};
 
 export function errorFromResponse(failure: HttpFailure): CybridIdError {
-  const { parsed, status } = failure;
-  const code = parsed.code ?? (failure.rateLimited ? "rate_limited" : `http_${status}`);
+  const { parsed, status, rateLimited, requestId } = failure;
+  const code = parsed.code ?? (rateLimited ? "rate_limited" : `http_${status}`);
   const what =
-    parsed.message ??
-    (parsed.excerpt !== undefined ? `unexpected body: ${parsed.excerpt}` : "no details");
+    parsed.message ?? (parsed.excerpt ? `unexpected body: ${parsed.excerpt}` : "no details");
   const ids = [
-    failure.requestId && `request id ${failure.requestId}`,
+    requestId && `request id ${requestId}`,
     parsed.errorId && `error id ${parsed.errorId}`,
-  ].filter(Boolean);
-  const suffix = ids.length > 0 ? ` (${ids.join(", ")})` : "";
-  const Class = classFor(status, failure.rateLimited);
-  return new Class(`${failure.operation} failed with ${status} ${code}: ${what}${suffix}`, {
-    code,
-    status,
-    errorId: parsed.errorId,
-    requestId: failure.requestId,
-    retryAfter: failure.retryAfter,
-    attempts: failure.attempts,
-    bodyExcerpt: parsed.excerpt,
-  });
+  ]
+    .filter(Boolean)
+    .join(", ");
+  const Class = rateLimited
+    ? RateLimitError
+    : (CLASS_BY_STATUS[status] ?? (status >= 500 ? ServerError : CybridIdError));
+  return new Class(
+    `${failure.operation} failed with ${status} ${code}: ${what}${ids && ` (${ids})`}`,
+    {
+      code,
+      status,
+      errorId: parsed.errorId,
+      requestId,
+      retryAfter: failure.retryAfter,
+      attempts: failure.attempts,
+      bodyExcerpt: parsed.excerpt,
+    },
+  );
 }

@@ -67,7 +67,7 @@ export async function postToIdp(
     } catch {
       // fall through: reported below with an excerpt
     }
-    const bodyExcerpt = text.trim() === "" ? "(empty body)" : excerptOf(text);
+    const bodyExcerpt = excerptOf(text);
     const invalid = new InvalidResponseError(
       `${request.operation} answered ${response.status} with a body that is not a JSON object: ${bodyExcerpt}`,
       { code: "invalid_response", status: response.status, requestId, bodyExcerpt },

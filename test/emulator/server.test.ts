@@ -154,6 +154,16 @@ describe("request log", () => {
     expect(emu.count()).toBe(0);
   });
 
+  it("keeps only the latest maxLoggedRequests, and still counts every request", async () => {
+    const emu = await emulator({ maxLoggedRequests: 3 });
+    for (let i = 0; i < 5; i++) await requestToken(emu, { client_id: "nobody" });
+    await requestCustomerToken(emu, { token: await bankToken(emu) });
+    expect(emu.requests.map((r) => r.path)).toEqual([TOKEN, TOKEN, CUSTOMER]);
+    expect(emu.count(TOKEN)).toBe(6);
+    expect(emu.count(CUSTOMER)).toBe(1);
+    expect(emu.count()).toBe(7);
+  });
+
   it("exposes the first client's credentials, and close() is idempotent", async () => {
     const emu = await emulator({ clients: [{ clientId: "x", clientSecret: "y" }] });
     expect([emu.clientId, emu.clientSecret]).toEqual(["x", "y"]);

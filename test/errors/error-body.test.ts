@@ -17,12 +17,7 @@ describe("parseErrorBody", () => {
         error_message: "Unknown customer",
         message_code: "no_customer",
       }),
-    ).toEqual({
-      code: "no_customer",
-      message: "Unknown customer",
-      errorId: undefined,
-      excerpt: undefined,
-    });
+    ).toEqual({ code: "no_customer", message: "Unknown customer" });
   });
 
   it("reads the OAuth dialect", () => {
