@@ -4,6 +4,8 @@
  *
  *   dist/index.{js,cjs,d.ts,d.cts}     `cybrid-id`           platform neutral: browsers, Deno,
  *                                                             Bun, workers, Node
+ *   dist/store.{js,cjs,d.ts,d.cts}     `cybrid-id/store`     platform neutral too: the shared
+ *                                                             store protocol, MemoryTokenStore
  *   dist/emulator.{js,cjs,d.ts,d.cts}  `cybrid-id/emulator`  Node only (node:http, node:crypto)
  *   dist/redis.{js,cjs,d.ts,d.cts}     `cybrid-id/redis`     Node only (node:crypto); the Redis
  *                                                             client is the user's, never imported
@@ -33,10 +35,11 @@ const shared = {
 export default defineConfig([
   {
     ...shared,
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.ts", store: "src/store/index.ts" },
     format: ["esm", "cjs"],
     // Neutral: no Node built-ins, no `main` field guessing. An accidental `node:` import in
-    // the client fails the build ("Could not resolve") instead of breaking browsers at runtime.
+    // the client or the stores fails the build ("Could not resolve") instead of breaking
+    // browsers at runtime.
     platform: "neutral",
     dts: true,
   },

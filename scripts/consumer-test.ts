@@ -4,8 +4,9 @@
  *
  *   - check the tarball ships dist/, README.md, LICENSE, package.json (CHANGELOG.md) and nothing
  *     else, that every file package.json points at is in it, and print its size;
- *   - `import` and `require` `cybrid-id` and `cybrid-id/emulator`, and get a token from the
- *     packed emulator with the packed SDK, both ways;
+ *   - `import` and `require` `cybrid-id`, `cybrid-id/store` and `cybrid-id/emulator`, and get
+ *     a token from the packed emulator with the packed SDK, both ways (two clients sharing a
+ *     `MemoryTokenStore` from `cybrid-id/store` make one token request);
  *   - type-check TypeScript examples against the shipped declarations (skipLibCheck off) under
  *     `moduleResolution` node16 (an .mts and a .cts file) and bundler (a Node file, and a
  *     browser file without @types/node);
@@ -62,9 +63,14 @@ async function check(name: string, body: () => Promise<string | void>): Promise<
 /** Plain ESM, as `node app.mjs` runs it. */
 const ESM = `
 import * as sdk from "cybrid-id";
+import * as stores from "cybrid-id/store";
 import { startEmulator } from "cybrid-id/emulator";
-for (const name of ["createCybridId", "MemoryTokenStore", "CybridIdError", "AuthenticationError"])
+for (const name of ["createCybridId", "CybridIdError", "AuthenticationError"])
   if (typeof sdk[name] !== "function") throw new Error("import: " + name + " is " + typeof sdk[name]);
+for (const name of ["MemoryTokenStore", "sharedTokenStore"])
+  if (typeof stores[name] !== "function") throw new Error("import: store " + name + " is " + typeof stores[name]);
+// The store protocol lives in cybrid-id/store only: the main entry stays small.
+if ("MemoryTokenStore" in sdk) throw new Error("import: the main entry exports MemoryTokenStore");
 const emulator = await startEmulator({ tokenTtlSeconds: 600 });
 try {
   const client = sdk.createCybridId({
@@ -75,6 +81,15 @@ try {
   if (!/^[\\w-]+\\.[\\w-]+\\.[\\w-]+$/.test(token.accessToken)) throw new Error("not a JWT");
   await client.getToken();
   if (emulator.count("/oauth/token") !== 1) throw new Error("cache: " + emulator.count("/oauth/token") + " requests");
+  // Two clients, one store from the other entry: one token request between them.
+  const store = new stores.MemoryTokenStore();
+  const [a, b] = [1, 2].map(() => sdk.createCybridId({
+    baseUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret,
+    logger: "silent", store,
+  }));
+  const [fromA, fromB] = [await a.getToken(), await b.getToken()];
+  if (fromA.accessToken !== fromB.accessToken) throw new Error("store: two tokens");
+  if (emulator.count("/oauth/token") !== 2) throw new Error("store: " + emulator.count("/oauth/token") + " requests");
   console.log(JSON.stringify({ ok: true, expiresIn: Math.round((token.expiresAt - Date.now()) / 1000) }));
 } finally {
   await emulator.close();
@@ -84,11 +99,13 @@ try {
 /** CommonJS, as `node app.cjs` runs it: the `require` condition, dist/*.cjs. */
 const CJS = `
 const sdk = require("cybrid-id");
+const { sharedTokenStore } = require("cybrid-id/store");
 const { startEmulator } = require("cybrid-id/emulator");
 const { version } = require("cybrid-id/package.json");
-const resolved = [require.resolve("cybrid-id"), require.resolve("cybrid-id/emulator")];
+const resolved = ["cybrid-id", "cybrid-id/store", "cybrid-id/emulator"].map((id) => require.resolve(id));
 if (!resolved.every((path) => path.endsWith(".cjs"))) throw new Error("require resolved " + resolved);
 if (typeof sdk.createCybridId !== "function") throw new Error("require: no createCybridId");
+if (typeof sharedTokenStore !== "function") throw new Error("require: no sharedTokenStore");
 (async () => {
   const emulator = await startEmulator({ tokenTtlSeconds: 600 });
   try {
@@ -122,8 +139,10 @@ import {
   type AccessToken,
   type CustomerToken,
   type CybridIdOptions,
+  type SharedTokenStore,
 } from "cybrid-id";
 import { startEmulator, type Emulator } from "cybrid-id/emulator";
+import { MemoryTokenStore, sharedTokenStore, type TokenStore } from "cybrid-id/store";
 
 const emulator: Emulator = await startEmulator({ cors: true, tokenTtlSeconds: 600 });
 const options: CybridIdOptions = {
@@ -131,7 +150,13 @@ const options: CybridIdOptions = {
   clientSecret: emulator.clientSecret,
   baseUrl: emulator.url,
   maxRetries: 1,
+  // A store of cybrid-id/store fits the option of cybrid-id.
+  store: new MemoryTokenStore({ timeout: 100, lockTtl: 5_000 }),
 };
+const raw: TokenStore = new MemoryTokenStore();
+const wrapped: SharedTokenStore = sharedTokenStore(raw, { timeout: 250 });
+// @ts-expect-error: a bare TokenStore is not a shared store (wrap it with sharedTokenStore)
+const bare: CybridIdOptions = { store: raw };
 const client = createCybridId(options);
 const token: AccessToken = await client.getToken();
 const expires: Date = token.expiresAt;
@@ -151,7 +176,7 @@ try {
   else if (error instanceof CybridIdError) console.log(error.message);
 }
 await emulator.close();
-console.log(expires, bearer, customer, requests);
+console.log(expires, bearer, customer, requests, wrapped, bare);
 `;
 
 /** The same through require() types: a .cts file under node16 resolves index.d.cts. */
@@ -175,15 +200,17 @@ async function main(): Promise<string> {
 export = main;
 `;
 
-/** A browser app: DOM types, no @types/node; only the platform-neutral main entry. */
+/** A browser app: DOM types, no @types/node; only the platform-neutral entries. */
 const TS_BROWSER = `
 import { createCybridId, RateLimitError, type AccessToken } from "cybrid-id";
+import { MemoryTokenStore } from "cybrid-id/store";
 
 const client = createCybridId({
   clientId: "id",
   clientSecret: "secret",
   baseUrl: "https://id.sandbox.cybrid.app",
   fetch: (input, init) => window.fetch(input, init),
+  store: new MemoryTokenStore(),
 });
 export async function authorize(request: Request): Promise<Request> {
   try {
@@ -257,13 +284,16 @@ async function consumerChecks(packed: Packed, dir: string): Promise<void> {
   for (const [name, config] of Object.entries(TSCONFIGS))
     writeFileSync(join(dir, name), `${JSON.stringify(config, null, 2)}\n`);
 
-  await check("import (ESM): cybrid-id + cybrid-id/emulator, token from the emulator", async () => {
-    const result = await node("app.mjs");
-    if (result.code !== 0) throw new Error(describeRun("node app.mjs", result));
-    return result.stdout.trim();
-  });
   await check(
-    "require (CJS): cybrid-id + cybrid-id/emulator, customer token, typed error",
+    "import (ESM): cybrid-id + /store + /emulator, tokens from the emulator",
+    async () => {
+      const result = await node("app.mjs");
+      if (result.code !== 0) throw new Error(describeRun("node app.mjs", result));
+      return result.stdout.trim();
+    },
+  );
+  await check(
+    "require (CJS): cybrid-id + /store + /emulator, customer token, typed error",
     async () => {
       const result = await node("app.cjs");
       if (result.code !== 0) throw new Error(describeRun("node app.cjs", result));

@@ -10,7 +10,6 @@ import { createAuthenticatedFetch } from "./auth/authenticated-fetch.js";
 import { createLogger } from "./log/logger.js";
 import { Redactor } from "./log/redactor.js";
 import { resolveOptions, type CybridIdOptions, type Scope } from "./options.js";
-import { createSharedStore } from "./store/shared-fetch.js";
 import { createBankTokens, type AccessToken } from "./token/bank-tokens.js";
 import {
   createCustomerTokens,
@@ -54,15 +53,13 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
   const api = createClient<paths>({ baseUrl: resolved.baseUrl, fetch: resolved.fetch });
   const context = { api, options: resolved, logger, redactor };
   // With a shared store, fetches go through it; without one, nothing of it is even created.
-  const shared =
-    resolved.store &&
-    createSharedStore({
-      ...resolved.store,
-      namespace: [resolved.baseUrl, resolved.clientId],
-      logger,
-      redactor,
-      hooks: resolved.hooks,
-    });
+  // The protocol's code comes with the store (`cybrid-id/store`), not with this entry.
+  const shared = resolved.store?.attach({
+    namespace: [resolved.baseUrl, resolved.clientId],
+    logger,
+    redactor,
+    hooks: resolved.hooks,
+  });
   const bank = createBankTokens(context, clientSecret, shared);
   const customers = createCustomerTokens(context, bank, shared);
   const summary = { baseUrl: resolved.baseUrl, clientId: resolved.clientId };

@@ -5,7 +5,7 @@
 import type { components } from "../generated/openapi.js";
 import { ValidationError } from "./errors/cybrid-id-error.js";
 import { isLogLevel, type LogLevel, type LogSink } from "./log/logger.js";
-import type { TokenStore } from "./store/token-store.js";
+import type { SharedTokenStore } from "./store/token-store.js";
 import type { BodyEncoding } from "./transport/idp-request.js";
 
 /**
@@ -125,25 +125,16 @@ export interface CybridIdOptions {
   /** Metrics hooks. @default {} */
   hooks?: CybridIdHooks;
   /**
-   * A token store shared by several processes (see `cybrid-id/redis`), so that a fleet mints
-   * one token per refresh instead of one per process. Each process still caches in memory in
-   * front of it. A failing or slow store is bypassed (warn log, `onStoreError`), never fatal.
-   * Customer tokens from `getCustomerToken` are shared too; `createCustomerToken` never is.
+   * A token store shared by several processes, so that a fleet mints one token per refresh
+   * instead of one per process: `redisTokenStore()` from `cybrid-id/redis`, or from
+   * `cybrid-id/store` a `MemoryTokenStore` (clients of one process) or any `TokenStore` wrapped
+   * with `sharedTokenStore()`. The store's own options set its call timeout and lock lifetime.
+   * Each process still caches in memory in front of it. A failing or slow store is bypassed
+   * (warn log, `onStoreError`), never fatal. Customer tokens from `getCustomerToken` are
+   * shared too; `createCustomerToken` never is.
    * @default undefined (each process caches on its own)
    */
-  store?: TokenStore;
-  /**
-   * Bound in ms on each call to `store`; past it the client fetches on its own.
-   * @default 250
-   */
-  storeTimeout?: number;
-  /**
-   * Lifetime in ms of the lock a process holds while it fetches a token for the fleet. Another
-   * process takes over when its holder crashed, at most this long after; a fetch that takes
-   * longer than this may be duplicated by another process (harmless, one more token request).
-   * @default 10_000
-   */
-  storeLockTtl?: number;
+  store?: SharedTokenStore;
 }
 
 export const DEFAULT_BASE_URL = "https://id.sandbox.cybrid.app";
@@ -165,7 +156,7 @@ export interface ResolvedOptions {
   logLevel: LogLevel;
   logSink: LogSink;
   hooks: CybridIdHooks;
-  store: { store: TokenStore; timeoutMs: number; lockTtlMs: number } | undefined;
+  store: SharedTokenStore | undefined;
 }
 
 /**
@@ -214,6 +205,24 @@ function nonNegative(value: number | undefined, fallback: number, name: string):
     );
   }
   return value;
+}
+
+/**
+ * The store, if it can be attached. A bare TokenStore (what `store` took before the protocol
+ * moved to `cybrid-id/store`) fails here, with the fix, rather than on the first token.
+ */
+function checkStore(store: SharedTokenStore | undefined): SharedTokenStore | undefined {
+  // JavaScript callers may pass null: no store, as undefined.
+  if (store == null) return undefined;
+  if (typeof store.attach === "function") return store;
+  throw new ValidationError(
+    "Invalid configuration",
+    [
+      "store must be a shared token store: wrap a TokenStore with sharedTokenStore() " +
+        'from "cybrid-id/store", or use MemoryTokenStore or redisTokenStore()',
+    ],
+    "invalid_configuration",
+  );
 }
 
 /** CYBRID_ID_LOG, read only when the options name no level. */
@@ -271,11 +280,7 @@ export function resolveOptions(options: CybridIdOptions): {
       logLevel: logger.level ?? envLogLevel(),
       logSink: logger.sink ?? console,
       hooks: options.hooks ?? {},
-      store: options.store && {
-        store: options.store,
-        timeoutMs: nonNegative(options.storeTimeout, 250, "storeTimeout"),
-        lockTtlMs: Math.max(1, nonNegative(options.storeLockTtl, 10_000, "storeLockTtl")),
-      },
+      store: checkStore(options.store),
     },
   };
 }

@@ -11,17 +11,21 @@
  * const cybrid = createCybridId({
  *   store: redisTokenStore(new Redis(process.env.REDIS_URL), {
  *     encryptionKey: process.env.CYBRID_TOKEN_KEY, // 64 hex digits
+ *     timeout: 250,
+ *     lockTtl: 10_000,
  *   }),
  * });
  * ```
  *
  * @packageDocumentation
  */
-import type { TokenStore } from "../store/token-store.js";
+import { sharedTokenStore, type SharedTokenStoreOptions } from "../store/shared-store.js";
+import type { SharedTokenStore, TokenStore } from "../store/token-store.js";
 import { secureTokenStore, type SecureStoreOptions } from "./secure-store.js";
 
 export { secureTokenStore, type SecureStoreOptions } from "./secure-store.js";
-export type { TokenStore } from "../store/token-store.js";
+export type { SharedTokenStore, TokenStore } from "../store/token-store.js";
+export type { SharedTokenStoreOptions } from "../store/shared-store.js";
 
 /** The part of an ioredis client (`Redis` or `Cluster`) that the store uses. */
 export interface IoRedisLike {
@@ -42,8 +46,12 @@ export interface NodeRedisLike {
 
 export type RedisClientLike = IoRedisLike | NodeRedisLike;
 
-/** Options of {@link redisTokenStore}. */
-export interface RedisTokenStoreOptions extends SecureStoreOptions {
+/**
+ * Options of {@link redisTokenStore}: key and value protection ({@link SecureStoreOptions}),
+ * how the clients use the store (`timeout`, `lockTtl`: {@link SharedTokenStoreOptions}), and
+ * the client library.
+ */
+export interface RedisTokenStoreOptions extends SecureStoreOptions, SharedTokenStoreOptions {
   /**
    * Which client library `client` comes from; detected from its methods when omitted
    * (ioredis has `defineCommand`, node-redis does not).
@@ -56,26 +64,31 @@ export interface RedisTokenStoreOptions extends SecureStoreOptions {
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
 
 /**
- * A {@link TokenStore} in Redis. Keys are `keyPrefix` + SHA-256 of the base URL, client id,
- * token kind and scope set (locks add `:lock`); with `encryptionKey`, values are encrypted
- * with AES-256-GCM. Give the client an `error` listener (node-redis throws without one) and let
- * it reconnect: while Redis is unreachable, cybrid-id fetches on its own and says so.
+ * A {@link SharedTokenStore} in Redis, for the client's `store` option. Keys are `keyPrefix` +
+ * SHA-256 of the base URL, client id, token kind and scope set (locks add `:lock`); with
+ * `encryptionKey`, values are encrypted with AES-256-GCM. Give the client an `error` listener
+ * (node-redis throws without one) and let it reconnect: while Redis is unreachable, cybrid-id
+ * fetches on its own and says so.
+ *
+ * The same as `sharedTokenStore(secureTokenStore(<the Redis adapter>, options), options)`.
+ *
+ * @throws ValidationError (code `invalid_configuration`) for an invalid `timeout` or `lockTtl`;
+ * TypeError for an `encryptionKey` that is not 32 bytes.
  */
 export function redisTokenStore(
   client: RedisClientLike,
   options: RedisTokenStoreOptions = {},
-): TokenStore {
+): SharedTokenStore {
   const flavor =
     options.flavor ??
     (typeof (client as Partial<IoRedisLike>).defineCommand === "function"
       ? "ioredis"
       : "node-redis");
-  return secureTokenStore(
+  const raw =
     flavor === "ioredis"
       ? ioredisStore(client as IoRedisLike)
-      : nodeRedisStore(client as NodeRedisLike),
-    options,
-  );
+      : nodeRedisStore(client as NodeRedisLike);
+  return sharedTokenStore(secureTokenStore(raw, options), options);
 }
 
 // Redis wants whole milliseconds, at least one.

@@ -73,6 +73,9 @@ export function open(key: Buffer, sealed: string, aad: string): string {
  * hashed and, with `encryptionKey`, its values encrypted. A value that fails authentication
  * (tampered, or written with another key during a key rotation) reads as absent, so the next
  * refresh overwrites it rather than every process failing on it.
+ *
+ * The result is a plain {@link TokenStore}: give it to the client as
+ * `sharedTokenStore(secureTokenStore(myStore, { encryptionKey }))` (`cybrid-id/store`).
  */
 export function secureTokenStore(inner: TokenStore, options: SecureStoreOptions = {}): TokenStore {
   const prefix = options.keyPrefix ?? "cybrid-id:";

@@ -21,35 +21,24 @@
  * timeout; a failing store is reported (warn + `onStoreError`), bypassed for a while with an
  * exponential backoff, and each process fetches and caches on its own meanwhile.
  */
-import type { Logger } from "../log/logger.js";
-import type { Redactor } from "../log/redactor.js";
-import type { CybridIdHooks } from "../options.js";
 import { sleep } from "../retry/sleep.js";
 import type { IssuedToken, TokenFetcher } from "../token/token-slot.js";
 import { planTokenTimes } from "../token/token-timing.js";
-import type { TokenStore } from "./token-store.js";
+import type {
+  SharedStore,
+  StoredToken,
+  StoreOperation,
+  TokenStore,
+  TokenStoreContext,
+} from "./token-store.js";
 
-/** What the store holds for one token (JSON). `sentAt` is the lifetime anchor (ms). */
-export interface StoredToken {
-  token: string;
-  sentAt: number;
-  lifetimeMs: number;
-  scopes: readonly string[];
-}
-
-export type StoreOperation = "get" | "set" | "acquire" | "release";
-
-export interface SharedStoreSettings {
+/** A client's context (from `attach`) and the settings of the store it attaches to. */
+export interface SharedStoreSettings extends TokenStoreContext {
   store: TokenStore;
   /** Bound on each store call (ms). */
   timeoutMs: number;
   /** Lifetime of a refresh lock (ms): how long a crashed holder can block the others. */
   lockTtlMs: number;
-  /** Namespace of every key: the base URL and client id. */
-  namespace: readonly string[];
-  logger: Logger;
-  redactor: Redactor;
-  hooks: CybridIdHooks;
 }
 
 /** Thrown inside this module when the store failed; the fetch then degrades to HTTP alone. */
@@ -61,9 +50,7 @@ const POLL_MAX_MS = 250;
 const BYPASS_MAX_MS = 30_000;
 
 /** One per client: store health and rejected tokens are shared by all its token slots. */
-export type SharedStore = ReturnType<typeof createSharedStore>;
-
-export function createSharedStore(settings: SharedStoreSettings) {
+export function createSharedStore(settings: SharedStoreSettings): SharedStore {
   const { store, timeoutMs, lockTtlMs, logger, hooks } = settings;
   let failures = 0;
   let bypassUntil = 0;
@@ -116,18 +103,14 @@ export function createSharedStore(settings: SharedStoreSettings) {
     return undefined;
   }
 
+  // What each method means is documented on SharedStore (token-store.ts).
   return {
-    /**
-     * Marks a token as unusable (a server rejected it), or with no argument every token this
-     * client took from or put in the store: the next fetch will not take them from the store.
-     */
-    reject(token?: string): void {
+    reject(token) {
       for (const each of token === undefined ? handedOut.values() : [token]) rejected.add(each);
       // Oldest first out: an old token is expired anyway.
       for (const each of rejected) if (rejected.size > MAX_REJECTED) rejected.delete(each);
     },
 
-    /** Wraps `fetch` (the HTTP fetch of one token kind and scope set) with the store. */
     wrap<T>(
       kind: "bank" | "customer",
       keyParts: readonly string[],

@@ -1,18 +1,29 @@
 /**
- * The contract of a shared token store, and the in-memory implementation. A store is what lets
- * a fleet of processes mint one token per refresh instead of one per process: they read the
- * token there first, and a short lock decides which one of them asks the server for the next.
+ * The contracts of shared token stores, as types only: the main entry imports this file, and a
+ * type import costs it no bytes. The code (the fleet protocol, `sharedTokenStore`,
+ * `MemoryTokenStore`) lives behind `cybrid-id/store`, so that only users of a store ship it.
+ *
+ * A store is what lets a fleet of processes mint one token per refresh instead of one per
+ * process: they read the token there first, and a short lock decides which one of them asks
+ * the server for the next.
  *
  * The engine hands a store opaque, logical keys (base URL, client id, token kind and scope set:
  * never the secret). Adapters for shared infrastructure should hash them and may encrypt
  * values (`cybrid-id/redis` does both), because an access token in a shared cache is a
  * credential.
  */
+import type { Logger } from "../log/logger.js";
+import type { CybridIdHooks } from "../options.js";
+import type { TokenFetcher } from "../token/token-slot.js";
 
 /**
- * Where tokens are shared between processes (Redis, Memcached, a database). Every method may
- * be slow or fail: the client bounds each call with `storeTimeout` and falls back to fetching
- * on its own, so an implementation should simply throw (or reject) when it cannot answer.
+ * Where tokens are shared between processes (Redis, Memcached, a database): four raw
+ * operations. Every method may be slow or fail: the client bounds each call with the
+ * `timeout` of {@link SharedTokenStore} and falls back to fetching on its own, so an
+ * implementation should simply throw (or reject) when it cannot answer.
+ *
+ * The client's `store` option takes a {@link SharedTokenStore}: wrap a `TokenStore` with
+ * `sharedTokenStore()` from `cybrid-id/store`.
  */
 export interface TokenStore {
   /** The value stored under `key`, or `undefined`/`null` when there is none (or it expired). */
@@ -32,50 +43,57 @@ export interface TokenStore {
   release(key: string, fence: string): Promise<void>;
 }
 
-interface Entry {
-  value: string;
-  expiresAt: number;
+/**
+ * What the client's `store` option takes: a {@link TokenStore} together with the fleet
+ * protocol that runs on top of it (read, lock, fetch, store; timeouts and bypass of a failing
+ * store). Made by `sharedTokenStore()`, `new MemoryTokenStore()` (both from `cybrid-id/store`)
+ * or `redisTokenStore()` (from `cybrid-id/redis`).
+ */
+export interface SharedTokenStore extends TokenStore {
+  /**
+   * Called by `createCybridId`, once per client: returns that client's view of the store (its
+   * own store health and rejected tokens). One store may serve several clients.
+   * @internal Not for application code: its shape may change in any release.
+   */
+  attach(context: TokenStoreContext): SharedStore;
 }
+
+/** What a client gives its store: where its keys live, and how to report. @internal */
+export interface TokenStoreContext {
+  /** Namespace of every key: the client's base URL and client id. */
+  namespace: readonly string[];
+  logger: Logger;
+  /** Tokens read from the store are added here, so that logs never show them. */
+  redactor: { add(secret: string): void };
+  hooks: Pick<CybridIdHooks, "onStoreError">;
+}
+
+/** What the store holds for one token (JSON). `sentAt` is the lifetime anchor (ms). */
+export interface StoredToken {
+  token: string;
+  sentAt: number;
+  lifetimeMs: number;
+  scopes: readonly string[];
+}
+
+export type StoreOperation = "get" | "set" | "acquire" | "release";
 
 /**
- * A {@link TokenStore} in this process's memory: for tests, and for several clients in one
- * process (per-request or per-tenant clients with the same credentials) that should share
- * tokens. It does not coordinate separate processes: use a shared store for that.
+ * One client's view of a shared store (what `attach` returns): its token sources wrap their
+ * HTTP fetch with it. @internal
  */
-export class MemoryTokenStore implements TokenStore {
-  readonly #values = new Map<string, Entry>();
-  readonly #locks = new Map<string, Entry>();
-
-  async get(key: string): Promise<string | undefined> {
-    return live(this.#values, key)?.value;
-  }
-
-  async set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.#values.set(key, { value, expiresAt: Date.now() + ttlMs });
-  }
-
-  async acquire(key: string, fence: string, ttlMs: number): Promise<boolean> {
-    if (live(this.#locks, key) !== undefined) return false;
-    this.#locks.set(key, { value: fence, expiresAt: Date.now() + ttlMs });
-    return true;
-  }
-
-  async release(key: string, fence: string): Promise<void> {
-    if (live(this.#locks, key)?.value === fence) this.#locks.delete(key);
-  }
-
-  /** Drops every value and lock. */
-  clear(): void {
-    this.#values.clear();
-    this.#locks.clear();
-  }
-}
-
-/** The entry if it has not expired; an expired one is deleted (entries expire lazily). */
-function live(map: Map<string, Entry>, key: string): Entry | undefined {
-  const entry = map.get(key);
-  if (entry === undefined) return undefined;
-  if (entry.expiresAt > Date.now()) return entry;
-  map.delete(key);
-  return undefined;
+export interface SharedStore {
+  /**
+   * Marks a token as unusable (a server rejected it), or with no argument every token this
+   * client took from or put in the store: the next fetch will not take them from the store.
+   */
+  reject(token?: string): void;
+  /** Wraps `fetch` (the HTTP fetch of one token kind and scope set) with the store. */
+  wrap<T>(
+    kind: "bank" | "customer",
+    keyParts: readonly string[],
+    fetch: TokenFetcher<T>,
+    rebuild: (stored: StoredToken) => T,
+    scopesOf: (value: T) => readonly string[],
+  ): TokenFetcher<T>;
 }

@@ -3,7 +3,7 @@
  * keyed within this client's base URL and client id.
  */
 import { receiveToken, reportFetched } from "./issued-token.js";
-import type { SharedStore, StoredToken } from "../store/shared-fetch.js";
+import type { SharedStore, StoredToken } from "../store/token-store.js";
 import { validateCredentialsRequest } from "../validation/validate.js";
 import { postWithRetries, type EngineContext } from "./engine-context.js";
 import { scopeKey } from "./scope-key.js";

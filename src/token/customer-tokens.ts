@@ -7,7 +7,7 @@ import { receiveToken, reportFetched } from "./issued-token.js";
 import { newBankTokenCodes } from "../../generated/error-codes.js";
 import { AuthenticationError } from "../errors/cybrid-id-error.js";
 import type { Scope } from "../options.js";
-import type { SharedStore } from "../store/shared-fetch.js";
+import type { SharedStore } from "../store/token-store.js";
 import { validateCustomerTokenRequest } from "../validation/validate.js";
 import type { BankTokens } from "./bank-tokens.js";
 import { postWithRetries, type EngineContext } from "./engine-context.js";

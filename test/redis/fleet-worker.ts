@@ -20,7 +20,8 @@ export interface WorkerConfig {
   library: "ioredis" | "node-redis";
   calls: number;
   encryptionKey?: string;
-  storeLockTtl?: number;
+  /** The store's lock lifetime (`lockTtl` of redisTokenStore). */
+  lockTtl?: number;
   stopAfterTokens?: number;
   /** Per-attempt HTTP timeout; long in the crash test, so the lock holder hangs. */
   timeout?: number;
@@ -64,8 +65,10 @@ const cybrid = createCybridId({
   baseUrl: config.url,
   clientId: config.clientId,
   clientSecret: config.clientSecret,
-  store: redisTokenStore(redis.client, { encryptionKey: config.encryptionKey }),
-  storeLockTtl: config.storeLockTtl,
+  store: redisTokenStore(redis.client, {
+    encryptionKey: config.encryptionKey,
+    lockTtl: config.lockTtl,
+  }),
   maxRetries: 2,
   timeout: config.timeout ?? 5_000,
   backoff: { base: 20, max: 100 },

@@ -60,7 +60,7 @@ describeRedis("a fleet sharing a Redis token store", () => {
       redisPort: redis.port,
       library: "node-redis",
       calls: 200,
-      storeLockTtl: lockTtl,
+      lockTtl,
       timeout: 30_000,
     });
     await waitFor(() => fleet.every((worker) => worker.tokens.length === 1), 10_000, "token 1");
@@ -103,7 +103,7 @@ describeRedis("a fleet sharing a Redis token store", () => {
       redisPort: redis.port,
       library: "ioredis",
       calls: 200,
-      storeLockTtl: 1_000,
+      lockTtl: 1_000,
     });
     await waitFor(() => fleet.every((worker) => worker.tokens.length >= 1), 10_000, "token 1");
     await redis.stop();

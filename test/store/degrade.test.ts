@@ -3,7 +3,8 @@
  * stores are bypassed, reported (warn + onStoreError) and retried later.
  */
 import { describe, expect, it, vi } from "vitest";
-import { MemoryTokenStore, type TokenStore } from "../../src/index.js";
+import type { TokenStore } from "../../src/index.js";
+import { MemoryTokenStore, sharedTokenStore } from "../../src/store/index.js";
 import { clientFor as harnessClient, emulator } from "../helpers/client-harness.js";
 
 const TOKEN_PATH = "/oauth/token";
@@ -24,7 +25,7 @@ function observed() {
 }
 
 describe("a store that misbehaves", () => {
-  it("slow: each call is bounded by storeTimeout, then the client fetches alone", async () => {
+  it("slow: each call is bounded by the store's timeout, then the client fetches alone", async () => {
     const emu = await emulator();
     const never: TokenStore = {
       get: () => new Promise(() => undefined),
@@ -33,7 +34,7 @@ describe("a store that misbehaves", () => {
       release: () => new Promise(() => undefined),
     };
     const { sink, onStoreError, options } = observed();
-    const client = clientFor(emu, { store: never, storeTimeout: 50, ...options });
+    const client = clientFor(emu, { store: sharedTokenStore(never, { timeout: 50 }), ...options });
     const started = Date.now();
     const token = await client.getToken();
     expect(token.accessToken).toMatch(/\./);
@@ -62,7 +63,7 @@ describe("a store that misbehaves", () => {
       release: (key, fence) => inner.release(key, fence),
     };
     const { sink, onStoreError, options } = observed();
-    const a = clientFor(emu, { store: flaky, ...options });
+    const a = clientFor(emu, { store: sharedTokenStore(flaky), ...options });
     await a.getToken();
     expect(onStoreError).toHaveBeenCalledTimes(1);
     expect(onStoreError.mock.calls[0]![0].error.message).toBe("ECONNREFUSED");
@@ -76,7 +77,7 @@ describe("a store that misbehaves", () => {
     a.invalidate();
     const shared = await a.getToken();
     expect(sink.info).toHaveBeenCalledWith(expect.stringContaining("token store reachable again"));
-    const c = clientFor(emu, { store: flaky, ...options });
+    const c = clientFor(emu, { store: sharedTokenStore(flaky), ...options });
     expect((await c.getToken()).accessToken).toBe(shared.accessToken);
     expect(emu.count(TOKEN_PATH)).toBe(3);
   });
@@ -93,7 +94,10 @@ describe("a store that misbehaves", () => {
       release: (key, fence) => inner.release(key, fence),
     };
     const { onStoreError, options } = observed();
-    const token = await clientFor(emu, { store: readOnly, ...options }).getToken();
+    const token = await clientFor(emu, {
+      store: sharedTokenStore(readOnly),
+      ...options,
+    }).getToken();
     expect(token.accessToken).toMatch(/\./);
     expect(emu.count(TOKEN_PATH)).toBe(1);
     expect(onStoreError).toHaveBeenCalledWith(expect.objectContaining({ operation: "set" }));
@@ -122,9 +126,7 @@ describe("a store that misbehaves", () => {
     const { sink, onStoreError, options } = observed();
     const started = Date.now();
     await clientFor(emu, {
-      store: stuck,
-      storeLockTtl: 200,
-      storeTimeout: 50,
+      store: sharedTokenStore(stuck, { lockTtl: 200, timeout: 50 }),
       ...options,
     }).getToken();
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);

@@ -3,7 +3,7 @@
  * of shared stores (hashed keys, AES-256-GCM round trip and tamper detection).
  */
 import { describe, expect, it } from "vitest";
-import { MemoryTokenStore } from "../../src/index.js";
+import { MemoryTokenStore } from "../../src/store/index.js";
 import {
   hashKey,
   open,

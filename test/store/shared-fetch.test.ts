@@ -3,7 +3,12 @@
  * (each has its own in-memory slots), a MemoryTokenStore (or a misbehaving one) for the store.
  */
 import { describe, expect, it, vi } from "vitest";
-import { MemoryTokenStore, type TokenStore } from "../../src/index.js";
+import type { TokenStore } from "../../src/index.js";
+import {
+  MemoryTokenStore,
+  sharedTokenStore,
+  type SharedTokenStoreOptions,
+} from "../../src/store/index.js";
 import { clientFor as harnessClient, emulator, GUID, sleep } from "../helpers/client-harness.js";
 
 const TOKEN_PATH = "/oauth/token";
@@ -13,10 +18,10 @@ const TOKEN_PATH = "/oauth/token";
 const clientFor: typeof harnessClient = (emu, overrides = {}) =>
   harnessClient(emu, { timeout: 5_000, ...overrides });
 
-/** A store that records the keys and values it is given. */
-function recording(inner: TokenStore = new MemoryTokenStore()) {
+/** A store that records the keys and values it is given, ready for the `store` option. */
+function recording(inner: TokenStore = new MemoryTokenStore(), options?: SharedTokenStoreOptions) {
   const calls: { op: string; key: string; value?: string }[] = [];
-  const store: TokenStore = {
+  const raw: TokenStore = {
     get: (key) => (calls.push({ op: "get", key }), inner.get(key)),
     set: (key, value, ttl) => (calls.push({ op: "set", key, value }), inner.set(key, value, ttl)),
     acquire: (key, fence, ttl) => (
@@ -25,7 +30,7 @@ function recording(inner: TokenStore = new MemoryTokenStore()) {
     ),
     release: (key, fence) => (calls.push({ op: "release", key }), inner.release(key, fence)),
   };
-  return { store, calls };
+  return { store: sharedTokenStore(raw, options), calls };
 }
 
 function logSink() {
@@ -88,14 +93,28 @@ describe("a shared token store", () => {
     const probe = recording();
     await clientFor(emu, { store: probe.store }).getToken();
     const key = probe.calls[0]!.key;
-    const { store, calls } = recording();
+    const { store, calls } = recording(undefined, { lockTtl: 300 });
     // A holder that took the lock and died: nobody releases it.
     expect(await store.acquire(key, "dead-holder", 300)).toBe(true);
     const started = Date.now();
-    await clientFor(emu, { store, storeLockTtl: 300 }).getToken();
+    await clientFor(emu, { store }).getToken();
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(calls.filter((call) => call.op === "acquire").length).toBeGreaterThan(2);
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+  });
+
+  it("MemoryTokenStore takes the same options: its lockTtl bounds a dead holder's lock", async () => {
+    const emu = await emulator();
+    const probe = recording();
+    await clientFor(emu, { store: probe.store }).getToken();
+    const key = probe.calls[0]!.key;
+    const store = new MemoryTokenStore({ lockTtl: 300 });
+    expect(await store.acquire(key, "dead-holder", 300)).toBe(true);
+    const started = Date.now();
+    await clientFor(emu, { store }).getToken();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeLessThan(1_500);
     expect(emu.count(TOKEN_PATH)).toBe(2);
   });
 

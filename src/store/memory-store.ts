@@ -1,0 +1,83 @@
+/**
+ * `MemoryTokenStore`: a shared store in this process's memory, ready for the client's `store`
+ * option (it carries the fleet protocol itself, so no `sharedTokenStore()` wrapping is needed).
+ */
+import { createSharedStore } from "./shared-fetch.js";
+import {
+  resolveStoreOptions,
+  type SharedTokenStoreOptions,
+  type StoreSettings,
+} from "./shared-store.js";
+import type { SharedStore, SharedTokenStore, TokenStoreContext } from "./token-store.js";
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+/**
+ * A {@link SharedTokenStore} in this process's memory: for tests, and for several clients in
+ * one process (per-request or per-tenant clients with the same credentials) that should share
+ * tokens. It does not coordinate separate processes: use a shared store for that.
+ *
+ * ```ts
+ * import { createCybridId } from "cybrid-id";
+ * import { MemoryTokenStore } from "cybrid-id/store";
+ *
+ * const store = new MemoryTokenStore();
+ * // One token (and one token request per refresh) for both clients.
+ * const a = createCybridId({ store });
+ * const b = createCybridId({ store, logger: "debug" });
+ * ```
+ */
+export class MemoryTokenStore implements SharedTokenStore {
+  readonly #values = new Map<string, Entry>();
+  readonly #locks = new Map<string, Entry>();
+  readonly #settings: StoreSettings;
+
+  /**
+   * @param options how the clients use the store (call timeout, lock lifetime).
+   * @throws ValidationError (code `invalid_configuration`) for an invalid option.
+   */
+  constructor(options?: SharedTokenStoreOptions) {
+    this.#settings = resolveStoreOptions(options);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return live(this.#values, key)?.value;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.#values.set(key, { value, expiresAt: Date.now() + ttlMs });
+  }
+
+  async acquire(key: string, fence: string, ttlMs: number): Promise<boolean> {
+    if (live(this.#locks, key) !== undefined) return false;
+    this.#locks.set(key, { value: fence, expiresAt: Date.now() + ttlMs });
+    return true;
+  }
+
+  async release(key: string, fence: string): Promise<void> {
+    if (live(this.#locks, key)?.value === fence) this.#locks.delete(key);
+  }
+
+  /** Drops every value and lock. */
+  clear(): void {
+    this.#values.clear();
+    this.#locks.clear();
+  }
+
+  /** @internal Called by `createCybridId`; see {@link SharedTokenStore.attach}. */
+  attach(context: TokenStoreContext): SharedStore {
+    return createSharedStore({ ...context, ...this.#settings, store: this });
+  }
+}
+
+/** The entry if it has not expired; an expired one is deleted (entries expire lazily). */
+function live(map: Map<string, Entry>, key: string): Entry | undefined {
+  const entry = map.get(key);
+  if (entry === undefined) return undefined;
+  if (entry.expiresAt > Date.now()) return entry;
+  map.delete(key);
+  return undefined;
+}
