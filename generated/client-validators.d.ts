@@ -3,11 +3,8 @@
  * Do not make direct changes to the file.
  */
 
+/** Checks data against the spec's ClientCredentialsRequest: issues as `path rule`, never the value; none when valid. */
+export declare function clientClientCredentialsRequest(data: unknown): string[];
 
-import type { components } from "./openapi.js";
-import type { SpecValidator } from "./validators.js";
-
-export type { SpecValidationIssue, SpecValidator } from "./validators.js";
-
-export declare const clientClientCredentialsRequest: SpecValidator<components["schemas"]["ClientCredentialsRequest"]>;
-export declare const clientPostCustomerToken: SpecValidator<Omit<components["schemas"]["PostCustomerToken"], "scopes"> & { scopes: string[] }>;
+/** Checks data against the spec's PostCustomerToken: issues as `path rule`, never the value; none when valid. */
+export declare function clientPostCustomerToken(data: unknown): string[];

@@ -64,6 +64,33 @@ describe("validateCustomerTokenRequest", () => {
   });
 });
 
+describe("validateCustomerTokenRequest issues", () => {
+  it("name each field and rule, never the value", () => {
+    const error = rejects(() =>
+      validateCustomerTokenRequest({
+        customer_guid: "guid-value",
+        scopes: ["ok:read", "Bad Scope", 7],
+      }),
+    );
+    expect(error?.issues).toEqual([
+      "customer_guid must have exactly 32 characters",
+      "scopes[1] is not a well-formed scope",
+      "scopes[2] must be a string",
+    ]);
+    expect(error?.message).toMatch(/^Invalid customer token request: customer_guid must/);
+    expect(error?.message).not.toContain("guid-value");
+    expect(error?.message).not.toContain("Bad Scope");
+    expect(
+      rejects(() =>
+        validateCustomerTokenRequest({ customer_guid: "a".repeat(32), scopes: ["a:b", "a:b"] }),
+      )?.issues,
+    ).toEqual(["scopes must not contain duplicates"]);
+    expect(
+      rejects(() => validateCustomerTokenRequest({ scopes: ["a:b"], extra: 1 } as never))?.issues,
+    ).toEqual(["extra is not allowed", "customer_guid is required"]);
+  });
+});
+
 describe("validateCredentialsRequest", () => {
   const body = {
     grant_type: "client_credentials" as const,
@@ -77,6 +104,34 @@ describe("validateCredentialsRequest", () => {
     );
     expect(error?.issues.join()).toContain("client_secret");
     validateCredentialsRequest(body, undefined);
+  });
+
+  it("names each field and rule, never the value (a secret must not reach a log)", () => {
+    const secret = "s3cr3t-".repeat(80);
+    const error = rejects(() =>
+      validateCredentialsRequest(
+        { ...body, client_id: "", client_secret: secret, scope: "Not A Scope" },
+        undefined,
+      ),
+    );
+    expect(error?.code).toBe("validation_failed");
+    expect(error?.issues).toEqual([
+      "client_id must not be empty",
+      "client_secret must have at most 512 characters",
+      "scope is not a well-formed scope string",
+    ]);
+    expect(error?.message).toBe(`Invalid token request: ${error?.issues.join("; ")}`);
+    expect(JSON.stringify(error)).not.toContain("s3cr3t");
+    expect(JSON.stringify(error)).not.toContain("Not A Scope");
+    fc.assert(
+      fc.property(fc.string({ minLength: 513, maxLength: 600 }), (long) => {
+        const issues = rejects(() =>
+          validateCredentialsRequest({ ...body, client_secret: `s3cr3t${long}` }, undefined),
+        )?.issues;
+        return issues !== undefined && !issues.join().includes("s3cr3t");
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it("rejects empty, duplicate and malformed scopes", () => {
