@@ -1,6 +1,6 @@
 /**
  * Build of the published package (tsup 8: tsup 9 and tsdown need Node 22, and the build runs on
- * Node 20 too). Three builds, because the entries need different settings:
+ * Node 20 too). Four builds, because the entries need different settings:
  *
  *   dist/index.{js,cjs,d.ts,d.cts}     `cybrid-id`           platform neutral: browsers, Deno,
  *                                                             Bun, workers, Node
@@ -17,6 +17,27 @@
  * empties dist/ first.
  */
 import { defineConfig, type Options } from "tsup";
+
+type EsbuildPlugin = NonNullable<Options["esbuildPlugins"]>[number];
+
+/**
+ * The subpath entries (store, redis, emulator) take the error classes from the main entry's
+ * built file instead of bundling a copy: with a copy, a `ValidationError` thrown by
+ * `sharedTokenStore()` would fail `instanceof ValidationError` imported from `cybrid-id`.
+ * The main entry re-exports every class, and sits next to them in dist/, so a relative import
+ * works in Node, bundlers, Deno and Bun alike (no self-reference by package name).
+ */
+const errorsFromMainEntry: EsbuildPlugin = {
+  name: "errors-from-main-entry",
+  setup(build) {
+    // tsup builds both formats as ESM first (treeshake), so the format shows in the extension.
+    const mainEntry = `./index${build.initialOptions.outExtension?.[".js"] ?? ".js"}`;
+    build.onResolve({ filter: /\/errors\/cybrid-id-error\.js$/ }, () => ({
+      path: mainEntry,
+      external: true,
+    }));
+  },
+};
 
 const shared = {
   outDir: "dist",
@@ -35,7 +56,7 @@ const shared = {
 export default defineConfig([
   {
     ...shared,
-    entry: { index: "src/index.ts", store: "src/store/index.ts" },
+    entry: { index: "src/index.ts" },
     format: ["esm", "cjs"],
     // Neutral: no Node built-ins, no `main` field guessing. An accidental `node:` import in
     // the client or the stores fails the build ("Could not resolve") instead of breaking
@@ -45,10 +66,19 @@ export default defineConfig([
   },
   {
     ...shared,
+    entry: { store: "src/store/index.ts" },
+    format: ["esm", "cjs"],
+    platform: "neutral",
+    dts: true,
+    esbuildPlugins: [errorsFromMainEntry],
+  },
+  {
+    ...shared,
     entry: { emulator: "src/emulator/index.ts", redis: "src/redis/index.ts" },
     format: ["esm", "cjs"],
     platform: "node",
     dts: true,
+    esbuildPlugins: [errorsFromMainEntry],
   },
   {
     ...shared,

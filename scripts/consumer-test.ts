@@ -71,6 +71,9 @@ for (const name of ["MemoryTokenStore", "sharedTokenStore"])
   if (typeof stores[name] !== "function") throw new Error("import: store " + name + " is " + typeof stores[name]);
 // The store protocol lives in cybrid-id/store only: the main entry stays small.
 if ("MemoryTokenStore" in sdk) throw new Error("import: the main entry exports MemoryTokenStore");
+// One set of error classes for every entry: a store's configuration error is the main entry's.
+const badStore = (() => { try { stores.sharedTokenStore(new stores.MemoryTokenStore(), { timeout: -1 }); } catch (e) { return e; } })();
+if (!(badStore instanceof sdk.ValidationError)) throw new Error("import: store error is not sdk.ValidationError");
 const emulator = await startEmulator({ tokenTtlSeconds: 600 });
 try {
   const client = sdk.createCybridId({
@@ -106,6 +109,8 @@ const resolved = ["cybrid-id", "cybrid-id/store", "cybrid-id/emulator"].map((id)
 if (!resolved.every((path) => path.endsWith(".cjs"))) throw new Error("require resolved " + resolved);
 if (typeof sdk.createCybridId !== "function") throw new Error("require: no createCybridId");
 if (typeof sharedTokenStore !== "function") throw new Error("require: no sharedTokenStore");
+const badStore = (() => { try { sharedTokenStore({}, { lockTtl: 0 }); } catch (e) { return e; } })();
+if (!(badStore instanceof sdk.ValidationError)) throw new Error("require: store error is not sdk.ValidationError");
 (async () => {
   const emulator = await startEmulator({ tokenTtlSeconds: 600 });
   try {
