@@ -2,12 +2,12 @@
  * Client-credentials tokens ("bank" or "organization" tokens): one cached slot per scope set,
  * keyed within this client's base URL and client id.
  */
-import { receiveToken, reportFetched } from "./issued-token.js";
-import type { SharedStore, StoredToken } from "../store/token-store.js";
+import type { SharedStore } from "../store/token-store.js";
 import { validateCredentialsRequest } from "../validation/validate.js";
 import { postWithRetries, type EngineContext } from "./engine-context.js";
 import { scopeKey } from "./scope-key.js";
-import { TokenSlot, type IssuedToken } from "./token-slot.js";
+import type { IssuedToken, TokenSlot } from "./token-slot.js";
+import { cachedTokenSlot, issueToken } from "./token-source.js";
 
 /** An access token from the client-credentials grant. */
 export interface AccessToken {
@@ -28,50 +28,53 @@ export interface BankTokens {
   invalidate(staleToken?: string): void;
 }
 
+/** The value callers get; `scopes` are the granted ones. */
+function accessToken(token: string, scopes: readonly string[], expiresAt: Date): AccessToken {
+  return Object.freeze({
+    accessToken: token,
+    tokenType: "Bearer" as const,
+    scopes: Object.freeze([...scopes]),
+    expiresAt,
+  });
+}
+
 export function createBankTokens(
   context: EngineContext,
   clientSecret: string,
   shared?: SharedStore,
 ): BankTokens {
-  const { options, logger } = context;
+  const { options } = context;
   const slots = new Map<string, TokenSlot<AccessToken>>();
+  const operation = `POST ${options.tokenPath}`;
+
+  /** The request body; `scope` is one space-separated string, as the grant wants it. */
+  const bodyFor = (scopes: readonly string[] | undefined) => ({
+    grant_type: "client_credentials" as const,
+    client_id: options.clientId,
+    client_secret: clientSecret,
+    ...(scopes === undefined ? {} : { scope: scopes.join(" ") }),
+  });
 
   async function fetchToken(
     scopes: readonly string[] | undefined,
     background: boolean,
   ): Promise<IssuedToken<AccessToken>> {
-    const scope = scopes === undefined ? undefined : scopes.join(" ");
-    const body = {
-      grant_type: "client_credentials" as const,
-      client_id: options.clientId,
-      client_secret: clientSecret,
-      ...(scope === undefined ? {} : { scope }),
-    };
-    const operation = `POST ${options.tokenPath}`;
     const result = await postWithRetries(
       context,
       {
         operation,
         path: options.tokenPath,
-        body,
+        body: bodyFor(scopes),
         encoding: options.tokenEncoding,
         rateLimitedBy403: true,
       },
       { background },
     );
-    const { data } = result;
-    const received = receiveToken(context, operation, result, data.expires_in, data.created_at);
-    const granted =
-      typeof data.scope === "string" && data.scope !== "" ? data.scope.split(" ") : (scopes ?? []);
-    const value: AccessToken = Object.freeze({
-      accessToken: received.accessToken,
-      tokenType: "Bearer" as const,
-      scopes: Object.freeze(granted),
-      expiresAt: new Date(received.anchor + received.lifetimeMs),
-    });
-    reportFetched(context, "bank", operation, value, received);
-    const { accessToken, anchor, lifetimeMs } = received;
-    return { value, token: accessToken, sentAt: anchor, lifetimeMs };
+    const { scope, expires_in, created_at } = result.data;
+    // The server may grant fewer scopes than asked; it names them in `scope`.
+    const granted = typeof scope === "string" && scope !== "" ? scope.split(" ") : (scopes ?? []);
+    const make = (token: string, expiresAt: Date) => accessToken(token, granted, expiresAt);
+    return issueToken(context, "bank", operation, result, make, expires_in, created_at);
   }
 
   function slotFor(scopes: readonly string[] | undefined): TokenSlot<AccessToken> {
@@ -79,69 +82,29 @@ export function createBankTokens(
     let slot = slots.get(key);
     if (slot === undefined) {
       // Checked once per scope set, before its first request: the hot path stays a Map lookup.
-      validateCredentialsRequest(
-        {
-          grant_type: "client_credentials",
-          client_id: options.clientId,
-          client_secret: clientSecret,
-          ...(scopes ? { scope: scopes.join(" ") } : {}),
-        },
-        scopes,
+      validateCredentialsRequest(bodyFor(scopes), scopes);
+      slot = cachedTokenSlot(
+        context,
+        shared,
+        "bank",
+        [options.tokenPath, key],
+        (background) => fetchToken(scopes, background),
+        (stored) =>
+          accessToken(stored.token, stored.scopes, new Date(stored.sentAt + stored.lifetimeMs)),
       );
-      const fetch = (background: boolean) => fetchToken(scopes, background);
-      const fetcher = shared
-        ? shared.wrap("bank", [options.tokenPath, key], fetch, rebuild, (value) => value.scopes)
-        : fetch;
-      slot = new TokenSlot(fetcher, {
-        servedFromCache:
-          options.hooks.onTokenServedFromCache &&
-          (() => options.hooks.onTokenServedFromCache?.({ kind: "bank" })),
-        refreshFailed: (error, nextTryAt) => {
-          const servingCached = (slot?.peek()?.usableUntil ?? 0) > Date.now();
-          logger.log(
-            servingCached ? "warn" : "error",
-            `token refresh failed (${(error as { code?: string }).code ?? "error"})${servingCached ? "; still serving the cached token" : ""}`,
-          );
-          options.hooks.onRefreshFailed?.({
-            kind: "bank",
-            error,
-            servingCached,
-            nextTryAt: new Date(nextTryAt),
-          });
-        },
-      });
       slots.set(key, slot);
     }
     return slot;
   }
 
-  /** A token another process stored, as if fetched here. */
-  function rebuild(stored: StoredToken): AccessToken {
-    return Object.freeze({
-      accessToken: stored.token,
-      tokenType: "Bearer" as const,
-      scopes: Object.freeze([...stored.scopes]),
-      expiresAt: new Date(stored.sentAt + stored.lifetimeMs),
-    });
-  }
-
-  const defaultSlot = () => slotFor(options.scopes);
-  let cachedDefault: TokenSlot<AccessToken> | undefined;
+  let defaultSlot: TokenSlot<AccessToken> | undefined;
+  const slotOf = (scopes: readonly string[] | undefined) =>
+    scopes === undefined ? (defaultSlot ??= slotFor(options.scopes)) : slotFor(scopes);
 
   return {
-    get(scopes, signal) {
-      const slot = scopes === undefined ? (cachedDefault ??= defaultSlot()) : slotFor(scopes);
-      return slot.get(signal);
-    },
-    getAsync(scopes, signal) {
-      const slot = scopes === undefined ? (cachedDefault ??= defaultSlot()) : slotFor(scopes);
-      return slot.getAsync(signal);
-    },
-    refresh(scopes, signal) {
-      return (scopes === undefined ? (cachedDefault ??= defaultSlot()) : slotFor(scopes)).refresh(
-        signal,
-      );
-    },
+    get: (scopes, signal) => slotOf(scopes).get(signal),
+    getAsync: (scopes, signal) => slotOf(scopes).getAsync(signal),
+    refresh: (scopes, signal) => slotOf(scopes).refresh(signal),
     invalidate(staleToken) {
       // The store may still hold that token: it must not come back from there.
       shared?.reject(staleToken);

@@ -3,7 +3,6 @@
  * (customer, scope set) in a bounded LRU, with the same refresh rules as bank tokens; the
  * lifetime is the JWT's own `exp`, since the response carries no `expires_in`.
  */
-import { receiveToken, reportFetched } from "./issued-token.js";
 import { newBankTokenCodes } from "../../generated/error-codes.js";
 import { AuthenticationError } from "../errors/cybrid-id-error.js";
 import type { Scope } from "../options.js";
@@ -13,7 +12,8 @@ import type { BankTokens } from "./bank-tokens.js";
 import { postWithRetries, type EngineContext } from "./engine-context.js";
 import { LruMap } from "./lru-map.js";
 import { scopeKey } from "./scope-key.js";
-import { TokenSlot, type IssuedToken } from "./token-slot.js";
+import type { IssuedToken, TokenSlot } from "./token-slot.js";
+import { cachedTokenSlot, issueToken } from "./token-source.js";
 
 export interface CustomerTokenRequest {
   /** The customer's guid (32 characters). */
@@ -89,17 +89,9 @@ export function createCustomerTokens(
       bankToken = (await bank.refresh(undefined, signal)).accessToken;
       result = await mintWith(bankToken, customerGuid, scopes, background, signal);
     }
-    const received = receiveToken(context, OPERATION, result);
-    const value: CustomerToken = Object.freeze({
-      accessToken: received.accessToken,
-      tokenType: "Bearer" as const,
-      customerGuid,
-      scopes: Object.freeze([...scopes]),
-      expiresAt: new Date(received.anchor + received.lifetimeMs),
-    });
-    reportFetched(context, "customer", OPERATION, value, received);
-    const { accessToken, anchor, lifetimeMs } = received;
-    return { value, token: accessToken, sentAt: anchor, lifetimeMs };
+    const make = (token: string, expiresAt: Date) =>
+      customerToken(token, customerGuid, scopes, expiresAt);
+    return issueToken(context, "customer", OPERATION, result, make);
   }
 
   return {
@@ -114,35 +106,20 @@ export function createCustomerTokens(
         });
         const { customerGuid } = request;
         const scopes = [...request.scopes];
-        const fetch = (background: boolean) => mint(customerGuid, scopes, background);
-        const fetcher = shared
-          ? shared.wrap(
-              "customer",
-              [customerGuid, scopeKey(scopes)],
-              fetch,
-              (stored) =>
-                Object.freeze({
-                  accessToken: stored.token,
-                  tokenType: "Bearer" as const,
-                  customerGuid,
-                  scopes: Object.freeze([...scopes]),
-                  expiresAt: new Date(stored.sentAt + stored.lifetimeMs),
-                }),
-              (value) => value.scopes,
-            )
-          : fetch;
-        slot = new TokenSlot(fetcher, {
-          servedFromCache:
-            options.hooks.onTokenServedFromCache &&
-            (() => options.hooks.onTokenServedFromCache?.({ kind: "customer" })),
-          refreshFailed: (error, nextTryAt) =>
-            options.hooks.onRefreshFailed?.({
-              kind: "customer",
-              error,
-              servingCached: (slot?.peek()?.usableUntil ?? 0) > Date.now(),
-              nextTryAt: new Date(nextTryAt),
-            }),
-        });
+        slot = cachedTokenSlot(
+          context,
+          shared,
+          "customer",
+          [customerGuid, scopeKey(scopes)],
+          (background) => mint(customerGuid, scopes, background),
+          (stored) =>
+            customerToken(
+              stored.token,
+              customerGuid,
+              scopes,
+              new Date(stored.sentAt + stored.lifetimeMs),
+            ),
+        );
         cache.set(key, slot);
       }
       return slot.get(request.signal);
@@ -156,4 +133,19 @@ export function createCustomerTokens(
       cache.clear();
     },
   };
+}
+
+function customerToken(
+  token: string,
+  customerGuid: string,
+  scopes: readonly string[],
+  expiresAt: Date,
+): CustomerToken {
+  return Object.freeze({
+    accessToken: token,
+    tokenType: "Bearer" as const,
+    customerGuid,
+    scopes: Object.freeze([...scopes]),
+    expiresAt,
+  });
 }

@@ -28,6 +28,26 @@ export interface TokenSlotEvents {
 /** `background` is true when nobody waits for the fetch (its waits must not hold the process). */
 export type TokenFetcher<T> = (background: boolean) => Promise<IssuedToken<T>>;
 
+/** One cached token and its single-flight fetch. */
+export interface TokenSlot<T> {
+  /** The token, from cache when it is still usable. Returns a value on the hot path. */
+  get(signal?: AbortSignal): T | Promise<T>;
+  /**
+   * `get` as a promise. While the token is fresh, the same settled promise is returned on every
+   * call: getToken() on a warm cache then costs a clock read and no allocation.
+   */
+  getAsync(signal?: AbortSignal): Promise<T>;
+  /** A new token now, whatever the cache holds (one fetch shared with concurrent callers). */
+  refresh(signal?: AbortSignal): Promise<T>;
+  /**
+   * Drops the cached token. With `staleToken`, only if it is still the cached one: a hundred
+   * requests rejected with the same old token cause one refresh, not a hundred.
+   */
+  invalidate(staleToken?: string): void;
+  /** Whether a cached token is still usable (not past `usableUntil`). */
+  usable(): boolean;
+}
+
 interface Current<T> extends TokenTimes {
   value: T;
   token: string;
@@ -35,93 +55,73 @@ interface Current<T> extends TokenTimes {
   resolved: Promise<T>;
 }
 
-export class TokenSlot<T> {
-  #current: Current<T> | undefined;
-  #inflight: Promise<T> | undefined;
-  #failures = 0;
-  #nextTryAt = 0;
-  readonly #fetch: TokenFetcher<T>;
-  readonly #events: TokenSlotEvents;
+export function createTokenSlot<T>(
+  fetch: TokenFetcher<T>,
+  events: TokenSlotEvents = {},
+): TokenSlot<T> {
+  let current: Current<T> | undefined;
+  let inflight: Promise<T> | undefined;
+  let failures = 0;
+  let nextTryAt = 0;
 
-  constructor(fetch: TokenFetcher<T>, events: TokenSlotEvents = {}) {
-    this.#fetch = fetch;
-    this.#events = events;
-  }
-
-  /** The token, from cache when it is still usable. Returns a value on the hot path. */
-  get(signal?: AbortSignal): T | Promise<T> {
-    const current = this.#current;
-    const decision = decide(current, Date.now(), this.#inflight !== undefined, this.#nextTryAt);
-    if (current !== undefined && decision !== "wait") {
-      if (decision === "serve-and-refresh") this.#refresh(true);
-      this.#events.servedFromCache?.();
-      return current.value;
-    }
-    const shared = this.#inflight ?? this.#refresh(false);
-    return signal === undefined ? shared : raceAbort(shared, signal);
-  }
-
-  /**
-   * `get` as a promise. While the token is fresh, the same settled promise is returned on every
-   * call: getToken() on a warm cache then costs a clock read and no allocation.
-   */
-  getAsync(signal?: AbortSignal): Promise<T> {
-    const current = this.#current;
-    if (current !== undefined && Date.now() < current.refreshAt) {
-      this.#events.servedFromCache?.();
-      return current.resolved;
-    }
-    const value = this.get(signal);
-    return value instanceof Promise ? value : Promise.resolve(value);
-  }
-
-  /** A new token now, whatever the cache holds (one fetch shared with concurrent callers). */
-  refresh(signal?: AbortSignal): Promise<T> {
-    const shared = this.#inflight ?? this.#refresh(false);
-    return signal === undefined ? shared : raceAbort(shared, signal);
-  }
-
-  /**
-   * Drops the cached token. With `staleToken`, only if it is still the cached one: a hundred
-   * requests rejected with the same old token cause one refresh, not a hundred.
-   */
-  invalidate(staleToken?: string): void {
-    if (staleToken === undefined || this.#current?.token === staleToken) this.#current = undefined;
-  }
-
-  /** The cached token's times, for diagnostics and tests. */
-  peek(): (TokenTimes & { value: T }) | undefined {
-    return this.#current;
-  }
-
-  #refresh(background: boolean): Promise<T> {
-    const run = this.#fetch(background).then(
+  function start(background: boolean): Promise<T> {
+    const run = fetch(background).then(
       (issued) => {
-        this.#current = {
+        current = {
           value: issued.value,
           token: issued.token,
           resolved: Promise.resolve(issued.value),
           ...planTokenTimes(issued.sentAt, issued.lifetimeMs),
         };
-        this.#failures = 0;
-        this.#nextTryAt = 0;
+        failures = 0;
+        nextTryAt = 0;
         return issued.value;
       },
       (error: unknown) => {
-        this.#failures++;
-        this.#nextTryAt = Date.now() + refreshRetryDelay(this.#failures);
-        this.#events.refreshFailed?.(error, this.#nextTryAt);
+        failures++;
+        nextTryAt = Date.now() + refreshRetryDelay(failures);
+        events.refreshFailed?.(error, nextTryAt);
         throw error;
       },
     );
     const settled = run.finally(() => {
-      if (this.#inflight === settled) this.#inflight = undefined;
+      if (inflight === settled) inflight = undefined;
     });
-    this.#inflight = settled;
+    inflight = settled;
     // A background refresh has no awaiting caller: its failure is reported through events.
     if (background) settled.catch(() => undefined);
     return settled;
   }
+
+  function refresh(signal?: AbortSignal): Promise<T> {
+    const shared = inflight ?? start(false);
+    return signal === undefined ? shared : raceAbort(shared, signal);
+  }
+
+  function get(signal?: AbortSignal): T | Promise<T> {
+    const decision = decide(current, Date.now(), inflight !== undefined, nextTryAt);
+    if (current === undefined || decision === "wait") return refresh(signal);
+    if (decision === "serve-and-refresh") start(true);
+    events.servedFromCache?.();
+    return current.value;
+  }
+
+  return {
+    get,
+    getAsync(signal) {
+      if (current !== undefined && Date.now() < current.refreshAt) {
+        events.servedFromCache?.();
+        return current.resolved;
+      }
+      const value = get(signal);
+      return value instanceof Promise ? value : Promise.resolve(value);
+    },
+    refresh,
+    invalidate(staleToken) {
+      if (staleToken === undefined || current?.token === staleToken) current = undefined;
+    },
+    usable: () => current !== undefined && Date.now() < current.usableUntil,
+  };
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -1,0 +1,96 @@
+/**
+ * What bank and customer tokens share: turning a token response into a cached value (checked,
+ * redacted, its lifetime worked out, reported), and a token slot wired to the client's hooks,
+ * logs and shared store.
+ */
+import { InvalidResponseError } from "../errors/cybrid-id-error.js";
+import type { SharedStore, StoredToken } from "../store/token-store.js";
+import type { IdpSuccess } from "../transport/idp-request.js";
+import type { EngineContext } from "./engine-context.js";
+import { decodeJwtClaims, jwtLifetimeMs } from "./jwt.js";
+import { lifetimeAnchor, lifetimeFromExpiresIn } from "./token-timing.js";
+import {
+  createTokenSlot,
+  type IssuedToken,
+  type TokenFetcher,
+  type TokenSlot,
+} from "./token-slot.js";
+
+export type TokenKind = "bank" | "customer";
+
+/** What every token value has (AccessToken, CustomerToken). */
+interface TokenValue {
+  readonly scopes: readonly string[];
+  readonly expiresAt: Date;
+}
+
+/**
+ * A successful token response as an issued token. `expiresIn` and `createdAt` are the OAuth
+ * response's fields; without them (customer tokens) the JWT's own claims give the lifetime and
+ * the issue time. `make` builds the value callers get from the token and its expiry.
+ */
+export function issueToken<T extends TokenValue>(
+  context: EngineContext,
+  kind: TokenKind,
+  operation: string,
+  success: IdpSuccess & { attempts: number },
+  make: (accessToken: string, expiresAt: Date) => T,
+  expiresIn?: unknown,
+  createdAt?: unknown,
+): IssuedToken<T> {
+  const { data, sentAt, attempts } = success;
+  const token = data.access_token;
+  if (typeof token !== "string" || token === "") {
+    throw new InvalidResponseError(`${operation} answered without an access_token`, {
+      code: "invalid_response",
+      attempts,
+    });
+  }
+  context.redactor.add(token);
+  const lifetimeMs = lifetimeFromExpiresIn(expiresIn, jwtLifetimeMs(token, sentAt));
+  const anchor = lifetimeAnchor(sentAt, createdAt ?? decodeJwtClaims(token)?.iat);
+  const value = make(token, new Date(anchor + lifetimeMs));
+  context.logger.log(
+    "info",
+    `${operation}: ${kind} token fetched (${Math.round(lifetimeMs / 1000)} s, ${attempts} attempt(s))`,
+  );
+  context.options.hooks.onTokenFetched?.({
+    kind,
+    scopes: value.scopes,
+    expiresAt: value.expiresAt,
+    durationMs: Date.now() - sentAt,
+    attempts,
+  });
+  return { value, token, sentAt: anchor, lifetimeMs };
+}
+
+/**
+ * A slot for one token (a kind and a key within it) that reports to the client's hooks and
+ * logs, and goes through the shared store when the client has one. `rebuild` turns a token
+ * another process stored into the value callers get.
+ */
+export function cachedTokenSlot<T extends TokenValue>(
+  context: EngineContext,
+  shared: SharedStore | undefined,
+  kind: TokenKind,
+  keyParts: readonly string[],
+  fetch: TokenFetcher<T>,
+  rebuild: (stored: StoredToken) => T,
+): TokenSlot<T> {
+  const { hooks } = context.options;
+  const fetcher = shared ? shared.wrap(kind, keyParts, fetch, rebuild, (v) => v.scopes) : fetch;
+  const slot = createTokenSlot(fetcher, {
+    servedFromCache:
+      hooks.onTokenServedFromCache && (() => hooks.onTokenServedFromCache?.({ kind })),
+    refreshFailed(error, nextTryAt) {
+      const servingCached = slot.usable();
+      const code = (error as { code?: unknown }).code ?? "error";
+      context.logger.log(
+        servingCached ? "warn" : "error",
+        `${kind} token refresh failed (${code})${servingCached ? "; still serving the cached token" : ""}`,
+      );
+      hooks.onRefreshFailed?.({ kind, error, servingCached, nextTryAt: new Date(nextTryAt) });
+    },
+  });
+  return slot;
+}
