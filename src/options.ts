@@ -172,6 +172,11 @@ function env(name: string): string | undefined {
   }
 }
 
+/** A configuration problem: thrown by createCybridId, before anything is sent. */
+function configError(...issues: string[]): ValidationError {
+  return new ValidationError("Invalid configuration", issues, "invalid_configuration");
+}
+
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 function checkBaseUrl(raw: string): string {
@@ -179,18 +184,10 @@ function checkBaseUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new ValidationError(
-      "Invalid configuration",
-      ["baseUrl is not a URL"],
-      "invalid_configuration",
-    );
+    throw configError("baseUrl is not a URL");
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.test(url.hostname))) {
-    throw new ValidationError(
-      "Invalid configuration",
-      ["baseUrl must use https (plain http is allowed on loopback only)"],
-      "invalid_configuration",
-    );
+    throw configError("baseUrl must use https (plain http is allowed on loopback only)");
   }
   return url.href.replace(/\/+$/, "");
 }
@@ -198,11 +195,7 @@ function checkBaseUrl(raw: string): string {
 function nonNegative(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
-    throw new ValidationError(
-      "Invalid configuration",
-      [`${name} must be a finite number >= 0`],
-      "invalid_configuration",
-    );
+    throw configError(`${name} must be a finite number >= 0`);
   }
   return value;
 }
@@ -215,13 +208,9 @@ function checkStore(store: SharedTokenStore | undefined): SharedTokenStore | und
   // JavaScript callers may pass null: no store, as undefined.
   if (store == null) return undefined;
   if (typeof store.attach === "function") return store;
-  throw new ValidationError(
-    "Invalid configuration",
-    [
-      "store must be a shared token store: wrap a TokenStore with sharedTokenStore() " +
-        'from "cybrid-id/store", or use MemoryTokenStore or redisTokenStore()',
-    ],
-    "invalid_configuration",
+  throw configError(
+    "store must be a shared token store: wrap a TokenStore with sharedTokenStore() " +
+      'from "cybrid-id/store", or use MemoryTokenStore or redisTokenStore()',
   );
 }
 
@@ -243,17 +232,12 @@ export function resolveOptions(options: CybridIdOptions): {
     !clientSecret && "clientSecret is required",
   ];
   const issues = missing.filter((issue): issue is string => typeof issue === "string");
-  if (issues.length > 0)
-    throw new ValidationError("Invalid configuration", issues, "invalid_configuration");
+  if (issues.length > 0) throw configError(...issues);
   const logger =
     typeof options.logger === "string" ? { level: options.logger } : (options.logger ?? {});
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
-    throw new ValidationError(
-      "Invalid configuration",
-      ["no fetch available: pass options.fetch"],
-      "invalid_configuration",
-    );
+    throw configError("no fetch available: pass options.fetch");
   }
   return {
     clientSecret,
