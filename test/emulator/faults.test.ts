@@ -126,7 +126,7 @@ describe("faults", () => {
     expect(emu.requests.map((r) => r.status)).toEqual([0, 0]);
     const started = performance.now();
     await emu.close();
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(3_000); // a hang would hold it forever
     expect(await pending).toBeInstanceOf(Error);
   });
 
@@ -139,7 +139,7 @@ describe("faults", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = performance.now();
     await emu.close();
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(3_000); // the fault holds it for 60 s
     expect(await pending).toBeInstanceOf(Error);
   });
 
