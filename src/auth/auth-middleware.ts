@@ -10,6 +10,7 @@
 import type { Middleware } from "openapi-fetch";
 import type { AccessToken, BankTokens } from "../token/bank-tokens.js";
 import { bearerHeaderCache } from "./bearer-header.js";
+import { tokenAfter401 } from "./token-after-401.js";
 
 const BEARER_PREFIX = "Bearer ".length;
 
@@ -25,10 +26,11 @@ export function createAuthMiddleware(bank: BankTokens): Middleware {
   }
 
   async function replayAfter401(request: Request, response: Response, send: typeof fetch) {
-    const sent = request.headers.get("authorization")?.slice(BEARER_PREFIX);
-    bank.invalidate(sent);
-    const fresh = await bank.get();
-    if (fresh.accessToken === sent) return undefined;
+    const fresh = await tokenAfter401(
+      bank,
+      request.headers.get("authorization")?.slice(BEARER_PREFIX),
+    );
+    if (fresh === undefined) return undefined;
     await response.body?.cancel();
     const replay = bodies.get(request) ?? new Request(request);
     bodies.delete(request);

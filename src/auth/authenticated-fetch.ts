@@ -10,6 +10,7 @@
  */
 import type { AccessToken, BankTokens } from "../token/bank-tokens.js";
 import { bearerHeaderCache } from "./bearer-header.js";
+import { tokenAfter401 } from "./token-after-401.js";
 
 function timeoutSignal(timeout: number, signal: AbortSignal | null | undefined): AbortSignal {
   const timer = AbortSignal.timeout(timeout);
@@ -48,9 +49,8 @@ export function createAuthenticatedFetch(
     input: RequestInfo | URL,
     init: RequestInit | undefined,
   ): Promise<Response> {
-    bank.invalidate(token.accessToken);
-    const fresh = await bank.get();
-    if (fresh.accessToken === token.accessToken) return response;
+    const fresh = await tokenAfter401(bank, token.accessToken);
+    if (fresh === undefined) return response;
     await response.body?.cancel();
     return send(fresh, input, init);
   }
