@@ -74,6 +74,26 @@ describe("cybrid.middleware", () => {
     expect(result.response.status).toBe(401);
     expect(emu.count(PATH)).toBe(2);
   });
+
+  it("a 401 to a request that carried no token replays with the cached one, dropping nothing", async () => {
+    const emu = await emulator();
+    const cybrid = clientFor(emu);
+    const other = createClient<paths>({ baseUrl: emu.url });
+    other.use(cybrid.middleware);
+    // A middleware after ours that strips the header (a proxy helper, a misconfigured chain).
+    other.use({
+      onRequest({ request }) {
+        request.headers.delete("authorization");
+        return request;
+      },
+    });
+    const result = await other.POST(PATH, { body });
+    expect(result.response.status).toBe(201);
+    const mints = emu.requests.filter((r) => r.path === PATH);
+    expect(mints.map((r) => r.status)).toEqual([401, 201]);
+    expect(mints[1]?.headers.authorization).toMatch(/^Bearer /);
+    expect(emu.count("/oauth/token")).toBe(1);
+  });
 });
 
 describe("cybrid.api", () => {
