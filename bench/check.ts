@@ -66,6 +66,14 @@ if (broken.length > 0) {
   for (const budget of broken) {
     console.error(`  - ${budget.name}: ${budget.actual}, budget ${budget.limit}`);
   }
+  const floor = results.getToken.clockFloorRatio;
+  if (results.getToken.ratio > 2 && floor > 2) {
+    console.error(
+      `  note: here one Date.now() plus an await costs ${floor}x an await alone ` +
+        `(${results.getToken.nsPerCall.awaitPlusClock} vs ${results.getToken.nsPerCall.bareAwait} ns): ` +
+        "the getToken budget is below the floor of a cache that reads the clock on every call.",
+    );
+  }
   process.exitCode = 1;
 } else {
   console.log("\nbench:check: every budget met");
