@@ -1,0 +1,80 @@
+/**
+ * The consumer test's plain-JavaScript apps: the files the temporary consumer project runs with
+ * `node` (an ESM app.mjs and a CommonJS app.cjs), each importing the PACKED package and getting
+ * tokens from its emulator. Written into the project by scripts/consumer/checks.ts.
+ */
+
+/** Plain ESM, as `node app.mjs` runs it. */
+export const ESM = `
+import * as sdk from "cybrid-id";
+import * as stores from "cybrid-id/store";
+import { startEmulator } from "cybrid-id/emulator";
+for (const name of ["createCybridId", "CybridIdError", "AuthenticationError"])
+  if (typeof sdk[name] !== "function") throw new Error("import: " + name + " is " + typeof sdk[name]);
+for (const name of ["MemoryTokenStore", "sharedTokenStore"])
+  if (typeof stores[name] !== "function") throw new Error("import: store " + name + " is " + typeof stores[name]);
+// The store protocol lives in cybrid-id/store only: the main entry stays small.
+if ("MemoryTokenStore" in sdk) throw new Error("import: the main entry exports MemoryTokenStore");
+// One set of error classes for every entry: a store's configuration error is the main entry's.
+const badStore = (() => { try { stores.sharedTokenStore(new stores.MemoryTokenStore(), { timeout: -1 }); } catch (e) { return e; } })();
+if (!(badStore instanceof sdk.ValidationError)) throw new Error("import: store error is not sdk.ValidationError");
+const emulator = await startEmulator({ tokenTtlSeconds: 600 });
+try {
+  const client = sdk.createCybridId({
+    baseUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret,
+    logger: "silent",
+  });
+  const token = await client.getToken();
+  if (!/^[\\w-]+\\.[\\w-]+\\.[\\w-]+$/.test(token.accessToken)) throw new Error("not a JWT");
+  await client.getToken();
+  if (emulator.count("/oauth/token") !== 1) throw new Error("cache: " + emulator.count("/oauth/token") + " requests");
+  // Two clients, one store from the other entry: one token request between them.
+  const store = new stores.MemoryTokenStore();
+  const [a, b] = [1, 2].map(() => sdk.createCybridId({
+    baseUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret,
+    logger: "silent", store,
+  }));
+  const [fromA, fromB] = [await a.getToken(), await b.getToken()];
+  if (fromA.accessToken !== fromB.accessToken) throw new Error("store: two tokens");
+  if (emulator.count("/oauth/token") !== 2) throw new Error("store: " + emulator.count("/oauth/token") + " requests");
+  console.log(JSON.stringify({ ok: true, expiresIn: Math.round((token.expiresAt - Date.now()) / 1000) }));
+} finally {
+  await emulator.close();
+}
+`;
+
+/** CommonJS, as `node app.cjs` runs it: the `require` condition, dist/*.cjs. */
+export const CJS = `
+const sdk = require("cybrid-id");
+const { sharedTokenStore } = require("cybrid-id/store");
+const { startEmulator } = require("cybrid-id/emulator");
+const { version } = require("cybrid-id/package.json");
+const resolved = ["cybrid-id", "cybrid-id/store", "cybrid-id/emulator"].map((id) => require.resolve(id));
+if (!resolved.every((path) => path.endsWith(".cjs"))) throw new Error("require resolved " + resolved);
+if (typeof sdk.createCybridId !== "function") throw new Error("require: no createCybridId");
+if (typeof sharedTokenStore !== "function") throw new Error("require: no sharedTokenStore");
+const badStore = (() => { try { sharedTokenStore({}, { lockTtl: 0 }); } catch (e) { return e; } })();
+if (!(badStore instanceof sdk.ValidationError)) throw new Error("require: store error is not sdk.ValidationError");
+(async () => {
+  const emulator = await startEmulator({ tokenTtlSeconds: 600 });
+  try {
+    const client = sdk.createCybridId({
+      baseUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret,
+      logger: "silent",
+    });
+    const customer = await client.getCustomerToken({
+      customerGuid: "0123456789abcdef0123456789abcdef", scopes: ["accounts:read"],
+    });
+    if (!/^[\\w-]+\\.[\\w-]+\\.[\\w-]+$/.test(customer.accessToken)) throw new Error("not a JWT");
+    // A typed error from the CJS build is an instance of the CJS build's class.
+    const wrong = sdk.createCybridId({
+      baseUrl: emulator.url, clientId: emulator.clientId, clientSecret: "wrong", logger: "silent",
+    });
+    const error = await wrong.getToken().then(() => undefined, (caught) => caught);
+    if (!(error instanceof sdk.AuthenticationError)) throw new Error("wrong secret: " + error);
+    console.log(JSON.stringify({ ok: true, version }));
+  } finally {
+    await emulator.close();
+  }
+})().catch((error) => { console.error(error); process.exitCode = 1; });
+`;
