@@ -31,7 +31,7 @@ import { join } from "node:path";
 import { runBrowser } from "./matrix/browser.js";
 import type { StartEmulator } from "./matrix/harness.js";
 import { platformPackages, startInstalls } from "./matrix/install.js";
-import type { Outcome } from "./matrix/outcome.js";
+import { notRun, type Outcome } from "./matrix/outcome.js";
 import { buildAndPack, createConsumerProject, formatBytes, ROOT } from "./matrix/package.js";
 import { printTable, seconds } from "./matrix/report.js";
 import { childRuntimes, runChild } from "./matrix/run-child.js";
@@ -82,14 +82,7 @@ async function main(): Promise<number> {
     for (const child of children) {
       if (!wanted(child.id)) continue;
       if (typeof packages === "string") {
-        outcomes.push({
-          runtime: child.label,
-          version: "-",
-          ok: false,
-          steps: [],
-          ms: 0,
-          problem: packages,
-        });
+        outcomes.push(notRun(child.label, packages));
         continue;
       }
       let bin: string;
@@ -100,14 +93,8 @@ async function main(): Promise<number> {
           `${child.label}: ${ready.installed ? `installed in ${seconds(ready.ms)}` : "cached"} (${bin})`,
         );
       } catch (error) {
-        outcomes.push({
-          runtime: child.label,
-          version: "-",
-          ok: false,
-          steps: [],
-          ms: 0,
-          problem: `could not install: ${error instanceof Error ? error.message : String(error)}`,
-        });
+        const reason = error instanceof Error ? error.message : String(error);
+        outcomes.push(notRun(child.label, `could not install: ${reason}`));
         continue;
       }
       say(`running: ${child.label}`);

@@ -25,3 +25,8 @@ export interface Outcome {
 export function failed(runtime: string, started: number, problem: string): Outcome {
   return { runtime, version: "?", ok: false, steps: [], ms: Date.now() - started, problem };
 }
+
+/** A runtime that could not be started (its package or install failed): it took no time. */
+export function notRun(runtime: string, problem: string): Outcome {
+  return { runtime, version: "-", ok: false, steps: [], ms: 0, problem };
+}
