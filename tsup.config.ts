@@ -32,7 +32,8 @@ const errorsFromMainEntry: EsbuildPlugin = {
   setup(build) {
     // tsup builds both formats as ESM first (treeshake), so the format shows in the extension.
     const mainEntry = `./index${build.initialOptions.outExtension?.[".js"] ?? ".js"}`;
-    build.onResolve({ filter: /\/errors\/cybrid-id-error\.js$/ }, () => ({
+    // Any import of the module, whatever the importer's folder (`./cybrid-id-error.js` included).
+    build.onResolve({ filter: /(^|\/)cybrid-id-error\.js$/ }, () => ({
       path: mainEntry,
       external: true,
     }));

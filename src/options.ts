@@ -3,10 +3,13 @@
  * run before anything is sent.
  */
 import type { components } from "../generated/openapi.js";
-import { ValidationError } from "./errors/cybrid-id-error.js";
+import { configError, numberOption } from "./errors/config-error.js";
 import { isLogLevel, type LogLevel, type LogSink } from "./log/logger.js";
 import type { SharedTokenStore } from "./store/token-store.js";
 import type { BodyEncoding } from "./transport/idp-request.js";
+
+/** Heads the message of every configuration error thrown here. */
+const CONFIG = "Invalid configuration";
 
 /**
  * A scope: the ones the spec knows autocomplete, and any other well-formed `resource:action`
@@ -172,11 +175,6 @@ function env(name: string): string | undefined {
   }
 }
 
-/** A configuration problem: thrown by createCybridId, before anything is sent. */
-function configError(...issues: string[]): ValidationError {
-  return new ValidationError("Invalid configuration", issues, "invalid_configuration");
-}
-
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 function checkBaseUrl(raw: string): string {
@@ -184,20 +182,12 @@ function checkBaseUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw configError("baseUrl is not a URL");
+    throw configError(CONFIG, "baseUrl is not a URL");
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.test(url.hostname))) {
-    throw configError("baseUrl must use https (plain http is allowed on loopback only)");
+    throw configError(CONFIG, "baseUrl must use https (plain http is allowed on loopback only)");
   }
   return url.href.replace(/\/+$/, "");
-}
-
-function nonNegative(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
-    throw configError(`${name} must be a finite number >= 0`);
-  }
-  return value;
 }
 
 /**
@@ -209,6 +199,7 @@ function checkStore(store: SharedTokenStore | undefined): SharedTokenStore | und
   if (store == null) return undefined;
   if (typeof store.attach === "function") return store;
   throw configError(
+    CONFIG,
     "store must be a shared token store: wrap a TokenStore with sharedTokenStore() " +
       'from "cybrid-id/store", or use MemoryTokenStore or redisTokenStore()',
   );
@@ -232,12 +223,12 @@ export function resolveOptions(options: CybridIdOptions): {
     !clientSecret && "clientSecret is required",
   ];
   const issues = missing.filter((issue): issue is string => typeof issue === "string");
-  if (issues.length > 0) throw configError(...issues);
+  if (issues.length > 0) throw configError(CONFIG, ...issues);
   const logger =
     typeof options.logger === "string" ? { level: options.logger } : (options.logger ?? {});
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
-    throw configError("no fetch available: pass options.fetch");
+    throw configError(CONFIG, "no fetch available: pass options.fetch");
   }
   return {
     clientSecret,
@@ -247,17 +238,17 @@ export function resolveOptions(options: CybridIdOptions): {
       scopes: options.scopes,
       fetch: fetchImpl,
       retry: {
-        maxRetries: Math.floor(nonNegative(options.maxRetries, 2, "maxRetries")),
-        timeout: nonNegative(options.timeout, 10_000, "timeout"),
-        deadline: nonNegative(options.deadline, 60_000, "deadline"),
+        maxRetries: Math.floor(numberOption(options.maxRetries, 2, "maxRetries")),
+        timeout: numberOption(options.timeout, 10_000, "timeout"),
+        deadline: numberOption(options.deadline, 60_000, "deadline"),
         backoff: {
-          base: nonNegative(options.backoff?.base, 500, "backoff.base"),
-          max: nonNegative(options.backoff?.max, 8_000, "backoff.max"),
+          base: numberOption(options.backoff?.base, 500, "backoff.base"),
+          max: numberOption(options.backoff?.max, 8_000, "backoff.max"),
         },
       },
       customerTokenCacheSize: Math.max(
         1,
-        Math.floor(nonNegative(options.customerTokenCacheSize, 1000, "customerTokenCacheSize")),
+        Math.floor(numberOption(options.customerTokenCacheSize, 1000, "customerTokenCacheSize")),
       ),
       tokenPath: options.tokenPath ?? "/oauth/token",
       tokenEncoding: options.tokenEncoding ?? "json",

@@ -3,9 +3,12 @@
  * the client's `store` option takes it. The protocol's settings belong to the store rather
  * than to the client, so that the main entry carries neither the protocol nor its options.
  */
-import { ValidationError } from "../errors/cybrid-id-error.js";
+import { numberOption } from "../errors/config-error.js";
 import { createSharedStore } from "./shared-fetch.js";
 import type { SharedTokenStore, TokenStore } from "./token-store.js";
+
+/** Heads the message of every configuration error thrown here. */
+const WHAT = "Invalid token store configuration";
 
 /** Options of {@link sharedTokenStore} (and of `MemoryTokenStore` and `redisTokenStore`). */
 export interface SharedTokenStoreOptions {
@@ -38,21 +41,9 @@ export interface StoreSettings {
  */
 export function resolveStoreOptions(options: SharedTokenStoreOptions = {}): StoreSettings {
   return {
-    timeoutMs: atLeast(options.timeout, 250, 0, "timeout"),
-    lockTtlMs: atLeast(options.lockTtl, 10_000, 1, "lockTtl"),
+    timeoutMs: numberOption(options.timeout, 250, "timeout", 0, WHAT),
+    lockTtlMs: numberOption(options.lockTtl, 10_000, "lockTtl", 1, WHAT),
   };
-}
-
-function atLeast(value: number | undefined, fallback: number, min: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value >= min) || !Number.isFinite(value)) {
-    throw new ValidationError(
-      "Invalid token store configuration",
-      [`${name} must be a finite number >= ${min}`],
-      "invalid_configuration",
-    );
-  }
-  return value;
 }
 
 /**
