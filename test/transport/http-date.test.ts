@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { parseHttpDate } from "../../src/transport/http-date.js";
+
+const NOV_6_1994 = Date.UTC(1994, 10, 6, 8, 49, 37);
+
+describe("parseHttpDate", () => {
+  it("reads the three formats of RFC 9110", () => {
+    expect(parseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT")).toBe(NOV_6_1994);
+    expect(parseHttpDate("Sunday, 06-Nov-94 08:49:37 GMT")).toBe(NOV_6_1994);
+    expect(parseHttpDate("Sun Nov  6 08:49:37 1994")).toBe(NOV_6_1994);
+  });
+
+  it("puts a two-digit year more than 50 years ahead in the past century", () => {
+    const now = Date.UTC(2026, 11, 1);
+    expect(parseHttpDate("Friday, 01-Jan-77 00:00:00 GMT", now)).toBe(Date.UTC(1977, 0, 1));
+    expect(parseHttpDate("Thursday, 01-Jan-30 00:00:00 GMT", now)).toBe(Date.UTC(2030, 0, 1));
+  });
+
+  it("reads a leap second as the second before it", () => {
+    expect(parseHttpDate("Sat, 31 Dec 2016 23:59:60 GMT")).toBe(Date.UTC(2016, 11, 31, 23, 59, 59));
+  });
+
+  it.each([
+    "soon 2030",
+    "2030",
+    "",
+    "Sun, 31 Feb 1994 08:49:37 GMT",
+    "Sun, 06 Nov 1994 24:00:00 GMT",
+    "Sun, 06 Nov 1994 08:61:00 GMT",
+    "Sun, 06 Nov 1994 08:49:37 UTC",
+    "Sun, 6 Nov 1994 08:49:37 GMT",
+    "Sunxyz, 06-Nov-94 08:49:37 GMT",
+    "Sun, 06 Nov 1994 08:49:37 GMT trailing",
+    "2030-01-01T00:00:00Z",
+  ])("is not fooled by %j", (text) => {
+    expect(parseHttpDate(text)).toBeUndefined();
+  });
+});
