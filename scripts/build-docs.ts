@@ -3,8 +3,10 @@
  * - docs/reference.html: the Redoc reference of spec/openapi.yaml (`redocly build-docs`), with
  *   Redoc's script inlined and its one remote image (the "API docs by Redocly" logo) replaced by
  *   an inline SVG, so the page works offline and from file://;
- * - docs/guide.html: the SDK guide, rendered from docs-src/guide.md with marked;
- * - docs/index.html: links to both.
+ * - docs/guide.html: the SDK guide, rendered from docs-src/guide.md with marked, its code
+ *   highlighted at build time by highlight.js;
+ * - docs/index.html: the install line, the version, and links to both.
+ * The page chrome (header, styles, contents) is in docs-site.ts.
  *
  * Usage: tsx scripts/build-docs.ts [--out <dir>] [--if-stale]
  * `--if-stale` skips the build when every output is newer than every input.
@@ -15,8 +17,20 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import hljs from "highlight.js";
 import { Marked } from "marked";
 import { parse as parseYaml } from "yaml";
+import {
+  escapeHtml,
+  guideLayout,
+  HIGHLIGHT_THEME,
+  highlightTheme,
+  page,
+  PAGES,
+  referenceHeader,
+} from "./docs-site.js";
+
+export { PAGES };
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -25,11 +39,10 @@ export const DEFAULT_OUT_DIR = join(ROOT, "docs");
 export const SPEC = join(ROOT, "spec/openapi.yaml");
 export const GUIDE_SOURCE = join(ROOT, "docs-src/guide.md");
 const REDOCLY_CONFIG = join(ROOT, "redocly.yaml");
+const PACKAGE_JSON = join(ROOT, "package.json");
+const SITE_CHROME = join(ROOT, "scripts/docs-site.ts");
 const REDOCLY_PACKAGE = require.resolve("@redocly/cli/package.json");
 const REDOCLY_CLI = join(dirname(REDOCLY_PACKAGE), "bin/cli.js");
-
-/** The pages of the site, relative to the output directory. */
-export const PAGES = { index: "index.html", reference: "reference.html", guide: "guide.html" };
 
 /** Remote images that Redoc's bundle loads at runtime; replaced so the page needs no network. */
 const REMOTE_ASSETS: Record<string, string> = {
@@ -61,14 +74,6 @@ function specInfo(): SpecInfo {
   };
 }
 
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;");
-}
-
 /** GitHub-style heading ids: lower case, punctuation dropped, spaces to dashes. */
 function slug(text: string): string {
   return text
@@ -80,59 +85,15 @@ function slug(text: string): string {
     .replace(/\s+/g, "-");
 }
 
-const STYLE = `
-  :root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --accent: #0044d4; --code: #f6f8fa; }
-  * { box-sizing: border-box; }
-  body { margin: 0; font: 16px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); }
-  header.site { border-bottom: 1px solid var(--line); padding: 12px 24px; display: flex; gap: 24px; align-items: baseline; }
-  header.site a { color: var(--accent); text-decoration: none; }
-  header.site strong { margin-right: auto; }
-  .layout { display: flex; max-width: 1200px; margin: 0 auto; }
-  nav.toc { flex: 0 0 230px; padding: 24px; position: sticky; top: 0; align-self: flex-start; font-size: 14px; }
-  nav.toc ul { list-style: none; padding: 0; margin: 0; }
-  nav.toc li { margin: 4px 0; }
-  nav.toc li.level-3 { padding-left: 12px; }
-  nav.toc a { color: var(--muted); text-decoration: none; }
-  nav.toc a:hover { color: var(--accent); }
-  main { flex: 1; min-width: 0; padding: 8px 32px 64px; }
-  main h1 { font-size: 2em; }
-  main h2 { border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 2em; }
-  a { color: var(--accent); }
-  code { font: 0.875em/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--code); padding: 0.1em 0.3em; border-radius: 4px; }
-  pre { background: var(--code); padding: 12px 16px; border-radius: 6px; overflow-x: auto; }
-  pre code { background: none; padding: 0; }
-  table { border-collapse: collapse; margin: 16px 0; font-size: 14px; display: block; overflow-x: auto; }
-  th, td { border: 1px solid var(--line); padding: 6px 10px; text-align: left; vertical-align: top; }
-  th { background: var(--code); }
-  ul.cards { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 16px; }
-  ul.cards li { border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; }
-  ul.cards a { font-weight: 600; font-size: 1.1em; }
-  @media (max-width: 800px) { nav.toc { display: none; } main { padding: 8px 16px 48px; } }
-`;
-
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header class="site">
-  <strong>cybrid-id</strong>
-  <a href="${PAGES.index}">Home</a>
-  <a href="${PAGES.guide}">SDK guide</a>
-  <a href="${PAGES.reference}">API reference</a>
-</header>
-${body}
-</body>
-</html>
-`;
+/** Code in the guide as highlight.js markup; a language it does not know stays plain text. */
+function highlightCode(code: string, language: string | undefined): string {
+  const known = language !== undefined && hljs.getLanguage(language) !== undefined;
+  const html = known ? hljs.highlight(code, { language }).value : escapeHtml(code);
+  const name = known ? ` language-${escapeHtml(language)}` : "";
+  return `<pre><code class="hljs${name}">${html}</code></pre>\n`;
 }
 
-/** Renders the Markdown guide with heading anchors and a table of contents. */
+/** Renders the Markdown guide with heading anchors, a table of contents and highlighted code. */
 export function renderGuide(markdown: string): string {
   const toc: { level: number; id: string; text: string }[] = [];
   const seen = new Map<string, number>();
@@ -147,38 +108,40 @@ export function renderGuide(markdown: string): string {
         if (level === 2 || level === 3) toc.push({ level, id, text });
         return `<h${level} id="${id}">${text}</h${level}>\n`;
       },
+      code(code: string, infostring: string | undefined) {
+        return highlightCode(code, infostring?.trim().split(/\s+/)[0] || undefined);
+      },
     },
   });
   const content = marked.parse(markdown) as string;
   const title = /^#\s+(.+)$/m.exec(markdown)?.[1]?.trim() ?? "Guide";
-  const nav = toc
-    .map(
-      (entry) => `<li class="level-${entry.level}"><a href="#${entry.id}">${entry.text}</a></li>`,
-    )
-    .join("\n");
-  return page(
-    title,
-    `<div class="layout">
-<nav class="toc" aria-label="Contents"><ul>
-${nav}
-</ul></nav>
-<main>
-${content}</main>
-</div>`,
-  );
+  return page(title, guideLayout(toc, content), highlightTheme());
+}
+
+/** The package as the index presents it: its name and version, from package.json. */
+function packageInfo(): { name: string; version: string } {
+  const pkg = JSON.parse(readFileSync(PACKAGE_JSON, "utf8")) as { name: string; version: string };
+  return { name: pkg.name, version: pkg.version };
 }
 
 function renderIndex(info: SpecInfo): string {
+  const pkg = packageInfo();
+  const install = highlightCode(
+    `npm install ${pkg.name}\n# until the first release: npm pack in a clone, then\nnpm install ./${pkg.name}-${pkg.version}.tgz`,
+    "sh",
+  );
   return page(
     `cybrid-id documentation`,
     `<main style="max-width: 900px; margin: 0 auto">
 <h1>cybrid-id documentation</h1>
 <p>Typed client for ${escapeHtml(info.title)}: token caching, single-flight refresh, retries with deadlines, typed errors.</p>
-<ul class="cards">
+<p class="version">Version <strong>${escapeHtml(pkg.version)}</strong> of <code>${escapeHtml(pkg.name)}</code> (not published on npm yet: install it from a packed tarball until the first release).</p>
+${install}<ul class="cards">
   <li><a href="${PAGES.guide}">SDK guide</a><p>Quick start, configuration, caching and refresh rules, retries, errors, the CLI, and testing with the emulator.</p></li>
   <li><a href="${PAGES.reference}">API reference</a><p>${escapeHtml(info.title)} ${escapeHtml(info.version)}: ${escapeHtml(info.summary)} Both endpoints, their schemas and every documented error example.</p></li>
 </ul>
 </main>`,
+    highlightTheme(),
   );
 }
 
@@ -212,12 +175,25 @@ function buildReference(outFile: string, info: SpecInfo): void {
       html,
     );
   if (remote) throw new Error(`reference.html still loads a remote resource: ${remote[0]}`);
+  // The site header on top of Redoc: the way back to the guide and the index.
+  const body = /<body[^>]*>/.exec(html);
+  if (!body) throw new Error("reference.html has no <body> to put the site header in");
+  html = html.replace(body[0], `${body[0]}\n${referenceHeader()}`);
   writeFileSync(outFile, html);
 }
 
 /** Every file the output depends on. */
 function inputs(): string[] {
-  return [SPEC, GUIDE_SOURCE, REDOCLY_CONFIG, REDOCLY_PACKAGE, fileURLToPath(import.meta.url)];
+  return [
+    SPEC,
+    GUIDE_SOURCE,
+    REDOCLY_CONFIG,
+    REDOCLY_PACKAGE,
+    PACKAGE_JSON,
+    SITE_CHROME,
+    HIGHLIGHT_THEME,
+    fileURLToPath(import.meta.url),
+  ];
 }
 
 /** True when every page exists and is newer than every input. */
