@@ -40,6 +40,7 @@ const hooks = {
 const emulator = await startEmulator({ port: 0 });
 try {
   say("cybrid-id walkthrough: the built package (dist/) against a local emulator.");
+  say("Its code, to read beside this output: scripts/walkthrough.mjs");
   say(
     `Emulator on ${emulator.url}, test client "${emulator.clientId}". No credentials, no network.`,
   );

@@ -44,8 +44,8 @@ Configuration: --base-url, --client-id, --client-secret, or the environment
 Exit status: 0 success, 1 API or network failure, 2 usage or validation error.
 
 Try it locally, no account needed:
-  cybrid-id serve                      # prints env exports; paste them in another shell
-  cybrid-id token | cybrid-id decode`;
+  npx cybrid-id serve                  # prints env exports; paste them in another shell
+  npx cybrid-id token | npx cybrid-id decode`;
 
 async function main(argv: string[]): Promise<ExitCode> {
   const [first, ...rest] = argv;

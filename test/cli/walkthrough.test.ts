@@ -38,6 +38,8 @@ describe("npm start walkthrough", () => {
     const { code, stdout, stderr } = await run();
     expect(code, stderr).toBe(0);
     expect(stderr).toBe("");
+    // A reader can open the code that produced what they read.
+    expect(stdout).toContain("scripts/walkthrough.mjs");
     for (const line of [
       "emulator log: 1 POST /oauth/token",
       "hooks: 1 bank token fetched, 2 served from cache",

@@ -72,7 +72,7 @@ ${COMMON_HELP}
         `  export CYBRID_CLIENT_ID=${shellQuote(emulator.clientId)}`,
         `  export CYBRID_CLIENT_SECRET=${shellQuote(emulator.clientSecret)}`,
         "",
-        "then: cybrid-id token | cybrid-id decode",
+        "then: npx cybrid-id token | npx cybrid-id decode",
         "Press Ctrl+C to stop.",
       ].join("\n"),
     );
