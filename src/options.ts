@@ -67,7 +67,8 @@ export interface CybridIdOptions {
    */
   clientSecret?: string;
   /**
-   * The identity API. Must be https, except on loopback (the emulator).
+   * The identity API. Must be https, except on loopback (the emulator). Userinfo
+   * (`user:pass@`), a query or a fragment is refused with a `ValidationError`.
    * @default process.env.CYBRID_ID_URL ?? "https://id.sandbox.cybrid.app"
    */
   baseUrl?: string;
@@ -111,6 +112,8 @@ export interface CybridIdOptions {
   customerTokenCacheSize?: number;
   /**
    * The token endpoint's path, for providers that put it elsewhere (e.g. `/v1/oauth/token`).
+   * A path on `baseUrl`'s origin only: it must start with a single `/` and carry no query or
+   * fragment (`ValidationError` otherwise), so the secret cannot be sent to another host.
    * @default "/oauth/token"
    */
   tokenPath?: string;
@@ -187,7 +190,32 @@ function checkBaseUrl(raw: string): string {
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.test(url.hostname))) {
     throw configError(CONFIG, "baseUrl must use https (plain http is allowed on loopback only)");
   }
+  // Userinfo would be printed wherever the URL is (inspect, --verbose); a query or fragment
+  // would swallow the paths appended to it. The messages never repeat the URL.
+  if (url.username !== "" || url.password !== "") {
+    throw configError(CONFIG, "baseUrl must not contain credentials (user:password@)");
+  }
+  // `href`, not `search`/`hash`: those are empty for a bare "?" or "#", which still cut the path.
+  if (/[?#]/.test(url.href)) {
+    throw configError(CONFIG, "baseUrl must not contain a query or a fragment");
+  }
   return url.href.replace(/\/+$/, "");
+}
+
+/**
+ * The token path, appended to `baseUrl` as is (by openapi-fetch): it must stay a path, or
+ * ".evil.example/x" would send the secret to another host. One leading `/`, no query or
+ * fragment, and the joined URL must keep `baseUrl`'s origin.
+ */
+function checkTokenPath(baseUrl: string, raw: string): string {
+  const shaped = typeof raw === "string" && /^\/(?![/\\])[^?#\\]*$/.test(raw);
+  if (!shaped || new URL(baseUrl + raw).origin !== new URL(baseUrl).origin) {
+    throw configError(
+      CONFIG,
+      "tokenPath must be a path that starts with a single / (no host, query or fragment)",
+    );
+  }
+  return raw;
 }
 
 /**
@@ -230,11 +258,12 @@ export function resolveOptions(options: CybridIdOptions): {
   if (typeof fetchImpl !== "function") {
     throw configError(CONFIG, "no fetch available: pass options.fetch");
   }
+  const baseUrl = checkBaseUrl(options.baseUrl ?? env("CYBRID_ID_URL") ?? DEFAULT_BASE_URL);
   return {
     clientSecret,
     resolved: {
       clientId,
-      baseUrl: checkBaseUrl(options.baseUrl ?? env("CYBRID_ID_URL") ?? DEFAULT_BASE_URL),
+      baseUrl,
       scopes: options.scopes,
       fetch: fetchImpl,
       retry: {
@@ -250,7 +279,7 @@ export function resolveOptions(options: CybridIdOptions): {
         1,
         Math.floor(numberOption(options.customerTokenCacheSize, 1000, "customerTokenCacheSize")),
       ),
-      tokenPath: options.tokenPath ?? "/oauth/token",
+      tokenPath: checkTokenPath(baseUrl, options.tokenPath ?? "/oauth/token"),
       tokenEncoding: options.tokenEncoding ?? "json",
       logLevel: logger.level ?? envLogLevel(),
       logSink: logger.sink ?? console,
