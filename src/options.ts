@@ -124,6 +124,15 @@ export interface CybridIdOptions {
    */
   tokenEncoding?: BodyEncoding;
   /**
+   * How the client authenticates to the token endpoint: `"client_secret_post"` puts
+   * `client_id` and `client_secret` in the body (JSON or form, per `tokenEncoding`), as
+   * Cybrid's docs do; `"client_secret_basic"` sends `Authorization: Basic` with id and secret
+   * each form-urlencoded before base64 (RFC 6749 section 2.3.1, OIDC's default), and the body
+   * carries neither.
+   * @default "client_secret_post"
+   */
+  clientAuthentication?: ClientAuthentication;
+  /**
    * A level (messages go to `console`), or a level and a sink such as pino.
    * @default process.env.CYBRID_ID_LOG ?? "warn"
    */
@@ -143,6 +152,9 @@ export interface CybridIdOptions {
   store?: SharedTokenStore;
 }
 
+/** Where the client credentials go on a token request (OAuth's registered method names). */
+export type ClientAuthentication = "client_secret_post" | "client_secret_basic";
+
 export const DEFAULT_BASE_URL = "https://id.sandbox.cybrid.app";
 
 export interface ResolvedOptions {
@@ -159,6 +171,7 @@ export interface ResolvedOptions {
   customerTokenCacheSize: number;
   tokenPath: string;
   tokenEncoding: BodyEncoding;
+  clientAuthentication: ClientAuthentication;
   logLevel: LogLevel;
   logSink: LogSink;
   hooks: CybridIdHooks;
@@ -216,6 +229,16 @@ function checkTokenPath(baseUrl: string, raw: string): string {
     );
   }
   return raw;
+}
+
+function checkClientAuthentication(value: ClientAuthentication | undefined): ClientAuthentication {
+  // JavaScript callers may pass anything; a typo must not silently send the secret elsewhere.
+  if (value === undefined || value === "client_secret_post") return "client_secret_post";
+  if (value === "client_secret_basic") return value;
+  throw configError(
+    CONFIG,
+    'clientAuthentication must be "client_secret_post" or "client_secret_basic"',
+  );
 }
 
 /**
@@ -281,6 +304,7 @@ export function resolveOptions(options: CybridIdOptions): {
       ),
       tokenPath: checkTokenPath(baseUrl, options.tokenPath ?? "/oauth/token"),
       tokenEncoding: options.tokenEncoding ?? "json",
+      clientAuthentication: checkClientAuthentication(options.clientAuthentication),
       logLevel: logger.level ?? envLogLevel(),
       logSink: logger.sink ?? console,
       hooks: options.hooks ?? {},
