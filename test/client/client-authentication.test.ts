@@ -33,6 +33,9 @@ describe("clientAuthentication", () => {
         clientSecret: SECRET,
         clientAuthentication: "client_secret_basic",
         tokenEncoding,
+        // Room for a loaded machine: a timed-out attempt would be retried and counted.
+        timeout: 10_000,
+        deadline: 20_000,
       });
       const token = await cybrid.getToken({ scopes: ["customers:read"] });
       expect(token.scopes).toEqual(["customers:read"]);

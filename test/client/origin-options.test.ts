@@ -54,7 +54,10 @@ describe("tokenPath", () => {
   it("accepts a path on the base URL's origin, and sends the secret there", async () => {
     const emu = await emulator({ tokenPaths: ["/v1/oauth/token"] });
     await clientFor(emu, { tokenPath: "/v1/oauth/token" }).getToken();
-    expect(emu.requests.map((request) => request.path)).toEqual(["/v1/oauth/token"]);
+    // A set: on a loaded machine an attempt may time out and be retried, to the same path.
+    expect(new Set(emu.requests.map((request) => request.path))).toEqual(
+      new Set(["/v1/oauth/token"]),
+    );
   });
 });
 
