@@ -123,3 +123,30 @@ it("a redirect that says x-should-retry: true is refused all the same, not retri
   expect(idp.requests).toHaveLength(1);
   expect(target.requests).toHaveLength(0);
 });
+
+it("a browser's opaqueredirect (status 0, no Location) is refused the same way", async () => {
+  const sent: RequestRedirect[] = [];
+  // What a browser's fetch answers in manual mode: Node cannot build one, so this fakes its shape.
+  const fetch: typeof globalThis.fetch = async (input) => {
+    sent.push((input as Request).redirect);
+    const response = new Response(null, { status: 200 });
+    Object.defineProperties(response, {
+      type: { value: "opaqueredirect" },
+      status: { value: 0 },
+      ok: { value: false },
+    });
+    return response;
+  };
+  const cybrid = createCybridId({
+    baseUrl: "https://id.sandbox.cybrid.app",
+    clientId: "redirect-client",
+    clientSecret: SECRET,
+    logger: "silent",
+    fetch,
+  });
+  const error = await rejectionOf(cybrid.getToken());
+  expect(error).toBeInstanceOf(InvalidResponseError);
+  expect(error.code).toBe("redirect_refused");
+  expect(error.status).toBeUndefined();
+  expect(sent).toEqual(["manual"]);
+});
