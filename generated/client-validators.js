@@ -14,7 +14,7 @@ export function clientClientCredentialsRequest(v0) {
   const e = [];
   if (O(v0)) {
     for (const k in v0) ["grant_type","client_id","client_secret","scope"].includes(k) || e.push(k + " is not allowed");
-    for (const k of ["grant_type","client_id","client_secret"]) v0[k] === undefined && e.push(k + " is required");
+    for (const k of ["grant_type"]) v0[k] === undefined && e.push(k + " is required");
     const v1 = v0["grant_type"];
     if (v1 !== undefined) {
       if (typeof v1 == "string") {

@@ -23,6 +23,10 @@ export interface paths {
          *     The token lives for `expires_in` seconds from the moment it was issued. Never assume a
          *     fixed lifetime: sandbox tokens have been seen with 30 minutes and with 8 hours.
          *
+         *     The client authenticates with `client_id` and `client_secret` in the body (Cybrid's
+         *     default), or with HTTP Basic (RFC 6749 section 2.3.1, `clientSecretBasic`): then the
+         *     body carries neither, and a request with no client authentication is `invalid_client`.
+         *
          *     This endpoint is rate limited: past the limit it answers `403` (see the
          *     `rate_limited` example) with a `Retry-After` header.
          */
@@ -84,13 +88,16 @@ export interface components {
              * @constant
              */
             grant_type: "client_credentials";
-            /** @description The organization's or bank's client id. */
-            client_id: string;
+            /**
+             * @description The organization's or bank's client id. Required, with `client_secret`, unless the
+             *     client authenticates with HTTP Basic (`clientSecretBasic`).
+             */
+            client_id?: string;
             /**
              * Format: password
-             * @description The matching client secret. Keep it out of logs.
+             * @description The matching client secret, unless sent with HTTP Basic. Keep it out of logs.
              */
-            client_secret: string;
+            client_secret?: string;
             /** @description The scopes asked for, space separated. Omitted, the client's default scopes are granted. */
             scope?: components["schemas"]["ScopeString"];
         };

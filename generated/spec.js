@@ -49,11 +49,16 @@ export const spec = {
       "post": {
         "operationId": "createAccessToken",
         "summary": "Create an access token (client credentials)",
-        "description": "Exchanges an organization's or a bank's client id and secret for a bearer token.\nCybrid's own documentation sends a JSON body; the RFC 6749 form encoding\n(`application/x-www-form-urlencoded`) is accepted too. `scope` is **one string** of\nspace-separated scopes.\n\nThe token lives for `expires_in` seconds from the moment it was issued. Never assume a\nfixed lifetime: sandbox tokens have been seen with 30 minutes and with 8 hours.\n\nThis endpoint is rate limited: past the limit it answers `403` (see the\n`rate_limited` example) with a `Retry-After` header.\n",
+        "description": "Exchanges an organization's or a bank's client id and secret for a bearer token.\nCybrid's own documentation sends a JSON body; the RFC 6749 form encoding\n(`application/x-www-form-urlencoded`) is accepted too. `scope` is **one string** of\nspace-separated scopes.\n\nThe token lives for `expires_in` seconds from the moment it was issued. Never assume a\nfixed lifetime: sandbox tokens have been seen with 30 minutes and with 8 hours.\n\nThe client authenticates with `client_id` and `client_secret` in the body (Cybrid's\ndefault), or with HTTP Basic (RFC 6749 section 2.3.1, `clientSecretBasic`): then the\nbody carries neither, and a request with no client authentication is `invalid_client`.\n\nThis endpoint is rate limited: past the limit it answers `403` (see the\n`rate_limited` example) with a `Retry-After` header.\n",
         "tags": [
           "OAuth"
         ],
-        "security": [],
+        "security": [
+          {},
+          {
+            "clientSecretBasic": []
+          }
+        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -84,6 +89,13 @@ export const spec = {
                     "grant_type": "client_credentials",
                     "client_id": "9de7cd5a1c6b1b1f8ae71b6e2a7c9f35",
                     "client_secret": "example-client-secret",
+                    "scope": "customers:read customers:write"
+                  }
+                },
+                "basic": {
+                  "summary": "HTTP Basic client authentication, RFC 6749 form body",
+                  "value": {
+                    "grant_type": "client_credentials",
                     "scope": "customers:read customers:write"
                   }
                 }
@@ -454,6 +466,11 @@ export const spec = {
         "bearerFormat": "JWT",
         "description": "A bank token from `POST /oauth/token`, sent in the header `Authorization: Bearer <token>`."
       },
+      "clientSecretBasic": {
+        "type": "http",
+        "scheme": "basic",
+        "description": "HTTP Basic client authentication on `POST /oauth/token` (RFC 6749 section 2.3.1):\n`Authorization: Basic base64(urlencode(client_id) \":\" urlencode(client_secret))`, each\nform-urlencoded before base64. The body then carries neither `client_id` nor\n`client_secret`.\n"
+      },
       "oauth2": {
         "type": "oauth2",
         "description": "Client-credentials grant of an organization or a bank.",
@@ -702,9 +719,7 @@ export const spec = {
         "type": "object",
         "additionalProperties": false,
         "required": [
-          "grant_type",
-          "client_id",
-          "client_secret"
+          "grant_type"
         ],
         "properties": {
           "grant_type": {
@@ -713,13 +728,13 @@ export const spec = {
             "const": "client_credentials"
           },
           "client_id": {
-            "description": "The organization's or bank's client id.",
+            "description": "The organization's or bank's client id. Required, with `client_secret`, unless the\nclient authenticates with HTTP Basic (`clientSecretBasic`).\n",
             "type": "string",
             "minLength": 1,
             "maxLength": 256
           },
           "client_secret": {
-            "description": "The matching client secret. Keep it out of logs.",
+            "description": "The matching client secret, unless sent with HTTP Basic. Keep it out of logs.",
             "type": "string",
             "format": "password",
             "writeOnly": true,

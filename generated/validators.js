@@ -15,7 +15,7 @@ function ucs2length(str) {
 }
 
 export const serverClientCredentialsRequest = validate20;
-const schema31 = {"type":"object","additionalProperties":false,"required":["grant_type","client_id","client_secret"],"properties":{"grant_type":{"type":"string","enum":["client_credentials"]},"client_id":{"type":"string","minLength":1,"maxLength":256},"client_secret":{"type":"string","minLength":1,"maxLength":512},"scope":{"$ref":"https://cybrid-id.invalid/server/ScopeString","type":"string"}},"$id":"https://cybrid-id.invalid/server/ClientCredentialsRequest"};
+const schema31 = {"type":"object","additionalProperties":false,"required":["grant_type"],"properties":{"grant_type":{"type":"string","enum":["client_credentials"]},"client_id":{"type":"string","minLength":1,"maxLength":256},"client_secret":{"type":"string","minLength":1,"maxLength":512},"scope":{"$ref":"https://cybrid-id.invalid/server/ScopeString","type":"string"}},"$id":"https://cybrid-id.invalid/server/ClientCredentialsRequest"};
 const schema32 = {"type":"string","pattern":"^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}( [a-z][a-z_]*(:[a-z][a-z_]*){1,2})*$","$id":"https://cybrid-id.invalid/server/ScopeString"};
 const func1 = ucs2length;
 const pattern4 = new RegExp("^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}( [a-z][a-z_]*(:[a-z][a-z_]*){1,2})*$", "u");
@@ -42,8 +42,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.client_id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "client_id"},message:"must have required property '"+"client_id"+"'"};
+for(const key0 in data){
+if(!((((key0 === "grant_type") || (key0 === "client_id")) || (key0 === "client_secret")) || (key0 === "scope"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -52,8 +53,11 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.client_secret === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "client_secret"},message:"must have required property '"+"client_secret"+"'"};
+}
+if(data.grant_type !== undefined){
+let data0 = data.grant_type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -62,9 +66,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "grant_type") || (key0 === "client_id")) || (key0 === "client_secret")) || (key0 === "scope"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(!(data0 === "client_credentials")){
+const err3 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema31.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -74,10 +77,11 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.grant_type !== undefined){
-let data0 = data.grant_type;
-if(typeof data0 !== "string"){
-const err4 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.client_id !== undefined){
+let data1 = data.client_id;
+if(typeof data1 === "string"){
+if(func1(data1) > 256){
+const err4 = {instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -86,8 +90,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!(data0 === "client_credentials")){
-const err5 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema31.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+if(func1(data1) < 1){
+const err5 = {instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -97,11 +101,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.client_id !== undefined){
-let data1 = data.client_id;
-if(typeof data1 === "string"){
-if(func1(data1) > 256){
-const err6 = {instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+else {
+const err6 = {instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -110,8 +111,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(func1(data1) < 1){
-const err7 = {instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.client_secret !== undefined){
+let data2 = data.client_secret;
+if(typeof data2 === "string"){
+if(func1(data2) > 512){
+const err7 = {instancePath:instancePath+"/client_secret",schemaPath:"#/properties/client_secret/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -120,9 +125,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data2) < 1){
+const err8 = {instancePath:instancePath+"/client_secret",schemaPath:"#/properties/client_secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -132,11 +136,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.client_secret !== undefined){
-let data2 = data.client_secret;
-if(typeof data2 === "string"){
-if(func1(data2) > 512){
-const err9 = {instancePath:instancePath+"/client_secret",schemaPath:"#/properties/client_secret/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
+else {
+const err9 = {instancePath:instancePath+"/client_secret",schemaPath:"#/properties/client_secret/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -145,8 +146,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(func1(data2) < 1){
-const err10 = {instancePath:instancePath+"/client_secret",schemaPath:"#/properties/client_secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.scope !== undefined){
+let data3 = data.scope;
+if(typeof data3 !== "string"){
+const err10 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -155,9 +159,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/client_secret",schemaPath:"#/properties/client_secret/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data3 === "string"){
+if(!pattern4.test(data3)){
+const err11 = {instancePath:instancePath+"/scope",schemaPath:"https://cybrid-id.invalid/server/ScopeString/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}( [a-z][a-z_]*(:[a-z][a-z_]*){1,2})*$"},message:"must match pattern \""+"^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}( [a-z][a-z_]*(:[a-z][a-z_]*){1,2})*$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -167,10 +171,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.scope !== undefined){
-let data3 = data.scope;
-if(typeof data3 !== "string"){
-const err12 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err12 = {instancePath:instancePath+"/scope",schemaPath:"https://cybrid-id.invalid/server/ScopeString/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -179,37 +181,15 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(typeof data3 === "string"){
-if(!pattern4.test(data3)){
-const err13 = {instancePath:instancePath+"/scope",schemaPath:"https://cybrid-id.invalid/server/ScopeString/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}( [a-z][a-z_]*(:[a-z][a-z_]*){1,2})*$"},message:"must match pattern \""+"^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}( [a-z][a-z_]*(:[a-z][a-z_]*){1,2})*$"+"\""};
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/scope",schemaPath:"https://cybrid-id.invalid/server/ScopeString/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
 }
 errors++;
 }

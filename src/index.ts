@@ -4,7 +4,7 @@
  */
 export { createCybridId } from "./client.js";
 export type { CybridId, GetTokenOptions } from "./client.js";
-export type { CybridIdOptions, CybridIdHooks, Scope } from "./options.js";
+export type { ClientAuthentication, CybridIdOptions, CybridIdHooks, Scope } from "./options.js";
 export type { AccessToken } from "./token/bank-tokens.js";
 export type { CustomerToken, CustomerTokenRequest } from "./token/customer-tokens.js";
 export type { LogLevel, LogSink } from "./log/logger.js";

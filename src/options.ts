@@ -67,7 +67,8 @@ export interface CybridIdOptions {
    */
   clientSecret?: string;
   /**
-   * The identity API. Must be https, except on loopback (the emulator).
+   * The identity API. Must be https, except on loopback (the emulator). Userinfo
+   * (`user:pass@`), a query or a fragment is refused with a `ValidationError`.
    * @default process.env.CYBRID_ID_URL ?? "https://id.sandbox.cybrid.app"
    */
   baseUrl?: string;
@@ -111,6 +112,8 @@ export interface CybridIdOptions {
   customerTokenCacheSize?: number;
   /**
    * The token endpoint's path, for providers that put it elsewhere (e.g. `/v1/oauth/token`).
+   * A path on `baseUrl`'s origin only: it must start with a single `/` and carry no query or
+   * fragment (`ValidationError` otherwise), so the secret cannot be sent to another host.
    * @default "/oauth/token"
    */
   tokenPath?: string;
@@ -120,6 +123,15 @@ export interface CybridIdOptions {
    * @default "json"
    */
   tokenEncoding?: BodyEncoding;
+  /**
+   * How the client authenticates to the token endpoint: `"client_secret_post"` puts
+   * `client_id` and `client_secret` in the body (JSON or form, per `tokenEncoding`), as
+   * Cybrid's docs do; `"client_secret_basic"` sends `Authorization: Basic` with id and secret
+   * each form-urlencoded before base64 (RFC 6749 section 2.3.1, OIDC's default), and the body
+   * carries neither.
+   * @default "client_secret_post"
+   */
+  clientAuthentication?: ClientAuthentication;
   /**
    * A level (messages go to `console`), or a level and a sink such as pino.
    * @default process.env.CYBRID_ID_LOG ?? "warn"
@@ -140,6 +152,9 @@ export interface CybridIdOptions {
   store?: SharedTokenStore;
 }
 
+/** Where the client credentials go on a token request (OAuth's registered method names). */
+export type ClientAuthentication = "client_secret_post" | "client_secret_basic";
+
 export const DEFAULT_BASE_URL = "https://id.sandbox.cybrid.app";
 
 export interface ResolvedOptions {
@@ -156,6 +171,7 @@ export interface ResolvedOptions {
   customerTokenCacheSize: number;
   tokenPath: string;
   tokenEncoding: BodyEncoding;
+  clientAuthentication: ClientAuthentication;
   logLevel: LogLevel;
   logSink: LogSink;
   hooks: CybridIdHooks;
@@ -187,7 +203,42 @@ function checkBaseUrl(raw: string): string {
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.test(url.hostname))) {
     throw configError(CONFIG, "baseUrl must use https (plain http is allowed on loopback only)");
   }
+  // Userinfo would be printed wherever the URL is (inspect, --verbose); a query or fragment
+  // would swallow the paths appended to it. The messages never repeat the URL.
+  if (url.username !== "" || url.password !== "") {
+    throw configError(CONFIG, "baseUrl must not contain credentials (user:password@)");
+  }
+  // `href`, not `search`/`hash`: those are empty for a bare "?" or "#", which still cut the path.
+  if (/[?#]/.test(url.href)) {
+    throw configError(CONFIG, "baseUrl must not contain a query or a fragment");
+  }
   return url.href.replace(/\/+$/, "");
+}
+
+/**
+ * The token path, appended to `baseUrl` as is (by openapi-fetch): it must stay a path, or
+ * ".evil.example/x" would send the secret to another host. One leading `/`, no query or
+ * fragment, and the joined URL must keep `baseUrl`'s origin.
+ */
+function checkTokenPath(baseUrl: string, raw: string): string {
+  const shaped = typeof raw === "string" && /^\/(?![/\\])[^?#\\]*$/.test(raw);
+  if (!shaped || new URL(baseUrl + raw).origin !== new URL(baseUrl).origin) {
+    throw configError(
+      CONFIG,
+      "tokenPath must be a path that starts with a single / (no host, query or fragment)",
+    );
+  }
+  return raw;
+}
+
+function checkClientAuthentication(value: ClientAuthentication | undefined): ClientAuthentication {
+  // JavaScript callers may pass anything; a typo must not silently send the secret elsewhere.
+  if (value === undefined || value === "client_secret_post") return "client_secret_post";
+  if (value === "client_secret_basic") return value;
+  throw configError(
+    CONFIG,
+    'clientAuthentication must be "client_secret_post" or "client_secret_basic"',
+  );
 }
 
 /**
@@ -230,11 +281,12 @@ export function resolveOptions(options: CybridIdOptions): {
   if (typeof fetchImpl !== "function") {
     throw configError(CONFIG, "no fetch available: pass options.fetch");
   }
+  const baseUrl = checkBaseUrl(options.baseUrl ?? env("CYBRID_ID_URL") ?? DEFAULT_BASE_URL);
   return {
     clientSecret,
     resolved: {
       clientId,
-      baseUrl: checkBaseUrl(options.baseUrl ?? env("CYBRID_ID_URL") ?? DEFAULT_BASE_URL),
+      baseUrl,
       scopes: options.scopes,
       fetch: fetchImpl,
       retry: {
@@ -250,8 +302,9 @@ export function resolveOptions(options: CybridIdOptions): {
         1,
         Math.floor(numberOption(options.customerTokenCacheSize, 1000, "customerTokenCacheSize")),
       ),
-      tokenPath: options.tokenPath ?? "/oauth/token",
+      tokenPath: checkTokenPath(baseUrl, options.tokenPath ?? "/oauth/token"),
       tokenEncoding: options.tokenEncoding ?? "json",
+      clientAuthentication: checkClientAuthentication(options.clientAuthentication),
       logLevel: logger.level ?? envLogLevel(),
       logSink: logger.sink ?? console,
       hooks: options.hooks ?? {},

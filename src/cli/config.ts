@@ -72,11 +72,7 @@ export function connect(values: ConnectionValues, verbose: boolean): CybridId {
   if (clientSecret === undefined)
     throw new UsageError("no client secret: set CYBRID_CLIENT_SECRET (or pass --client-secret)");
   const baseUrl = values["base-url"] ?? env("CYBRID_ID_URL");
-  if (verbose)
-    debug(
-      `base URL ${baseUrl ?? "https://id.sandbox.cybrid.app (default)"}, client id ${clientId}`,
-    );
-  return createCybridId({
+  const client = createCybridId({
     clientId,
     clientSecret,
     ...(baseUrl === undefined ? {} : { baseUrl }),
@@ -85,6 +81,12 @@ export function connect(values: ConnectionValues, verbose: boolean): CybridId {
     hooks: verbose ? verboseHooks : {},
     ...(verbose ? { fetch: loggingFetch } : {}),
   });
+  // Printed only once createCybridId has accepted it: a refused URL (userinfo) is never shown.
+  if (verbose)
+    debug(
+      `base URL ${baseUrl ?? "https://id.sandbox.cybrid.app (default)"}, client id ${clientId}`,
+    );
+  return client;
 }
 
 /** The SDK's log lines (already redacted and prefixed by it) go to stderr. */

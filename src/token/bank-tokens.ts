@@ -2,6 +2,7 @@
  * Client-credentials tokens ("bank" or "organization" tokens): one cached slot per scope set,
  * keyed within this client's base URL and client id.
  */
+import { basicCredentials } from "../auth/basic-credentials.js";
 import type { SharedStore } from "../store/token-store.js";
 import { validateCredentialsRequest } from "../validation/validate.js";
 import { postWithRetries, type EngineContext } from "./engine-context.js";
@@ -54,6 +55,17 @@ export function createBankTokens(
     client_secret: clientSecret,
     ...(scopes === undefined ? {} : { scope: scopes.join(" ") }),
   });
+  // HTTP Basic (RFC 6749 2.3.1): the credentials move to the header, the body keeps the rest.
+  const basic = options.clientAuthentication === "client_secret_basic";
+  const encoded = basic ? basicCredentials(options.clientId, clientSecret) : undefined;
+  // The encoded form is the secret too: blanked out of whatever a server echoes back.
+  context.redactor.add(encoded);
+  const authorization = encoded === undefined ? undefined : `Basic ${encoded}`;
+  const sentBodyFor = (scopes: readonly string[] | undefined) => {
+    if (!basic) return bodyFor(scopes);
+    const { client_id: _id, client_secret: _secret, ...rest } = bodyFor(scopes);
+    return rest;
+  };
 
   async function fetchToken(
     scopes: readonly string[] | undefined,
@@ -64,8 +76,9 @@ export function createBankTokens(
       {
         operation,
         path: options.tokenPath,
-        body: bodyFor(scopes),
+        body: sentBodyFor(scopes),
         encoding: options.tokenEncoding,
+        authorization,
         rateLimitedBy403: true,
       },
       { background },
@@ -82,6 +95,8 @@ export function createBankTokens(
     let slot = slots.get(key);
     if (slot === undefined) {
       // Checked once per scope set, before its first request: the hot path stays a Map lookup.
+      // With the credentials in the body either way, so that the spec's limits on the id and
+      // secret apply to Basic too (the body sent then is this one without them).
       validateCredentialsRequest(bodyFor(scopes), scopes);
       slot = cachedTokenSlot(
         context,

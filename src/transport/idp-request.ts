@@ -36,6 +36,33 @@ export interface IdpSuccess {
 const formSerializer = (body: Record<string, unknown>) =>
   new URLSearchParams(body as Record<string, string>).toString();
 
+/**
+ * A redirect answer (3xx, or the `opaqueredirect` a browser's fetch gives in manual mode) as
+ * the typed error it is. The message names the target's origin only: Location may carry
+ * userinfo or a query with something secret in it.
+ */
+function refusedRedirect(
+  operation: string,
+  response: Response,
+  requestId: string | undefined,
+): InvalidResponseError | undefined {
+  const isRedirect =
+    response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400);
+  if (!isRedirect) return undefined;
+  let target = "an undisclosed location";
+  try {
+    const location = response.headers.get("location");
+    if (location !== null) target = new URL(location, response.url || undefined).origin;
+  } catch {
+    // an unparseable Location: keep the generic wording
+  }
+  return new InvalidResponseError(
+    `${operation} answered ${response.status || "a redirect"} to ${target}; ` +
+      "redirects are not followed, so that credentials go to one origin only",
+    { code: "redirect_refused", status: response.status || undefined, requestId },
+  );
+}
+
 export async function postToIdp(
   api: Client<paths>,
   request: IdpRequest,
@@ -50,10 +77,16 @@ export async function postToIdp(
     body: request.body as never,
     headers,
     signal,
+    // The body carries the client secret or a bearer token: a 307/308 must not make fetch send
+    // it again to wherever Location points (even from https to http). Refused below instead.
+    redirect: "manual",
     parseAs: "text",
     ...(request.encoding === "form" ? { bodySerializer: formSerializer } : {}),
   });
   const requestId = response.headers.get("x-request-id") ?? undefined;
+  const redirect = refusedRedirect(request.operation, response, requestId);
+  // Before any retry decision: not even `x-should-retry` makes a redirect worth another try.
+  if (redirect !== undefined) return { ok: false, error: redirect, retry: false };
   if (response.ok) {
     const text = typeof data === "string" ? data : "";
     try {

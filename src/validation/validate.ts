@@ -36,8 +36,9 @@ function checkScopeList(scopes: readonly string[], what: string): void {
 export function validateCredentialsRequest(
   body: {
     grant_type: "client_credentials";
-    client_id: string;
-    client_secret: string;
+    // Optional: with HTTP Basic client authentication the body carries neither.
+    client_id?: string;
+    client_secret?: string;
     scope?: string;
   },
   scopes: readonly string[] | undefined,

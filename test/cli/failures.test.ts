@@ -142,4 +142,24 @@ describe.each(VARIANTS)("cybrid-id failures, $name", (variant) => {
       expect(emu().count()).toBe(0);
     },
   );
+
+  it.skipIf(!variant.available)(
+    "a base URL with userinfo: exit 2, never printed, --verbose included",
+    async () => {
+      const withUserinfo = emu().url.replace("http://", "http://alice:hunter2@");
+      const runs = [
+        ["token", "--base-url", withUserinfo],
+        ["token", "--base-url", withUserinfo, "--verbose"],
+        ["customer-token", "-c", GUID, "-s", "accounts:read", "-v", "--base-url", withUserinfo],
+      ].map((args) => runCli(variant, args, { env: env() }));
+      runs.push(runCli(variant, ["token", "-v"], { env: env({ CYBRID_ID_URL: withUserinfo }) }));
+      for (const result of await Promise.all(runs)) {
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain("baseUrl must not contain credentials");
+        expect(`${result.stdout}${result.stderr}`).not.toMatch(/alice|hunter2/);
+        expectNoSecret(result);
+      }
+      expect(emu().count()).toBe(0);
+    },
+  );
 });

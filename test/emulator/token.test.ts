@@ -192,9 +192,30 @@ describe("POST /oauth/token", () => {
 
     it("explains an invalid_request with the validator's words", async () => {
       const emu = await emulator();
-      const answer = await postJson(`${emu.url}${TOKEN}`, { grant_type: "client_credentials" });
+      const answer = await postJson(`${emu.url}${TOKEN}`, {
+        grant_type: "client_credentials",
+        client_id: emu.clientId,
+        client_secret: emu.clientSecret,
+        extra: 1,
+      });
       expect((answer.body as { error_description: string }).error_description).toMatch(
-        /must have required property 'client_id'/,
+        /must NOT have additional properties \(extra\)/,
+      );
+    });
+
+    it("names the missing credential when neither the body nor Basic carries it", async () => {
+      const emu = await emulator();
+      const none = await postJson(`${emu.url}${TOKEN}`, { grant_type: "client_credentials" });
+      expect(none.status).toBe(400);
+      expect((none.body as { error_description: string }).error_description).toMatch(
+        /^Missing client_id: .*HTTP Basic/,
+      );
+      const noSecret = await postJson(`${emu.url}${TOKEN}`, {
+        grant_type: "client_credentials",
+        client_id: emu.clientId,
+      });
+      expect((noSecret.body as { error_description: string }).error_description).toMatch(
+        /^Missing client_secret/,
       );
     });
 

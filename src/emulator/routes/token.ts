@@ -89,6 +89,15 @@ export function handleToken(ctx: RouteContext): Reply {
   if (!serverClientCredentialsRequest(body)) {
     return oauthErrorFor(serverClientCredentialsRequest.errors ?? [], body);
   }
+  // The schema leaves both optional (HTTP Basic carries them instead); one of the two ways
+  // must carry them, or a required parameter is missing (RFC 6749 section 5.2).
+  if (body.client_id === undefined || body.client_secret === undefined) {
+    return oauthError(
+      400,
+      "invalid_request",
+      `Missing ${body.client_id === undefined ? "client_id" : "client_secret"}: send client_id and client_secret in the body, or HTTP Basic.`,
+    );
+  }
   const client = state.clients.get(body.client_id);
   if (client === undefined || client.clientSecret !== body.client_secret) {
     return oauthError(401, "invalid_client");
