@@ -85,7 +85,7 @@ export async function bankSdkAccessToken(
   if (typeof cybrid?.getToken !== "function") {
     throw configError(WHAT, "cybrid must be a client of createCybridId()");
   }
-  const sets = scopeSetsOf(options.scopes);
+  const sets = scopeSetsOf(options?.scopes);
   const warm = sets.map(
     (scopes) => new WarmToken(() => cybrid.getToken(scopes === undefined ? {} : { scopes })),
   );
