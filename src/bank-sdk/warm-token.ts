@@ -3,12 +3,14 @@
  * last token it returned, until when that token may be sent, and when to ask again.
  *
  * The client decides when to fetch (its refresh window, jitter, backoff, shared store); this
- * only polls `getToken`, which costs no I/O while the cached token is fresh, and keeps what it
+ * sends a token no longer than the client would (its lifetime minus min(30 s, 10%), the
+ * lifetime being a JWT's `exp - iat` when the token is one), and only polls `getToken`, which costs no I/O while the cached token is fresh, and keeps what it
  * returns. From the point where the client's refresh window may open (75% of the lifetime) it
  * asks again at shorter and shorter intervals, so the new token is picked up soon after the
  * client's background refresh brings it, even in a process that makes no calls.
  */
 import type { AccessToken } from "../token/bank-tokens.js";
+import { jwtLifetimeMs } from "../token/jwt.js";
 import { planTokenTimes, refreshRetryDelay } from "../token/token-timing.js";
 
 /** The shortest wait between two polls of one scope set. */
@@ -92,9 +94,12 @@ export class WarmToken {
   private adopt(token: AccessToken): void {
     const now = this.now();
     if (token.accessToken !== this.token?.accessToken) {
-      // The lifetime as seen from here: exact for a token the client just fetched, shorter
-      // (so polled sooner) for one it already had.
-      const times = planTokenTimes(now, token.expiresAt.getTime() - now, WINDOW_START);
+      // The whole lifetime, as the client counts it, so that the skew is the client's own: a
+      // JWT's `exp - iat`, else (or when shorter) what is left of it now.
+      const expiresAt = token.expiresAt.getTime();
+      const left = expiresAt - now;
+      const lifetime = Math.max(left, jwtLifetimeMs(token.accessToken, now) ?? 0);
+      const times = planTokenTimes(expiresAt - lifetime, lifetime, WINDOW_START);
       this.token = token;
       this.usableUntil = times.usableUntil;
       this.pollAt = times.refreshAt;

@@ -17,7 +17,8 @@ describe("a process using the bank-SDK bridge", () => {
     const [word, doneAt] = result.stdout.trim().split(" ");
     expect(word).toBe("done");
     expect(result.status).toBe(0);
-    // From the end of the work to the exit: no timer, socket or request left holding it.
-    expect(Date.now() - Number(doneAt)).toBeLessThan(2_000);
+    // From the end of the work to the exit: no timer, socket or request left holding it (the
+    // refresh timer is due in minutes; the margin is for a loaded machine).
+    expect(Date.now() - Number(doneAt)).toBeLessThan(5_000);
   });
 });

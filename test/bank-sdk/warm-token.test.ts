@@ -138,6 +138,26 @@ describe("WarmToken scheduling", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("a JWT the client already had: times from its whole lifetime (exp - iat), as the client's", async () => {
+    const fake = fakeGetToken();
+    // Issued 50 s ago for 100 s: the client uses it until 90 s (T0 + 40 s), refreshes from 75 s.
+    const segment = (json: object) => Buffer.from(JSON.stringify(json)).toString("base64url");
+    const claims = { iat: (T0 - 50_000) / 1000, exp: (T0 + 50_000) / 1000 };
+    const jwt = `${segment({ alg: "none" })}.${segment(claims)}.sig`;
+    fake.answers.push(token(jwt, T0 + 50_000), token(jwt, T0 + 50_000));
+    const warm = new WarmToken(fake.getToken);
+    await warm.warm();
+    await vi.advanceTimersByTimeAsync(24_999);
+    expect(fake.calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fake.calls).toBe(2);
+    vi.setSystemTime(T0 + 39_999);
+    expect(warm.usableAt(Date.now())).toBeDefined();
+    vi.setSystemTime(T0 + 40_000);
+    expect(warm.usableAt(Date.now())).toBeUndefined();
+    warm.dispose();
+  });
+
   it("a token that is already past its end is polled again after 50 ms, not in a loop", async () => {
     const fake = fakeGetToken();
     fake.answers.push(token("stale", T0 - 1_000));
