@@ -3,6 +3,7 @@
  * emulator (short lifetimes), the bank SDK's requests to a loopback stub of one bank endpoint.
  */
 import { PostCustomerBankModelTypeEnum } from "@cybrid/cybrid-api-bank-typescript";
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { bankSdkAccessToken, NoUsableTokenError } from "../../src/bank-sdk/index.js";
 import { ValidationError, BadRequestError, CybridIdError } from "../../src/index.js";
@@ -92,6 +93,10 @@ describe("bankSdkAccessToken with Cybrid's bank SDK", () => {
         expect(caught).toMatchObject({ code: "no_usable_token", scopes: ["customers:execute"] });
         expect((caught as Error).message).toMatch(/customers:execute.*bankSdkAccessToken/);
         expect(stub.calls).toEqual([]);
+        // Neither the error nor the function shows a token, however it is printed.
+        const bearer = accessToken("oauth2", ["customers:read"]).slice("Bearer ".length);
+        for (const shown of [inspect(caught), JSON.stringify(caught), inspect(accessToken)])
+          expect(shown).not.toContain(bearer);
         // The covered operation works, and an operation that names no scope takes any token.
         await listCustomers(api);
         expect(accessToken("oauth2", [])).toMatch(/^Bearer \S+$/);
