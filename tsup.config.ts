@@ -6,6 +6,8 @@
  *                                                             Bun, workers, Node
  *   dist/store.{js,cjs,d.ts,d.cts}     `cybrid-id/store`     platform neutral too: the shared
  *                                                             store protocol, MemoryTokenStore
+ *   dist/bank-sdk.{js,cjs,d.ts,d.cts}  `cybrid-id/bank-sdk`  platform neutral too: the token
+ *                                                             function of Cybrid's bank SDK
  *   dist/emulator.{js,cjs,d.ts,d.cts}  `cybrid-id/emulator`  Node only (node:http, node:crypto)
  *   dist/redis.{js,cjs,d.ts,d.cts}     `cybrid-id/redis`     Node only (node:crypto); the Redis
  *                                                             client is the user's, never imported
@@ -21,8 +23,8 @@ import { defineConfig, type Options } from "tsup";
 type EsbuildPlugin = NonNullable<Options["esbuildPlugins"]>[number];
 
 /**
- * The subpath entries (store, redis, emulator) take the error classes from the main entry's
- * built file instead of bundling a copy: with a copy, a `ValidationError` thrown by
+ * The subpath entries (store, bank-sdk, redis, emulator) take the error classes from the main
+ * entry's built file instead of bundling a copy: with a copy, a `ValidationError` thrown by
  * `sharedTokenStore()` would fail `instanceof ValidationError` imported from `cybrid-id`.
  * The main entry re-exports every class, and sits next to them in dist/, so a relative import
  * works in Node, bundlers, Deno and Bun alike (no self-reference by package name).
@@ -68,6 +70,16 @@ export default defineConfig([
   {
     ...shared,
     entry: { store: "src/store/index.ts" },
+    format: ["esm", "cjs"],
+    platform: "neutral",
+    dts: true,
+    esbuildPlugins: [errorsFromMainEntry],
+  },
+  {
+    // Apart from the store: its declarations stay one file each (a shared build splits the
+    // types both use into a chunk).
+    ...shared,
+    entry: { "bank-sdk": "src/bank-sdk/index.ts" },
     format: ["esm", "cjs"],
     platform: "neutral",
     dts: true,

@@ -9,6 +9,7 @@ export const ESM = `
 import * as sdk from "cybrid-id";
 import * as stores from "cybrid-id/store";
 import { startEmulator } from "cybrid-id/emulator";
+import { bankSdkAccessToken, NoUsableTokenError } from "cybrid-id/bank-sdk";
 for (const name of ["createCybridId", "CybridIdError", "AuthenticationError"])
   if (typeof sdk[name] !== "function") throw new Error("import: " + name + " is " + typeof sdk[name]);
 for (const name of ["MemoryTokenStore", "sharedTokenStore"])
@@ -37,6 +38,13 @@ try {
   const [fromA, fromB] = [await a.getToken(), await b.getToken()];
   if (fromA.accessToken !== fromB.accessToken) throw new Error("store: two tokens");
   if (emulator.count("/oauth/token") !== 2) throw new Error("store: " + emulator.count("/oauth/token") + " requests");
+  // The bank SDK's synchronous accessToken; its error is one of the main entry's classes.
+  const accessToken = await bankSdkAccessToken(client, { scopes: ["customers:read"] });
+  if (!accessToken("oauth2", ["customers:read"]).startsWith("Bearer ")) throw new Error("bank-sdk: no Bearer");
+  const uncovered = (() => { try { accessToken("oauth2", ["trades:execute"]); } catch (e) { return e; } })();
+  if (!(uncovered instanceof NoUsableTokenError) || !(uncovered instanceof sdk.CybridIdError))
+    throw new Error("bank-sdk: uncovered scopes gave " + uncovered);
+  accessToken.dispose();
   console.log(JSON.stringify({ ok: true, expiresIn: Math.round((token.expiresAt - Date.now()) / 1000) }));
 } finally {
   await emulator.close();
@@ -48,8 +56,9 @@ export const CJS = `
 const sdk = require("cybrid-id");
 const { sharedTokenStore } = require("cybrid-id/store");
 const { startEmulator } = require("cybrid-id/emulator");
+const { bankSdkAccessToken } = require("cybrid-id/bank-sdk");
 const { version } = require("cybrid-id/package.json");
-const resolved = ["cybrid-id", "cybrid-id/store", "cybrid-id/emulator"].map((id) => require.resolve(id));
+const resolved = ["cybrid-id", "cybrid-id/store", "cybrid-id/emulator", "cybrid-id/bank-sdk"].map((id) => require.resolve(id));
 if (!resolved.every((path) => path.endsWith(".cjs"))) throw new Error("require resolved " + resolved);
 if (typeof sdk.createCybridId !== "function") throw new Error("require: no createCybridId");
 if (typeof sharedTokenStore !== "function") throw new Error("require: no sharedTokenStore");
@@ -72,6 +81,8 @@ if (!(badStore instanceof sdk.ValidationError)) throw new Error("require: store 
     });
     const error = await wrong.getToken().then(() => undefined, (caught) => caught);
     if (!(error instanceof sdk.AuthenticationError)) throw new Error("wrong secret: " + error);
+    const badBridge = await bankSdkAccessToken(client, { scopes: [] }).then(() => undefined, (caught) => caught);
+    if (!(badBridge instanceof sdk.ValidationError)) throw new Error("require: bank-sdk error is not sdk.ValidationError");
     console.log(JSON.stringify({ ok: true, version }));
   } finally {
     await emulator.close();

@@ -18,6 +18,7 @@ import {
 } from "cybrid-id";
 import { startEmulator, type Emulator } from "cybrid-id/emulator";
 import { MemoryTokenStore, sharedTokenStore, type TokenStore } from "cybrid-id/store";
+import { bankSdkAccessToken, NoUsableTokenError } from "cybrid-id/bank-sdk";
 
 const emulator: Emulator = await startEmulator({ cors: true, tokenTtlSeconds: 600 });
 const options: CybridIdOptions = {
@@ -49,6 +50,18 @@ try {
 } catch (error) {
   if (error instanceof AuthenticationError) console.log(error.status, error.code);
   else if (error instanceof CybridIdError) console.log(error.message);
+}
+// What Cybrid's bank SDK takes as Configuration's accessToken.
+type BankSdkAccessTokenParameter = string | ((name?: string, scopes?: string[]) => string);
+const bankToken: BankSdkAccessTokenParameter = await bankSdkAccessToken(client, {
+  scopes: [["customers:read"], ["trades:execute"]],
+});
+// @ts-expect-error: scopes is a list, not a string
+await bankSdkAccessToken(client, { scopes: "customers:read" });
+try {
+  if (typeof bankToken === "function") bankToken("oauth2", ["banks:read"]);
+} catch (error) {
+  if (error instanceof NoUsableTokenError) console.log(error.code, error.scopes);
 }
 await emulator.close();
 console.log(expires, bearer, customer, requests, wrapped, bare);
