@@ -49,14 +49,15 @@ export function urlOf(input: RequestInfo | URL): string {
 
 export function apiOriginGuard(origins: readonly string[]): OriginGuard {
   const allowed = new Set(origins);
-  const list = allowed.size === 0 ? "none" : [...allowed].join(", ");
+  const prefixes = [...allowed];
+  const list = prefixes.length === 0 ? "none" : prefixes.join(", ");
 
   /**
    * The fast path, on every request: the URL starts with an allowed origin, followed by what
    * ends an authority. Anything else (another case, a default port, userinfo) is parsed.
    */
   function startsWithAllowed(url: string): boolean {
-    for (const origin of allowed) {
+    for (const origin of prefixes) {
       if (url.startsWith(origin) && AFTER_ORIGIN.has(url[origin.length])) return true;
     }
     return false;
