@@ -39,8 +39,11 @@ export function checkApiOrigins(value: readonly string[] | undefined, what: stri
 /** Throws ValidationError `origin_not_allowed` unless `input` is for one of the origins. */
 export type OriginGuard = (input: RequestInfo | URL, who: string) => void;
 
-/** Characters that may follow an origin in a URL: the authority ends there. */
-const AFTER_ORIGIN = new Set([undefined, "/", "?", "#"]);
+/** Whether the character at `index` ends a URL's authority: the end, `/`, `?` or `#`. */
+function endsAuthority(url: string, index: number): boolean {
+  const code = url.charCodeAt(index); // NaN past the end
+  return code !== code || code === 0x2f || code === 0x3f || code === 0x23;
+}
 
 /** The URL a fetch `input` names, as a string. */
 export function urlOf(input: RequestInfo | URL): string {
@@ -58,7 +61,7 @@ export function apiOriginGuard(origins: readonly string[]): OriginGuard {
    */
   function startsWithAllowed(url: string): boolean {
     for (const origin of prefixes) {
-      if (url.startsWith(origin) && AFTER_ORIGIN.has(url[origin.length])) return true;
+      if (url.startsWith(origin) && endsAuthority(url, origin.length)) return true;
     }
     return false;
   }
