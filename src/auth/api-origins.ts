@@ -50,6 +50,11 @@ export function urlOf(input: RequestInfo | URL): string {
   return typeof input === "string" ? input : input instanceof Request ? input.url : String(input);
 }
 
+/**
+ * The guard for `origins` (as `new URL(x).origin` gives them): exact scheme, host and port. A
+ * relative URL is refused too: it has no origin to compare, and a browser would resolve it
+ * against the page, which is not necessarily an API of this client.
+ */
 export function apiOriginGuard(origins: readonly string[]): OriginGuard {
   const allowed = new Set(origins);
   const prefixes = [...allowed];
