@@ -55,11 +55,16 @@ export function createAuthenticatedFetch(
 ): typeof fetch {
   const bearer = bearerHeaderCache();
 
+  /**
+   * One request with the token and the timeout; `then` gets its response. A network failure
+   * becomes a typed error (fetchFailure) in the same `then`: no extra promise per request.
+   */
   function send(
     token: AccessToken,
     input: RequestInfo | URL,
     init: RequestInit | undefined,
     signal: AbortSignal | undefined,
+    then: (response: Response) => Response | Promise<Response>,
   ): Promise<Response> {
     const authorization = bearer(token);
     const given = init?.headers ?? (input instanceof Request ? input.headers : undefined);
@@ -74,7 +79,7 @@ export function createAuthenticatedFetch(
       ...init,
       headers,
       signal: signal ? AbortSignal.any([signal, timer]) : timer,
-    }).catch((thrown: unknown) => {
+    }).then(then, (thrown: unknown) => {
       throw fetchFailure(input, thrown, timer, signal);
     });
   }
@@ -89,7 +94,7 @@ export function createAuthenticatedFetch(
     const fresh = await tokenAfter401(bank, token.accessToken, signal);
     if (fresh === undefined) return response;
     await response.body?.cancel();
-    return send(fresh, input, init, signal);
+    return send(fresh, input, init, signal, (replayed) => replayed);
   }
 
   function sendOnce(
@@ -98,7 +103,7 @@ export function createAuthenticatedFetch(
     init: RequestInit | undefined,
     signal: AbortSignal | undefined,
   ) {
-    return send(token, input, init, signal).then((response) =>
+    return send(token, input, init, signal, (response) =>
       response.status === 401 && isReplayable(input, init)
         ? replayAfter401(token, response, input, init, signal)
         : response,
