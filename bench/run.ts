@@ -50,6 +50,8 @@ export async function runSuite(log: (line: string) => void = (line) => console.e
       clientSecret: emulator.clientSecret,
       baseUrl: emulator.url,
       timeout: TIMEOUT,
+      // The tiny server is on another port than the emulator (the IdP): allow it explicitly.
+      apiOrigins: [tiny.url],
     });
     await cybrid.getToken();
     log("bench: requests (interleaved rounds)...");

@@ -5,6 +5,7 @@
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/openapi.js";
+import { apiOriginGuard } from "./auth/api-origins.js";
 import { createAuthMiddleware } from "./auth/auth-middleware.js";
 import { createAuthenticatedFetch } from "./auth/authenticated-fetch.js";
 import { createLogger } from "./log/logger.js";
@@ -34,9 +35,19 @@ export interface CybridId {
   createCustomerToken(request: CustomerTokenRequest): Promise<CustomerToken>;
   /** Drops every cached token; the next call fetches new ones. */
   invalidate(): void;
-  /** openapi-fetch Middleware adding the bank token to another openapi-fetch client. */
+  /**
+   * openapi-fetch Middleware adding the bank token to another openapi-fetch client. Only for
+   * the client's API origins (`apiOrigins`): any other origin rejects the call, unsent, with
+   * ValidationError `origin_not_allowed`.
+   */
   readonly middleware: Middleware;
-  /** fetch with the bank token, the per-attempt timeout, and one replay after a 401. */
+  /**
+   * fetch with the bank token, the per-attempt timeout, and one replay after a 401. Only for
+   * the client's API origins (`apiOrigins`): any other origin, or a relative URL, rejects with
+   * ValidationError `origin_not_allowed` before anything is sent. Network failures reject with
+   * ConnectionError `connection_failed` or TimeoutError `timeout`; the caller's own abort with
+   * its reason.
+   */
   readonly fetch: typeof fetch;
   /** The typed openapi-fetch client of the identity API itself. */
   readonly api: Client<paths>;
@@ -63,6 +74,7 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
   const bank = createBankTokens(context, clientSecret, shared);
   const customers = createCustomerTokens(context, bank, shared);
   const summary = { baseUrl: resolved.baseUrl, clientId: resolved.clientId };
+  const allowOrigin = apiOriginGuard(resolved.apiOrigins);
 
   return {
     getToken(call) {
@@ -85,8 +97,8 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
       bank.invalidate();
       customers.clear();
     },
-    middleware: createAuthMiddleware(bank),
-    fetch: createAuthenticatedFetch(bank, resolved.fetch, resolved.retry.timeout),
+    middleware: createAuthMiddleware(bank, allowOrigin),
+    fetch: createAuthenticatedFetch(bank, resolved.fetch, resolved.retry.timeout, allowOrigin),
     api,
     // What util.inspect and JSON.stringify show: never the secret or a token.
     toJSON: () => summary,

@@ -3,6 +3,8 @@
  * run before anything is sent.
  */
 import type { components } from "../generated/openapi.js";
+import { checkApiOrigins } from "./auth/api-origins.js";
+import { DEFAULT_BASE_URL, defaultApiOrigins, isLoopback } from "./environments.js";
 import { configError, numberOption } from "./errors/config-error.js";
 import { isLogLevel, type LogLevel, type LogSink } from "./log/logger.js";
 import type { SharedTokenStore } from "./store/token-store.js";
@@ -72,6 +74,16 @@ export interface CybridIdOptions {
    * @default process.env.CYBRID_ID_URL ?? "https://id.sandbox.cybrid.app"
    */
   baseUrl?: string;
+  /**
+   * Origins besides the defaults that `cybrid.fetch` and `cybrid.middleware` may send the bank
+   * token to, e.g. a local stub of the bank API on another port. Each is an https origin (or
+   * http on loopback): scheme, host and port only. The defaults: for Cybrid's sandbox or
+   * production `baseUrl`, the bank and organization APIs of that environment; for a loopback
+   * `baseUrl` (the emulator), its own origin; for any other `baseUrl`, none. A request to any
+   * other origin is refused with ValidationError `origin_not_allowed`, unsent.
+   * @default []
+   */
+  apiOrigins?: readonly string[];
   /**
    * Scopes asked for by `getToken()` when a call names none. Omitted, the server grants the
    * client's default scopes.
@@ -155,11 +167,13 @@ export interface CybridIdOptions {
 /** Where the client credentials go on a token request (OAuth's registered method names). */
 export type ClientAuthentication = "client_secret_post" | "client_secret_basic";
 
-export const DEFAULT_BASE_URL = "https://id.sandbox.cybrid.app";
+export { DEFAULT_BASE_URL };
 
 export interface ResolvedOptions {
   clientId: string;
   baseUrl: string;
+  /** Every origin cybrid.fetch and cybrid.middleware may send the token to (defaults included). */
+  apiOrigins: readonly string[];
   scopes: readonly string[] | undefined;
   fetch: typeof fetch;
   retry: {
@@ -191,8 +205,6 @@ function env(name: string): string | undefined {
   }
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
-
 function checkBaseUrl(raw: string): string {
   let url: URL;
   try {
@@ -200,7 +212,7 @@ function checkBaseUrl(raw: string): string {
   } catch {
     throw configError(CONFIG, "baseUrl is not a URL");
   }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.test(url.hostname))) {
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
     throw configError(CONFIG, "baseUrl must use https (plain http is allowed on loopback only)");
   }
   // Userinfo would be printed wherever the URL is (inspect, --verbose); a query or fragment
@@ -282,11 +294,13 @@ export function resolveOptions(options: CybridIdOptions): {
     throw configError(CONFIG, "no fetch available: pass options.fetch");
   }
   const baseUrl = checkBaseUrl(options.baseUrl ?? env("CYBRID_ID_URL") ?? DEFAULT_BASE_URL);
+  const apiOrigins = checkApiOrigins(options.apiOrigins, CONFIG);
   return {
     clientSecret,
     resolved: {
       clientId,
       baseUrl,
+      apiOrigins: [...defaultApiOrigins(baseUrl), ...apiOrigins],
       scopes: options.scopes,
       fetch: fetchImpl,
       retry: {

@@ -36,7 +36,8 @@ export interface AttemptLoopOptions {
   background?: boolean;
 }
 
-function transportError(
+/** A fetch that threw, as a typed error: TimeoutError when `timedOut`, else ConnectionError. */
+export function transportError(
   operation: string,
   thrown: unknown,
   timedOut: boolean,

@@ -49,6 +49,12 @@ export function watch(emu: Emulator, client: CybridId, clientSecret: string): Cy
     getToken: watched(client.getToken),
     getCustomerToken: watched(client.getCustomerToken),
     createCustomerToken: watched(client.createCustomerToken),
+    // Its failures too (ConnectionError, TimeoutError... with their causes).
+    fetch: (input, init) =>
+      client.fetch(input, init).catch((error: unknown) => {
+        record(error);
+        throw error;
+      }),
   };
 }
 

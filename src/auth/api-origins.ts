@@ -1,0 +1,99 @@
+/**
+ * Where cybrid.fetch and cybrid.middleware may send the bank token: the check of the
+ * `apiOrigins` option, and the guard that runs before every request. A refused request is a
+ * ValidationError `origin_not_allowed`, thrown before a token is asked for or anything is sent.
+ */
+import { isLoopback } from "../environments.js";
+import { configError } from "../errors/config-error.js";
+import { ValidationError } from "../errors/cybrid-id-error.js";
+
+/**
+ * The `apiOrigins` option as origins (`new URL(x).origin`). Each must be https, or http on
+ * loopback, and nothing but scheme, host and port. Issues name the index, never the value: a
+ * userinfo part may hold a password.
+ */
+export function checkApiOrigins(value: readonly string[] | undefined, what: string): string[] {
+  if (value == null) return [];
+  if (!Array.isArray(value)) throw configError(what, "apiOrigins must be an array of origins");
+  return value.map((raw: unknown, index) => {
+    const issue = (why: string) => configError(what, `apiOrigins[${index}] ${why}`);
+    let url: URL;
+    try {
+      url = new URL(raw as string);
+    } catch {
+      throw issue("is not a URL");
+    }
+    if (typeof raw !== "string") throw issue("is not a URL");
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+      throw issue("must use https (plain http is allowed on loopback only)");
+    }
+    if (url.username || url.password || url.pathname !== "/" || /[?#]/.test(raw)) {
+      throw issue(
+        "must be an origin: scheme, host and port, with no user, path, query or fragment",
+      );
+    }
+    return url.origin;
+  });
+}
+
+/** Throws ValidationError `origin_not_allowed` unless `input` is for one of the origins. */
+export type OriginGuard = (input: RequestInfo | URL, who: string) => void;
+
+/** Whether the character at `index` ends a URL's authority: the end, `/`, `?` or `#`. */
+function endsAuthority(url: string, index: number): boolean {
+  const code = url.charCodeAt(index); // NaN past the end
+  return code !== code || code === 0x2f || code === 0x3f || code === 0x23;
+}
+
+/** The URL a fetch `input` names, as a string. */
+export function urlOf(input: RequestInfo | URL): string {
+  return typeof input === "string" ? input : input instanceof Request ? input.url : String(input);
+}
+
+/**
+ * The guard for `origins` (as `new URL(x).origin` gives them): exact scheme, host and port. A
+ * relative URL is refused too: it has no origin to compare, and a browser would resolve it
+ * against the page, which is not necessarily an API of this client.
+ */
+export function apiOriginGuard(origins: readonly string[]): OriginGuard {
+  const allowed = new Set(origins);
+  const prefixes = [...allowed];
+  const list = prefixes.length === 0 ? "none" : prefixes.join(", ");
+
+  /**
+   * The fast path, on every request: the URL starts with an allowed origin, followed by what
+   * ends an authority. Anything else (another case, a default port, userinfo) is parsed.
+   */
+  function startsWithAllowed(url: string): boolean {
+    for (const origin of prefixes) {
+      if (url.startsWith(origin) && endsAuthority(url, origin.length)) return true;
+    }
+    return false;
+  }
+
+  function refuse(who: string, why: string): ValidationError {
+    return new ValidationError(
+      `${who} refused to send the bank token`,
+      [why],
+      "origin_not_allowed",
+    );
+  }
+
+  return (input, who) => {
+    const url = urlOf(input);
+    if (startsWithAllowed(url)) return;
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      throw refuse(who, "a relative URL has no origin to check: pass an absolute URL");
+    }
+    if (allowed.has(origin)) return;
+    // Only the origin is named: a path or query may carry data the caller would not log.
+    throw refuse(
+      who,
+      `${origin === "null" ? "a URL without an origin" : origin} is not an API origin of this ` +
+        `client (allowed: ${list}); to allow it, add it to the apiOrigins option`,
+    );
+  };
+}
