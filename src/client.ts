@@ -48,7 +48,7 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 export function createCybridId(options: CybridIdOptions = {}): CybridId {
   const { resolved, clientSecret } = resolveOptions(options);
   const redactor = new Redactor();
-  redactor.add(clientSecret);
+  redactor.addClientSecret(clientSecret, resolved.clientId);
   const logger = createLogger(resolved.logLevel, resolved.logSink, (text) => redactor.redact(text));
   const api = createClient<paths>({ baseUrl: resolved.baseUrl, fetch: resolved.fetch });
   const context = { api, options: resolved, logger, redactor };
