@@ -97,14 +97,15 @@ describe("secrets echoed back by the server", () => {
       status: 400,
       body: { error: "bad", error_description: description },
     });
-    const { cybrid, lines } = client(emu);
+    // 20 MB through loopback and JSON.parse: slow on a loaded machine, so a generous timeout.
+    const { cybrid, lines } = client(emu, { timeout: 30_000, deadline: 30_000 });
     const error = await rejectionOf(cybrid.getToken());
     expect(error.message.length).toBeLessThan(700);
     // Cut at 500 characters, after the redaction (which the cut may shorten).
     expect(error.message).toContain(`${"d".repeat(495)}[reda…`);
     expect(lines.every((line) => line.length < 1000)).toBe(true);
     expectNoFragment(everyRendering(error, lines));
-  });
+  }, 60_000);
 });
 
 describe("secrets in what a custom fetch throws", () => {
