@@ -35,12 +35,15 @@ export function redactError(error: CybridIdError, redactor: Redactor): CybridIdE
       Object.defineProperty(error, "bodyExcerpt", { value: excerpt });
   }
   if ("cause" in error) {
-    Object.defineProperty(error, "cause", {
-      value: redactedCause(error.cause, redactor, 1),
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
+    const cause = redactedCause(error.cause, redactor, 1);
+    if (cause === undefined) delete (error as { cause?: unknown }).cause;
+    else
+      Object.defineProperty(error, "cause", {
+        value: cause,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
   }
   return error;
 }
