@@ -19,11 +19,11 @@ export interface ParsedErrorBody {
 }
 
 /** The excerpt of a body that is not one of the dialects (redacted, then cut). */
-export const EXCERPT_LENGTH = 120;
+const EXCERPT_LENGTH = 120;
 /** The server's own message (error_description, error_message, text), redacted, then cut. */
 export const MESSAGE_LENGTH = 500;
-/** A code or an error id: short in every dialect; longer is garbage or an attack. */
-const ID_LENGTH = 100;
+/** A code or an id (error id, request id): short in every dialect; longer is garbage. */
+export const ID_LENGTH = 100;
 
 const foldWhitespace = (text: string) => text.replace(/\s+/g, " ").trim();
 

@@ -11,7 +11,7 @@
  */
 import type { Redactor } from "../log/redactor.js";
 import type { CybridIdError } from "./cybrid-id-error.js";
-import { MESSAGE_LENGTH } from "./error-body.js";
+import { ID_LENGTH, MESSAGE_LENGTH } from "./error-body.js";
 
 /** Causes nest this deep at most; deeper ones are dropped. */
 const MAX_DEPTH = 5;
@@ -73,7 +73,7 @@ function redactedCause(value: unknown, redactor: Redactor, depth: number): unkno
   if (typeof value === "string") return redactor.redactHead(value, MESSAGE_LENGTH);
   if (!(value instanceof Error)) return undefined;
   try {
-    const name = redactor.redactHead(String(value.name), 100);
+    const name = redactor.redactHead(String(value.name), ID_LENGTH);
     const message = redactor.redactHead(String(value.message), MESSAGE_LENGTH);
     const copy = new Error(message);
     Object.defineProperty(copy, "name", { value: name, writable: true, configurable: true });
@@ -87,7 +87,8 @@ function redactedCause(value: unknown, redactor: Redactor, depth: number): unkno
     const { code, errors } = value as { code?: unknown; errors?: unknown };
     // `code` (ECONNREFUSED, UND_ERR_SOCKET...) is what callers and our messages branch on.
     if (typeof code === "number") Object.assign(copy, { code });
-    if (typeof code === "string") Object.assign(copy, { code: redactor.redactHead(code, 100) });
+    if (typeof code === "string")
+      Object.assign(copy, { code: redactor.redactHead(code, ID_LENGTH) });
     if (Array.isArray(errors)) {
       const kept = errors.slice(0, MAX_ERRORS).map((e) => redactedCause(e, redactor, depth + 1));
       Object.assign(copy, { errors: kept.filter((e) => e !== undefined) });

@@ -5,7 +5,7 @@
 import type { Client } from "openapi-fetch";
 import type { paths } from "../../generated/openapi.js";
 import { InvalidResponseError } from "../errors/cybrid-id-error.js";
-import { excerptOf, parseErrorBody } from "../errors/error-body.js";
+import { excerptOf, ID_LENGTH, parseErrorBody } from "../errors/error-body.js";
 import { errorFromResponse } from "../errors/error-from-response.js";
 import type { Redactor } from "../log/redactor.js";
 import type { AttemptResult } from "../retry/attempt-loop.js";
@@ -57,7 +57,8 @@ export async function postToIdp(
     ...(request.encoding === "form" ? { bodySerializer: formSerializer } : {}),
   });
   const requestHeader = response.headers.get("x-request-id");
-  const requestId = requestHeader === null ? undefined : redactor.redactHead(requestHeader, 100);
+  const requestId =
+    requestHeader === null ? undefined : redactor.redactHead(requestHeader, ID_LENGTH);
   if (response.ok) {
     const text = typeof data === "string" ? data : "";
     try {
