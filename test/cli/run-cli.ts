@@ -114,7 +114,8 @@ function watchRun(args: string[], env: NodeJS.ProcessEnv, result: Result): void 
   if (secret !== undefined) watchSecret(secret, clientId);
   collect(result.stderr);
   const command = args[0] ?? "";
-  if (!PRINTS_A_TOKEN.has(command) || args.includes("--help") || result.code !== 0) {
+  const help = args.includes("--help") || args.includes("-h");
+  if (!PRINTS_A_TOKEN.has(command) || help || result.code !== 0) {
     collect(result.stdout);
     return;
   }
