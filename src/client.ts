@@ -59,7 +59,7 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 export function createCybridId(options: CybridIdOptions = {}): CybridId {
   const { resolved, clientSecret } = resolveOptions(options);
   const redactor = new Redactor();
-  redactor.add(clientSecret);
+  redactor.addClientSecret(clientSecret, resolved.clientId);
   const logger = createLogger(resolved.logLevel, resolved.logSink, (text) => redactor.redact(text));
   const api = createClient<paths>({ baseUrl: resolved.baseUrl, fetch: resolved.fetch });
   const context = { api, options: resolved, logger, redactor };
@@ -98,7 +98,13 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
       customers.clear();
     },
     middleware: createAuthMiddleware(bank, allowOrigin),
-    fetch: createAuthenticatedFetch(bank, resolved.fetch, resolved.retry.timeout, allowOrigin),
+    fetch: createAuthenticatedFetch(
+      bank,
+      resolved.fetch,
+      resolved.retry.timeout,
+      allowOrigin,
+      redactor,
+    ),
     api,
     // What util.inspect and JSON.stringify show: never the secret or a token.
     toJSON: () => summary,

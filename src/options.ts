@@ -14,6 +14,12 @@ import type { BodyEncoding } from "./transport/idp-request.js";
 const CONFIG = "Invalid configuration";
 
 /**
+ * Shorter client secrets are refused: a secret is redacted from whatever a server echoes,
+ * and a few characters would also match ordinary words, or be guessed from what is left.
+ */
+export const MIN_CLIENT_SECRET_LENGTH = 8;
+
+/**
  * A scope: the ones the spec knows autocomplete, and any other well-formed `resource:action`
  * is accepted too, because the server learns new scopes between SDK releases.
  */
@@ -64,7 +70,8 @@ export interface CybridIdOptions {
    */
   clientId?: string;
   /**
-   * The matching client secret. Kept in a closure: never logged, inspected or serialised.
+   * The matching client secret, at least 8 characters. Kept in a closure: never logged,
+   * inspected or serialised, and redacted (in every encoding) from whatever a server echoes.
    * @default process.env.CYBRID_CLIENT_SECRET
    */
   clientSecret?: string;
@@ -284,6 +291,9 @@ export function resolveOptions(options: CybridIdOptions): {
   const missing = [
     !clientId && "clientId is required",
     !clientSecret && "clientSecret is required",
+    clientSecret.length > 0 &&
+      clientSecret.length < MIN_CLIENT_SECRET_LENGTH &&
+      `clientSecret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`,
   ];
   const issues = missing.filter((issue): issue is string => typeof issue === "string");
   if (issues.length > 0) throw configError(CONFIG, ...issues);

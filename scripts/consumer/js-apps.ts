@@ -77,7 +77,7 @@ if (!(badStore instanceof sdk.ValidationError)) throw new Error("require: store 
     if (!/^[\\w-]+\\.[\\w-]+\\.[\\w-]+$/.test(customer.accessToken)) throw new Error("not a JWT");
     // A typed error from the CJS build is an instance of the CJS build's class.
     const wrong = sdk.createCybridId({
-      baseUrl: emulator.url, clientId: emulator.clientId, clientSecret: "wrong", logger: "silent",
+      baseUrl: emulator.url, clientId: emulator.clientId, clientSecret: "wrong-secret", logger: "silent",
     });
     const error = await wrong.getToken().then(() => undefined, (caught) => caught);
     if (!(error instanceof sdk.AuthenticationError)) throw new Error("wrong secret: " + error);

@@ -95,7 +95,7 @@ import { MemoryTokenStore } from "cybrid-id/store";
 
 const client = createCybridId({
   clientId: "id",
-  clientSecret: "secret",
+  clientSecret: "not-real-secret",
   baseUrl: "https://id.sandbox.cybrid.app",
   fetch: (input, init) => window.fetch(input, init),
   store: new MemoryTokenStore(),

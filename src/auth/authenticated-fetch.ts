@@ -9,6 +9,8 @@
  * caller gave none: it runs on every request, and benchmarks hold it to 1.05x a hand-written
  * fetch with a fixed header and AbortSignal.timeout.
  */
+import { redactError } from "../errors/redact-error.js";
+import type { Redactor } from "../log/redactor.js";
 import { transportError } from "../retry/attempt-loop.js";
 import type { AccessToken, BankTokens } from "../token/bank-tokens.js";
 import { urlOf, type OriginGuard } from "./api-origins.js";
@@ -34,10 +36,12 @@ export function fetchFailure(
   thrown: unknown,
   timer: AbortSignal,
   signal: AbortSignal | undefined,
+  redactor: Redactor,
 ): unknown {
   if (signal?.aborted) return signal.reason;
   const operation = `${WHO} to ${new URL(urlOf(input)).origin}`;
-  return transportError(operation, thrown, timer.aborted, false);
+  // The cause is what the transport threw: a custom fetch may quote the request (the token).
+  return redactError(transportError(operation, thrown, timer.aborted, false), redactor);
 }
 
 /** A body that can be sent twice (a stream cannot). */
@@ -52,6 +56,7 @@ export function createAuthenticatedFetch(
   baseFetch: typeof fetch,
   timeout: number,
   allow: OriginGuard,
+  redactor: Redactor,
 ): typeof fetch {
   const bearer = bearerHeaderCache();
 
@@ -80,7 +85,7 @@ export function createAuthenticatedFetch(
       headers,
       signal: signal ? AbortSignal.any([signal, timer]) : timer,
     }).then(then, (thrown: unknown) => {
-      throw fetchFailure(input, thrown, timer, signal);
+      throw fetchFailure(input, thrown, timer, signal, redactor);
     });
   }
 

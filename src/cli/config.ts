@@ -66,7 +66,7 @@ export function connect(values: ConnectionValues, verbose: boolean): CybridId {
   const clientId = values["client-id"] ?? env("CYBRID_CLIENT_ID");
   const clientSecret = values["client-secret"] ?? env("CYBRID_CLIENT_SECRET");
   // Registered before anything can fail, so even a crash report cannot print it.
-  neverPrint(clientSecret);
+  neverPrint(clientSecret, clientId);
   if (clientId === undefined)
     throw new UsageError("no client id: pass --client-id or set CYBRID_CLIENT_ID");
   if (clientSecret === undefined)

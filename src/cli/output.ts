@@ -1,25 +1,24 @@
 /**
  * Everything the CLI writes goes through here: stdout for results, stderr for diagnostics,
- * one line per failure. A last-line redaction of the client secret sits on both streams so
- * that no code path (a server echoing a request, an unexpected exception) can print it.
+ * one line per failure. A last-line redaction of the client secret (the SDK's Redactor: every
+ * encoding of it, and the Basic credentials) sits on both streams so that no code path (a
+ * server echoing a request, an unexpected exception) can print it.
  */
 import { CybridIdError, ValidationError } from "../errors/cybrid-id-error.js";
+import { Redactor } from "../log/redactor.js";
 
-const secrets: string[] = [];
+const redactor = new Redactor();
 
 /**
- * Registers a value that must never be printed. Short values are ignored: blanking a
- * three-letter secret would mangle ordinary words, and real secrets are long.
+ * Registers a client secret that must never be printed, with its client id when known (for
+ * its Basic credentials). Called before the SDK checks it, so even a secret it refuses as too
+ * short is blanked from the report of that refusal.
  */
-export function neverPrint(secret: string | undefined): void {
-  if (secret !== undefined && secret.length >= 6 && !secrets.includes(secret)) secrets.push(secret);
+export function neverPrint(secret: string | undefined, clientId?: string): void {
+  if (secret !== undefined) redactor.addClientSecret(secret, clientId);
 }
 
-function redact(text: string): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join("[redacted]");
-  return out;
-}
+const redact = (text: string) => redactor.redact(text);
 
 /** Writes a result line (or block) to stdout. */
 export function out(text: string): void {

@@ -6,7 +6,7 @@
 /** Client id of the client an emulator registers when `clients` is not given. */
 export const DEFAULT_CLIENT_ID = "emulator-client";
 /** Secret of the client an emulator registers when `clients` is not given. */
-export const DEFAULT_CLIENT_SECRET = "emulator-secret";
+export const DEFAULT_CLIENT_SECRET = "not-real-secret";
 
 /** A client the emulator knows (client-credentials grant). */
 export interface EmulatorClient {

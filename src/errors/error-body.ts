@@ -4,7 +4,11 @@
  * - OAuth 2.0 (RFC 6749 5.2): `{ error, error_description }`
  * - the `errorId` dialect (seed 004): `{ errorId, code, text, parameter_name, parameter_value }`
  * Anything else (HTML from a proxy, an empty body) still yields a short excerpt.
+ *
+ * Every string taken from the body is hostile: it may echo the secret (in any encoding) and be
+ * of any size. Each is redacted whole and only then cut to a documented length.
  */
+import type { Redactor } from "../log/redactor.js";
 
 export interface ParsedErrorBody {
   code?: string | undefined;
@@ -14,38 +18,45 @@ export interface ParsedErrorBody {
   excerpt?: string | undefined;
 }
 
+/** The excerpt of a body that is not one of the dialects (redacted, then cut). */
 const EXCERPT_LENGTH = 120;
+/** The server's own message (error_description, error_message, text), redacted, then cut. */
+export const MESSAGE_LENGTH = 500;
+/** A code or an id (error id, request id): short in every dialect; longer is garbage. */
+export const ID_LENGTH = 100;
 
-/** Folds whitespace and cuts a raw body down to something fit for one log line. */
-export function excerptOf(text: string): string {
-  const folded = text.replace(/\s+/g, " ").trim();
-  if (folded === "") return "(empty body)";
-  return folded.length > EXCERPT_LENGTH ? `${folded.slice(0, EXCERPT_LENGTH)}…` : folded;
+const foldWhitespace = (text: string) => text.replace(/\s+/g, " ").trim();
+
+/** Redacts a raw body, folds whitespace and cuts it down to something fit for one log line. */
+export function excerptOf(text: string, redactor: Redactor): string {
+  const excerpt = redactor.redactHead(text, EXCERPT_LENGTH, foldWhitespace);
+  return excerpt === "" ? "(empty body)" : excerpt;
 }
 
 /** `body` is what openapi-fetch produced: parsed JSON when it could, else the raw text. */
-export function parseErrorBody(body: unknown): ParsedErrorBody {
+export function parseErrorBody(body: unknown, redactor: Redactor): ParsedErrorBody {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    return { excerpt: excerptOf(typeof body === "string" ? body : "") };
+    return { excerpt: excerptOf(typeof body === "string" ? body : "", redactor) };
   }
   const record = body as Record<string, unknown>;
-  const field = (key: string) => {
+  const field = (key: string, max = ID_LENGTH) => {
     const value = record[key];
-    return typeof value === "string" && value !== "" ? value : undefined;
+    return typeof value === "string" && value !== "" ? redactor.redactHead(value, max) : undefined;
   };
+  const message = (key: string) => field(key, MESSAGE_LENGTH);
   if (field("message_code") || "error_message" in record) {
-    return { code: field("message_code"), message: field("error_message") };
+    return { code: field("message_code"), message: message("error_message") };
   }
-  if (field("error")) return { code: field("error"), message: field("error_description") };
+  if (field("error")) return { code: field("error"), message: message("error_description") };
   if (field("errorId") || "text" in record) {
     // parameter_value is left out on purpose: it echoes input, which may be the secret.
     const parameter = field("parameter_name");
-    const text = field("text");
+    const text = message("text");
     return {
       code: field("code"),
       message: parameter && text ? `${text} (parameter ${parameter})` : text,
       errorId: field("errorId"),
     };
   }
-  return { excerpt: excerptOf(JSON.stringify(body)) };
+  return { excerpt: excerptOf(JSON.stringify(body), redactor) };
 }

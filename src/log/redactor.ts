@@ -2,26 +2,97 @@
  * Knows the secrets of one client (its client secret and every token it was issued) and blanks
  * them out of any text. Messages are built from ids and codes in the first place; this catches
  * what a server echoes back (an error that quotes the request, a proxy's HTML page).
+ *
+ * A server echoes what it was sent in whatever encoding it saw or re-encodes it, so each
+ * secret is known in every form it travels in: raw, form-urlencoded (`+` `/` `=` as `%2B`...),
+ * percent-encoded, JSON-escaped, and for the client secret the HTTP Basic credentials.
+ * Every secret is blanked whatever its length: createCybridId refuses client secrets too short
+ * to be secret (see MIN_CLIENT_SECRET_LENGTH in options.ts) rather than leave one in clear.
  */
-const REDACTED = "[redacted]";
+import { basicCredentials, formUrlEncode } from "../auth/basic-credentials.js";
+
+export const REDACTED = "[redacted]";
 /** Tokens issued long ago are expired: remember a bounded number of the newest. */
 const MAX_REMEMBERED = 256;
+/** Bearer or Basic values we never saw (a proxy echoing another header). */
+const AUTH_HEADER_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+/** The longest text AUTH_HEADER_VALUE needs to see to blank a value ("Basic " + 8, padded). */
+const AUTH_HEADER_SPAN = 32;
+
+/** The forms in which `secret` may come back from a server (distinct, non-empty). */
+export function encodedForms(secret: string): string[] {
+  if (secret === "") return [];
+  const forms = [
+    secret,
+    formUrlEncode(secret),
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1),
+  ];
+  return [...new Set(forms)];
+}
 
 export class Redactor {
-  readonly #secrets: string[] = [];
+  /** The client credential's forms: never forgotten. */
+  readonly #pinned: string[] = [];
+  /** Issued tokens, oldest first, each with its forms. */
+  readonly #tokens = new Map<string, string[]>();
+  /** Every form, longest first (a form containing another is blanked whole); undefined: stale. */
+  #sorted: string[] | undefined;
 
+  /**
+   * The client secret, and with `clientId` the Basic credentials made of both (the header
+   * value a proxy may echo: base64 hides the secret from a search for its raw form).
+   */
+  addClientSecret(clientSecret: string, clientId?: string): void {
+    const forms = encodedForms(clientSecret);
+    if (clientId !== undefined && clientSecret !== "")
+      forms.push(...encodedForms(basicCredentials(clientId, clientSecret)));
+    for (const form of forms) if (!this.#pinned.includes(form)) this.#pinned.push(form);
+    this.#sorted = undefined;
+  }
+
+  /** A token (or any other secret) learned while running. */
   add(secret: string | undefined): void {
-    // Short strings would blank out ordinary words; real secrets and tokens are long.
-    if (secret === undefined || secret.length < 6 || this.#secrets.includes(secret)) return;
-    this.#secrets.push(secret);
-    if (this.#secrets.length > MAX_REMEMBERED) this.#secrets.splice(1, 1); // [0] is the client secret
+    if (secret === undefined || secret === "" || this.#tokens.has(secret)) return;
+    this.#tokens.set(secret, encodedForms(secret));
+    if (this.#tokens.size > MAX_REMEMBERED) {
+      const oldest = this.#tokens.keys().next().value as string;
+      this.#tokens.delete(oldest);
+    }
+    this.#sorted = undefined;
+  }
+
+  #forms(): string[] {
+    this.#sorted ??= [...this.#pinned, ...[...this.#tokens.values()].flat()].sort(
+      (a, b) => b.length - a.length,
+    );
+    return this.#sorted;
   }
 
   redact(text: string): string {
     let out = text;
-    for (const secret of this.#secrets)
-      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    // Bearer values we never saw (a proxy echoing another header) are blanked too.
-    return out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`);
+    for (const form of this.#forms()) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    return out.replace(AUTH_HEADER_VALUE, `$1 ${REDACTED}`);
+  }
+
+  /**
+   * The head of `tidy(redact(text))`, at most `max` characters, with "…" when cut. Redaction
+   * comes first, so a secret straddling the cut is blanked whole rather than cut in two; only
+   * as much of a huge text as can end up in the head is redacted (a 20 MB error page costs
+   * no more than a short one).
+   * @param tidy a transformation that keeps order and never lengthens (whitespace folding).
+   */
+  redactHead(text: string, max: number, tidy: (text: string) => string = (t) => t): string {
+    const longest = Math.max(this.#forms()[0]?.length ?? 0, AUTH_HEADER_SPAN);
+    // A window of the text, redacted, is safe except within its last `longest - 1` characters
+    // (a secret may start there and go on past the window). Blanking can turn each of those
+    // characters into a whole REDACTED, hence the bound on the unsafe tail of the result.
+    const unsafeTail = (longest - 1) * REDACTED.length;
+    for (let size = max + unsafeTail + longest; ; size *= 2) {
+      const whole = size >= text.length;
+      const head = tidy(this.redact(whole ? text : text.slice(0, size)));
+      if (whole) return head.length > max ? `${head.slice(0, max)}…` : head;
+      if (head.length - unsafeTail > max) return `${head.slice(0, max)}…`;
+    }
   }
 }

@@ -4,7 +4,8 @@
  */
 import type { Client } from "openapi-fetch";
 import type { paths } from "../../generated/openapi.js";
-import type { CybridIdError } from "../errors/cybrid-id-error.js";
+import { CybridIdError } from "../errors/cybrid-id-error.js";
+import { redactError } from "../errors/redact-error.js";
 import type { Logger } from "../log/logger.js";
 import type { Redactor } from "../log/redactor.js";
 import type { ResolvedOptions } from "../options.js";
@@ -29,7 +30,7 @@ export async function postWithRetries(
   try {
     const success = await runAttempts(
       request.operation,
-      (signal) => postToIdp(context.api, request, signal),
+      (signal) => postToIdp(context.api, request, signal, context.redactor),
       retry,
       {
         signal: call.signal,
@@ -53,19 +54,8 @@ export async function postWithRetries(
     );
     return { ...success, attempts };
   } catch (error) {
-    throw redactError(context, error);
+    // A server may echo what it was sent, a custom fetch may throw it: see redact-error.ts.
+    // A caller's own abort reason is theirs, and goes back untouched.
+    throw error instanceof CybridIdError ? redactError(error, context.redactor) : error;
   }
-}
-
-/** A server may echo what it was sent; make sure no secret leaves in a message. */
-function redactError(context: EngineContext, error: unknown): unknown {
-  if (error instanceof Error && "code" in error) {
-    const clean = context.redactor.redact(error.message);
-    if (clean !== error.message) error.message = clean;
-    const excerpt = (error as CybridIdError).bodyExcerpt;
-    if (excerpt !== undefined) {
-      Object.defineProperty(error, "bodyExcerpt", { value: context.redactor.redact(excerpt) });
-    }
-  }
-  return error;
 }

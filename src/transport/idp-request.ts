@@ -5,8 +5,9 @@
 import type { Client } from "openapi-fetch";
 import type { paths } from "../../generated/openapi.js";
 import { InvalidResponseError } from "../errors/cybrid-id-error.js";
-import { excerptOf, parseErrorBody } from "../errors/error-body.js";
+import { excerptOf, ID_LENGTH, parseErrorBody } from "../errors/error-body.js";
 import { errorFromResponse } from "../errors/error-from-response.js";
+import type { Redactor } from "../log/redactor.js";
 import type { AttemptResult } from "../retry/attempt-loop.js";
 import { retryAfterMs } from "../retry/retry-after.js";
 import { isRateLimit403, isRetriableStatus, shouldRetryHeader } from "../retry/retry-policy.js";
@@ -67,6 +68,8 @@ export async function postToIdp(
   api: Client<paths>,
   request: IdpRequest,
   signal: AbortSignal,
+  /** What the server says goes into errors redacted by it (and only then cut to size). */
+  redactor: Redactor,
 ): Promise<AttemptResult<IdpSuccess>> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (request.authorization) headers.authorization = request.authorization;
@@ -83,7 +86,9 @@ export async function postToIdp(
     parseAs: "text",
     ...(request.encoding === "form" ? { bodySerializer: formSerializer } : {}),
   });
-  const requestId = response.headers.get("x-request-id") ?? undefined;
+  const requestHeader = response.headers.get("x-request-id");
+  const requestId =
+    requestHeader === null ? undefined : redactor.redactHead(requestHeader, ID_LENGTH);
   const redirect = refusedRedirect(request.operation, response, requestId);
   // Before any retry decision: not even `x-should-retry` makes a redirect worth another try.
   if (redirect !== undefined) return { ok: false, error: redirect, retry: false };
@@ -100,14 +105,14 @@ export async function postToIdp(
     } catch {
       // fall through: reported below with an excerpt
     }
-    const bodyExcerpt = excerptOf(text);
+    const bodyExcerpt = excerptOf(text, redactor);
     const invalid = new InvalidResponseError(
       `${request.operation} answered ${response.status} with a body that is not a JSON object: ${bodyExcerpt}`,
       { code: "invalid_response", status: response.status, requestId, bodyExcerpt },
     );
     return { ok: false, error: invalid, retry: false };
   }
-  const parsed = parseErrorBody(error);
+  const parsed = parseErrorBody(error, redactor);
   const retryAfter = retryAfterMs(response.headers);
   const rateLimited =
     request.rateLimitedBy403 && response.status === 403 && isRateLimit403(parsed.code, retryAfter);

@@ -7,7 +7,7 @@ import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import type { Result } from "./run-cli.js";
 
 export const CLIENT_ID = "cli-test-client";
-export const SECRET = "cli-test-secret-8f2a91c7d3e4";
+export const SECRET = "8f2a91c7d3e4-cli-secret";
 export const GUID = "0123456789abcdef0123456789abcdef";
 
 /** Starts an emulator for the file; `emu()` is it, `env()` the CLI environment pointing at it. */

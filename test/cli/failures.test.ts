@@ -4,7 +4,15 @@
  * client secret is never printed, --verbose included.
  */
 import { describe, expect, it } from "vitest";
-import { expectNoSecret, GUID, SECRET, stderrLines, useEmulator } from "./cli-emulator.js";
+import { basicCredentials } from "../../src/auth/basic-credentials.js";
+import {
+  CLIENT_ID,
+  expectNoSecret,
+  GUID,
+  SECRET,
+  stderrLines,
+  useEmulator,
+} from "./cli-emulator.js";
 import { runCli, VARIANTS } from "./run-cli.js";
 
 describe.each(VARIANTS)("cybrid-id failures, $name", (variant) => {
@@ -76,6 +84,42 @@ describe.each(VARIANTS)("cybrid-id failures, $name", (variant) => {
       expect(wrong.stderr).not.toContain(`${SECRET}-x`);
       expectNoSecret(result);
       expectNoSecret(wrong);
+    },
+  );
+
+  it.skipIf(!variant.available)(
+    "a 20 MB error echoing the secret across the cut and as Basic credentials: one short line",
+    async () => {
+      const echoed = `${"d".repeat(495)}${SECRET} and ${basicCredentials(CLIENT_ID, SECRET)}`;
+      emu().inject({
+        path: "/oauth/token",
+        status: 400,
+        body: { error: "invalid_request", error_description: `${echoed}${"x".repeat(20e6)}` },
+      });
+      // 20 MB through loopback into a child process: slow on a loaded machine.
+      const result = await runCli(variant, ["token", "--verbose"], {
+        env: env(),
+        timeoutMs: 50_000,
+      });
+      expect(result.code).toBe(1);
+      const last = stderrLines(result).at(-1) ?? "";
+      expect(last).toMatch(/^error: .*400 invalid_request: d+\[reda…/);
+      expect(result.stderr.length).toBeLessThan(5000);
+      expectNoSecret(result); // and the leak watch looks for every 8-character fragment
+    },
+    60_000,
+  );
+
+  it.skipIf(!variant.available)(
+    "a client secret under 8 characters: exit 2, no request",
+    async () => {
+      const result = await runCli(variant, ["token"], {
+        env: env({ CYBRID_CLIENT_SECRET: "Zq9x7P2" }),
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("clientSecret must be at least 8 characters");
+      expect(result.stderr).not.toContain("Zq9x7P2");
+      expect(emu().count()).toBe(0);
     },
   );
 

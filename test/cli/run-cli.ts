@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { collect, watchSecret, watchToken } from "../helpers/leak-watch.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** tsup.config.ts builds src/cli/main.ts as entry `cli`, i.e. dist/cli.js (package.json bin). */
@@ -84,9 +85,46 @@ export function runCli(
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      const result = { code, signal, stdout, stderr };
+      watchRun(args, cleanEnv(options.env ?? {}), result);
+      resolve(result);
     });
   });
+}
+
+/** The value that follows `flag` in `args`. */
+function flagValue(args: string[], flag: string): string | undefined {
+  const at = args.indexOf(flag);
+  return at === -1 ? undefined : args[at + 1];
+}
+
+/** Commands whose stdout is, by design, a token: the watch learns it rather than checks it. */
+const PRINTS_A_TOKEN = new Set(["token", "customer-token"]);
+
+/**
+ * Hands a run to the leak watch (test/helpers/leak-watch.ts): the client secret the CLI was
+ * given is watched, and both streams are checked for it and for every token, with two
+ * exemptions that are the point of their command: the stdout of `token`/`customer-token` (the
+ * token; learned here, so that it may appear nowhere else) and of `serve` (the emulator's
+ * credentials; serve runs through startCli, which this never sees).
+ */
+function watchRun(args: string[], env: NodeJS.ProcessEnv, result: Result): void {
+  const secret = flagValue(args, "--client-secret") ?? env.CYBRID_CLIENT_SECRET;
+  const clientId = flagValue(args, "--client-id") ?? env.CYBRID_CLIENT_ID;
+  if (secret !== undefined) watchSecret(secret, clientId);
+  collect(result.stderr);
+  const command = args[0] ?? "";
+  const help = args.includes("--help") || args.includes("-h");
+  if (!PRINTS_A_TOKEN.has(command) || help || result.code !== 0) {
+    collect(result.stdout);
+    return;
+  }
+  const printed = result.stdout.trim();
+  watchToken(
+    printed.startsWith("{")
+      ? (JSON.parse(printed) as { accessToken: string }).accessToken
+      : printed,
+  );
 }
 
 /** Resolves with the stdout seen so far once `pattern` appears in it. */

@@ -83,7 +83,7 @@ describe.each(VARIANTS)("cybrid-id serve, $name", (variant) => {
     const env = exportsOf(await waitForOutput(child, /Press Ctrl\+C/));
     expect(env).toMatchObject({
       CYBRID_CLIENT_ID: "emulator-client",
-      CYBRID_CLIENT_SECRET: "emulator-secret",
+      CYBRID_CLIENT_SECRET: "not-real-secret",
     });
     const token = await runCli(variant, ["token"], { env });
     expect(token.code, token.stderr).toBe(0);

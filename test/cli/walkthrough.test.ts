@@ -55,6 +55,6 @@ describe("npm start walkthrough", () => {
       "Emulator closed; nothing left running.",
     ])
       expect(stdout).toContain(line);
-    expect(stdout).not.toContain("emulator-secret");
+    expect(stdout).not.toContain("not-real-secret");
   });
 });

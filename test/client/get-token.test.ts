@@ -83,7 +83,7 @@ describe("getToken", () => {
     const emu = await emulator();
     expect(() => createCybridId({ baseUrl: emu.url, clientId: "x" })).toThrow(ValidationError);
     expect(() =>
-      createCybridId({ baseUrl: "http://example.com", clientId: "x", clientSecret: "y" }),
+      createCybridId({ baseUrl: "http://example.com", clientId: "x", clientSecret: "long-enough" }),
     ).toThrow(/https/);
     const cybrid = clientFor(emu);
     for (const scopes of [[], ["accounts:read", "accounts:read"], ["Not A Scope"]]) {

@@ -8,46 +8,72 @@ import {
   ServerError,
   UnprocessableEntityError,
 } from "../../src/errors/cybrid-id-error.js";
+import { Redactor } from "../../src/log/redactor.js";
+
+const redactor = new Redactor();
 
 describe("parseErrorBody", () => {
   it("reads Cybrid's ErrorResponse", () => {
     expect(
-      parseErrorBody({
-        status: 422,
-        error_message: "Unknown customer",
-        message_code: "no_customer",
-      }),
+      parseErrorBody(
+        {
+          status: 422,
+          error_message: "Unknown customer",
+          message_code: "no_customer",
+        },
+        redactor,
+      ),
     ).toEqual({ code: "no_customer", message: "Unknown customer" });
   });
 
   it("reads the OAuth dialect", () => {
-    expect(parseErrorBody({ error: "invalid_client", error_description: "bad" })).toMatchObject({
+    expect(
+      parseErrorBody({ error: "invalid_client", error_description: "bad" }, redactor),
+    ).toMatchObject({
       code: "invalid_client",
       message: "bad",
     });
   });
 
   it("reads the errorId dialect and leaves parameter_value out", () => {
-    const parsed = parseErrorBody({
-      errorId: "e-1",
-      code: "INVALID",
-      text: "Invalid value",
-      parameter_name: "client_secret",
-      parameter_value: "s3cr3t-value",
-    });
+    const parsed = parseErrorBody(
+      {
+        errorId: "e-1",
+        code: "INVALID",
+        text: "Invalid value",
+        parameter_name: "client_secret",
+        parameter_value: "s3cr3t-value",
+      },
+      redactor,
+    );
     expect(parsed).toMatchObject({ code: "INVALID", errorId: "e-1" });
     expect(JSON.stringify(parsed)).not.toContain("s3cr3t-value");
     expect(parsed.message).toBe("Invalid value (parameter client_secret)");
   });
 
   it("gives an excerpt for HTML, unknown JSON and empty bodies", () => {
-    const html = parseErrorBody(`<html><body>${"Bad gateway ".repeat(40)}</body></html>`);
+    const html = parseErrorBody(`<html><body>${"Bad gateway ".repeat(40)}</body></html>`, redactor);
     expect(html.code).toBeUndefined();
     expect(html.excerpt?.startsWith("<html><body>Bad gateway")).toBe(true);
     expect(html.excerpt?.length).toBeLessThanOrEqual(121);
-    expect(parseErrorBody("").excerpt).toBe("(empty body)");
-    expect(parseErrorBody(undefined).excerpt).toBe("(empty body)");
-    expect(parseErrorBody({ foo: 1 }).excerpt).toBe('{"foo":1}');
+    expect(parseErrorBody("", redactor).excerpt).toBe("(empty body)");
+    expect(parseErrorBody(undefined, redactor).excerpt).toBe("(empty body)");
+    expect(parseErrorBody({ foo: 1 }, redactor).excerpt).toBe('{"foo":1}');
+  });
+
+  it("redacts every field before cutting it to its documented length", () => {
+    const secrets = new Redactor();
+    secrets.addClientSecret("0123456789-secret");
+    const parsed = parseErrorBody(
+      {
+        error: `${"c".repeat(95)}0123456789-secret`,
+        error_description: `${"d".repeat(495)}0123456789-secret${"d".repeat(1_000_000)}`,
+      },
+      secrets,
+    );
+    expect(parsed.code).toBe(`${"c".repeat(95)}[reda…`);
+    expect(parsed.message).toBe(`${"d".repeat(495)}[reda…`);
+    expect(JSON.stringify(parsed)).not.toContain("01234567");
   });
 });
 
@@ -65,7 +91,7 @@ describe("errorFromResponse", () => {
       ...base,
       status,
       rateLimited,
-      parsed: parseErrorBody({ error: "x" }),
+      parsed: parseErrorBody({ error: "x" }, redactor),
     });
     expect(error).toBeInstanceOf(Class);
     expect(error).toBeInstanceOf(CybridIdError);
@@ -79,7 +105,7 @@ describe("errorFromResponse", () => {
       ...base,
       status: 502,
       rateLimited: false,
-      parsed: parseErrorBody("<h1>x</h1>"),
+      parsed: parseErrorBody("<h1>x</h1>", redactor),
     });
     expect(error.code).toBe("http_502");
     expect(error.bodyExcerpt).toBe("<h1>x</h1>");

@@ -27,7 +27,7 @@ export function clientFor(emu: Emulator, overrides: CybridIdOptions = {}): Cybri
     backoff: { base: 20, max: 100 },
     ...overrides,
   };
-  return watch(emu, createCybridId(options), options.clientSecret ?? "");
+  return watch(emu, createCybridId(options), options.clientSecret ?? "", options.clientId);
 }
 
 /** The promise's rejection, or a failed assertion if it resolved. */

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { basicCredentials, formUrlEncode } from "../../src/auth/basic-credentials.js";
 import { Redactor } from "../../src/log/redactor.js";
 
 describe("Redactor", () => {
   it("blanks out every known secret and any bearer value", () => {
     const redactor = new Redactor();
-    redactor.add("client-secret-123");
+    redactor.addClientSecret("client-secret-123");
     redactor.add("eyJ.token.value");
     const text = "secret client-secret-123 token eyJ.token.value header Bearer abcdefghijkl";
     const clean = redactor.redact(text);
@@ -14,9 +15,44 @@ describe("Redactor", () => {
     expect(clean).toContain("[redacted]");
   });
 
-  it("ignores strings too short to be secrets", () => {
+  it("blanks every secret, however short", () => {
     const redactor = new Redactor();
-    redactor.add("a");
-    expect(redactor.redact("a cat")).toBe("a cat");
+    redactor.add("a1");
+    redactor.add("");
+    expect(redactor.redact("xa1x b")).toBe("x[redacted]x b");
+  });
+
+  it("knows each secret in the encodings a server may echo it in", () => {
+    const secret = 'p+a/s=s"w\\o rd&é';
+    const redactor = new Redactor();
+    redactor.addClientSecret(secret, "my client");
+    for (const form of [
+      secret,
+      formUrlEncode(secret),
+      encodeURIComponent(secret),
+      JSON.stringify(secret).slice(1, -1),
+      basicCredentials("my client", secret),
+    ])
+      expect(redactor.redact(`<${form}>`)).toBe("<[redacted]>");
+  });
+
+  it("redacts before it cuts: a secret straddling the cut is blanked whole", () => {
+    const redactor = new Redactor();
+    redactor.addClientSecret("straddling-secret");
+    const text = `${"a".repeat(115)}straddling-secret${"b".repeat(50)}`;
+    expect(redactor.redactHead(text, 120)).toBe(`${"a".repeat(115)}[reda…`);
+    expect(redactor.redactHead("short", 120)).toBe("short");
+  });
+
+  it("scans only the head of a huge text, yet never a secret pulled forward by blanking", () => {
+    const redactor = new Redactor();
+    const token = `tok-${"t".repeat(996)}`; // 1000 characters, each blanked to 10
+    redactor.add(token);
+    // Blanking the tokens shrinks the text: what was far past the cut comes within it.
+    const text = `${token.repeat(20)}${"x".repeat(40)}${token}${"y".repeat(20_000_000)}`;
+    const started = performance.now();
+    const head = redactor.redactHead(text, 300);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(head).toBe(`${"[redacted]".repeat(20)}${"x".repeat(40)}[redacted]${"y".repeat(50)}…`);
   });
 });

@@ -11,7 +11,7 @@ import { redisTokenStore, type IoRedisLike } from "../../src/redis/index.js";
 import { MemoryTokenStore, sharedTokenStore } from "../../src/store/index.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CREDENTIALS = { clientId: "id", clientSecret: "secret", baseUrl: "http://127.0.0.1:9" };
+const CREDENTIALS = { clientId: "id", clientSecret: "secret-1", baseUrl: "http://127.0.0.1:9" };
 
 /** What `make` throws, or `undefined`. */
 function thrownBy(make: () => unknown): any {

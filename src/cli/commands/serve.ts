@@ -3,7 +3,12 @@
  * local identity API. The credentials it prints are test values the emulator made up (or
  * that the user chose); printing them as env exports is the point.
  */
-import { startEmulator, type EmulatorOptions } from "../../emulator/index.js";
+import {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  startEmulator,
+  type EmulatorOptions,
+} from "../../emulator/index.js";
 import type { Command } from "../command.js";
 import { COMMON_HELP, COMMON_OPTIONS, parseCommandLine } from "../config.js";
 import { ExitCode, UsageError } from "../exit-codes.js";
@@ -35,8 +40,8 @@ or SIGTERM stops it.
 Options:
   -p, --port <n>              port to listen on (default: a free one)
   --host <addr>               address to bind (default 127.0.0.1)
-  --client-id <id>            the client id it accepts (default emulator-client)
-  --client-secret <s>         its secret (default emulator-secret)
+  --client-id <id>            the client id it accepts (default ${DEFAULT_CLIENT_ID})
+  --client-secret <s>         its secret (default ${DEFAULT_CLIENT_SECRET})
   --token-ttl <s>             expires_in of bank tokens, in seconds (default 1800)
   --customer-token-ttl <s>    lifetime of customer tokens, in seconds (default 1800)
 ${COMMON_HELP}
@@ -55,8 +60,8 @@ ${COMMON_HELP}
     if (values["client-id"] !== undefined || values["client-secret"] !== undefined) {
       options.clients = [
         {
-          clientId: values["client-id"] ?? "emulator-client",
-          clientSecret: values["client-secret"] ?? "emulator-secret",
+          clientId: values["client-id"] ?? DEFAULT_CLIENT_ID,
+          clientSecret: values["client-secret"] ?? DEFAULT_CLIENT_SECRET,
         },
       ];
     }
