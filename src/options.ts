@@ -4,7 +4,15 @@
  */
 import type { components } from "../generated/openapi.js";
 import { configError, numberOption } from "./errors/config-error.js";
-import { isLogLevel, type LogLevel, type LogSink } from "./log/logger.js";
+import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "./log/logger.js";
+import {
+  checkBackoff,
+  checkHooks,
+  checkLogger,
+  checkScopesOption,
+  checkTokenEncoding,
+  checkTokenPath,
+} from "./option-checks.js";
 import type { SharedTokenStore } from "./store/token-store.js";
 import type { BodyEncoding } from "./transport/idp-request.js";
 
@@ -205,10 +213,21 @@ function checkStore(store: SharedTokenStore | undefined): SharedTokenStore | und
   );
 }
 
-/** CYBRID_ID_LOG, read only when the options name no level. */
-function envLogLevel(): LogLevel {
+let warnedOfEnvLevel = false;
+
+/**
+ * CYBRID_ID_LOG, read only when the options name no level. An unknown value is "warn", as
+ * before (an environment variable must not break start-up), said once per process on the sink;
+ * the value itself is not repeated (environments hold secrets).
+ */
+function envLogLevel(sink: LogSink): LogLevel {
   const level = env("CYBRID_ID_LOG");
-  return isLogLevel(level) ? level : "warn";
+  if (level === undefined || isLogLevel(level)) return level ?? "warn";
+  if (!warnedOfEnvLevel) {
+    warnedOfEnvLevel = true;
+    sink.warn(`[cybrid-id] CYBRID_ID_LOG is not one of ${LOG_LEVELS.join(", ")}; using warn`);
+  }
+  return "warn";
 }
 
 /** Resolves defaults and the environment; the secret is returned apart so it is never stored on an object. */
@@ -224,8 +243,8 @@ export function resolveOptions(options: CybridIdOptions): {
   ];
   const issues = missing.filter((issue): issue is string => typeof issue === "string");
   if (issues.length > 0) throw configError(CONFIG, ...issues);
-  const logger =
-    typeof options.logger === "string" ? { level: options.logger } : (options.logger ?? {});
+  const logger = checkLogger(options.logger);
+  const backoff = checkBackoff(options.backoff);
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
     throw configError(CONFIG, "no fetch available: pass options.fetch");
@@ -235,26 +254,28 @@ export function resolveOptions(options: CybridIdOptions): {
     resolved: {
       clientId,
       baseUrl: checkBaseUrl(options.baseUrl ?? env("CYBRID_ID_URL") ?? DEFAULT_BASE_URL),
-      scopes: options.scopes,
+      scopes: checkScopesOption(options.scopes),
       fetch: fetchImpl,
       retry: {
-        maxRetries: Math.floor(numberOption(options.maxRetries, 2, "maxRetries")),
+        maxRetries: numberOption(options.maxRetries, 2, "maxRetries"),
         timeout: numberOption(options.timeout, 10_000, "timeout"),
         deadline: numberOption(options.deadline, 60_000, "deadline"),
         backoff: {
-          base: numberOption(options.backoff?.base, 500, "backoff.base"),
-          max: numberOption(options.backoff?.max, 8_000, "backoff.max"),
+          base: numberOption(backoff.base, 500, "backoff.base"),
+          max: numberOption(backoff.max, 8_000, "backoff.max"),
         },
       },
-      customerTokenCacheSize: Math.max(
+      customerTokenCacheSize: numberOption(
+        options.customerTokenCacheSize,
+        1000,
+        "customerTokenCacheSize",
         1,
-        Math.floor(numberOption(options.customerTokenCacheSize, 1000, "customerTokenCacheSize")),
       ),
-      tokenPath: options.tokenPath ?? "/oauth/token",
-      tokenEncoding: options.tokenEncoding ?? "json",
-      logLevel: logger.level ?? envLogLevel(),
+      tokenPath: checkTokenPath(options.tokenPath),
+      tokenEncoding: checkTokenEncoding(options.tokenEncoding),
+      logLevel: logger.level ?? envLogLevel(logger.sink ?? console),
       logSink: logger.sink ?? console,
-      hooks: options.hooks ?? {},
+      hooks: checkHooks(options.hooks),
       store: checkStore(options.store),
     },
   };
