@@ -10,6 +10,7 @@ import { errorFromResponse } from "../errors/error-from-response.js";
 import type { AttemptResult } from "../retry/attempt-loop.js";
 import { retryAfterMs } from "../retry/retry-after.js";
 import { isRateLimit403, isRetriableStatus, shouldRetryHeader } from "../retry/retry-policy.js";
+import { boundedBody } from "./bounded-body.js";
 
 /** How a request body is encoded: JSON (Cybrid's docs) or RFC 6749 form encoding. */
 export type BodyEncoding = "json" | "form";
@@ -51,6 +52,8 @@ export async function postToIdp(
     headers,
     signal,
     parseAs: "text",
+    // At most MAX_RESPONSE_BYTES are read, of success and error bodies alike.
+    middleware: [boundedBody(request.operation)],
     ...(request.encoding === "form" ? { bodySerializer: formSerializer } : {}),
   });
   const requestId = response.headers.get("x-request-id") ?? undefined;
