@@ -91,7 +91,8 @@ export interface CybridIdOptions {
    */
   fetch?: typeof fetch;
   /**
-   * Retries after the first attempt of a token request.
+   * Retries after the first attempt of a token request. An integer from 0 to 2^31-1, as every
+   * numeric option (ms options end up in timers, which take no more).
    * @default 2
    */
   maxRetries?: number;
@@ -113,7 +114,7 @@ export interface CybridIdOptions {
   backoff?: { base?: number; max?: number };
   /**
    * How many customer tokens (customer guid + scope set) are cached; the least recently used
-   * is evicted beyond it.
+   * is evicted beyond it. At least 1.
    * @default 1000
    */
   customerTokenCacheSize?: number;
@@ -129,7 +130,8 @@ export interface CybridIdOptions {
    */
   tokenEncoding?: BodyEncoding;
   /**
-   * A level (messages go to `console`), or a level and a sink such as pino.
+   * A level (messages go to `console`), or a level and a sink such as pino (with `debug`,
+   * `info`, `warn` and `error` methods). An unknown `CYBRID_ID_LOG` means "warn", said once.
    * @default process.env.CYBRID_ID_LOG ?? "warn"
    */
   logger?: LogLevel | { level?: LogLevel; sink?: LogSink };
