@@ -237,6 +237,9 @@ export function resolveOptions(options: CybridIdOptions): {
   resolved: ResolvedOptions;
   clientSecret: string;
 } {
+  if (typeof options !== "object" || options === null) {
+    throw configError(CONFIG, "options must be an object");
+  }
   const clientId = options.clientId ?? env("CYBRID_CLIENT_ID") ?? "";
   const clientSecret = options.clientSecret ?? env("CYBRID_CLIENT_SECRET") ?? "";
   const missing = [

@@ -4,7 +4,7 @@
  * `RangeError` from deep inside, and never a timer that silently fires after 1 ms.
  */
 import { describe, expect, it } from "vitest";
-import { ValidationError, type CybridIdOptions } from "../../src/index.js";
+import { ValidationError, createCybridId, type CybridIdOptions } from "../../src/index.js";
 import { GUID, clientFor, emulator, rejectionOf } from "../helpers/client-harness.js";
 
 const MAX_TIMER = 2 ** 31 - 1;
@@ -83,6 +83,12 @@ describe("options of the wrong type", () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.code).toBe("invalid_configuration");
     expect(emu.count()).toBe(0);
+  });
+
+  it.each([null, "id", 5])("createCybridId(%s): ValidationError, not a TypeError", (options) => {
+    const error = thrownBy(() => createCybridId(options as any));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.code).toBe("invalid_configuration");
   });
 
   it("scopes from the options still work when well formed", async () => {
