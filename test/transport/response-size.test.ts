@@ -8,8 +8,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { InvalidResponseError, createCybridId } from "../../src/index.js";
-import { MAX_RESPONSE_BYTES } from "../../src/transport/bounded-body.js";
-import { rejectionOf } from "../helpers/client-harness.js";
+import { MAX_RESPONSE_BYTES, readAtMost } from "../../src/transport/bounded-body.js";
+import { GUID, clientFor, emulator, rejectionOf } from "../helpers/client-harness.js";
 
 const MB = 1024 * 1024;
 const closers: (() => Promise<void>)[] = [];
@@ -157,5 +157,57 @@ describe("response bodies are capped", () => {
     });
     const error = await rejectionOf(client(served.url).getToken());
     expect(error.code).toBe("response_too_large");
+  });
+});
+
+describe("the customer-token endpoint", () => {
+  it("a 201 of 100 KB from POST /api/customer_tokens: response_too_large, not retried", async () => {
+    const emu = await emulator();
+    emu.inject({
+      path: "/api/customer_tokens",
+      status: 201,
+      body: { access_token: "x".repeat(100_000) },
+    });
+    const error = await rejectionOf(
+      clientFor(emu).createCustomerToken({ customerGuid: GUID, scopes: ["accounts:read"] }),
+    );
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error).toMatchObject({ code: "response_too_large", status: 201, attempts: 1 });
+    expect(emu.count("/api/customer_tokens")).toBe(1);
+  });
+});
+
+describe("readAtMost", () => {
+  it("stops an endless stream past the bound and cancels it", async () => {
+    let pulled = 0;
+    let cancelled = false;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(1000).fill(0x61));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const { bytes, complete } = await readAtMost(endless, 10_000);
+    expect(complete).toBe(false);
+    expect(cancelled).toBe(true);
+    expect(pulled).toBeLessThan(15);
+    expect(bytes.length).toBeLessThanOrEqual(1024);
+  });
+
+  it("returns every byte of a body within the bound, chunks joined in order", async () => {
+    const parts = [[1, 2], [3], [4, 5, 6]];
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const part of parts) controller.enqueue(new Uint8Array(part));
+        controller.close();
+      },
+    });
+    expect(await readAtMost(body, 6)).toEqual({
+      bytes: new Uint8Array([1, 2, 3, 4, 5, 6]),
+      complete: true,
+    });
   });
 });
