@@ -17,6 +17,7 @@ import {
   type CustomerToken,
   type CustomerTokenRequest,
 } from "./token/customer-tokens.js";
+import { checkCustomerTokenInput, checkGetTokenInput } from "./validation/call-input.js";
 
 /** Per-call options of `getToken`. */
 export interface GetTokenOptions {
@@ -80,6 +81,7 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
     getToken(call) {
       // No async wrapper: on a warm cache this returns the token's one settled promise.
       try {
+        checkGetTokenInput(call);
         return bank.getAsync(call?.scopes, call?.signal);
       } catch (error) {
         return Promise.reject(error);
@@ -87,12 +89,20 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
     },
     getCustomerToken(request) {
       try {
+        checkCustomerTokenInput(request);
         return Promise.resolve(customers.get(request));
       } catch (error) {
         return Promise.reject(error);
       }
     },
-    createCustomerToken: (request) => customers.create(request),
+    createCustomerToken(request) {
+      try {
+        checkCustomerTokenInput(request);
+        return customers.create(request);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
     invalidate() {
       bank.invalidate();
       customers.clear();

@@ -6,7 +6,19 @@ import type { components } from "../generated/openapi.js";
 import { checkApiOrigins } from "./auth/api-origins.js";
 import { DEFAULT_BASE_URL, defaultApiOrigins, isLoopback } from "./environments.js";
 import { configError, numberOption } from "./errors/config-error.js";
-import { isLogLevel, type LogLevel, type LogSink } from "./log/logger.js";
+import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "./log/logger.js";
+import {
+  checkBackoff,
+  checkHooks,
+  checkLogger,
+  checkScopesOption,
+  checkClientAuthentication,
+  checkTokenEncoding,
+  checkTokenPath,
+  type ClientAuthentication,
+} from "./option-checks.js";
+
+export type { ClientAuthentication };
 import type { SharedTokenStore } from "./store/token-store.js";
 import type { BodyEncoding } from "./transport/idp-request.js";
 
@@ -103,7 +115,8 @@ export interface CybridIdOptions {
    */
   fetch?: typeof fetch;
   /**
-   * Retries after the first attempt of a token request.
+   * Retries after the first attempt of a token request. An integer from 0 to 2^31-1, as every
+   * numeric option (ms options end up in timers, which take no more).
    * @default 2
    */
   maxRetries?: number;
@@ -125,7 +138,7 @@ export interface CybridIdOptions {
   backoff?: { base?: number; max?: number };
   /**
    * How many customer tokens (customer guid + scope set) are cached; the least recently used
-   * is evicted beyond it.
+   * is evicted beyond it. At least 1.
    * @default 1000
    */
   customerTokenCacheSize?: number;
@@ -152,7 +165,8 @@ export interface CybridIdOptions {
    */
   clientAuthentication?: ClientAuthentication;
   /**
-   * A level (messages go to `console`), or a level and a sink such as pino.
+   * A level (messages go to `console`), or a level and a sink such as pino (with `debug`,
+   * `info`, `warn` and `error` methods). An unknown `CYBRID_ID_LOG` means "warn", said once.
    * @default process.env.CYBRID_ID_LOG ?? "warn"
    */
   logger?: LogLevel | { level?: LogLevel; sink?: LogSink };
@@ -170,9 +184,6 @@ export interface CybridIdOptions {
    */
   store?: SharedTokenStore;
 }
-
-/** Where the client credentials go on a token request (OAuth's registered method names). */
-export type ClientAuthentication = "client_secret_post" | "client_secret_basic";
 
 export { DEFAULT_BASE_URL };
 
@@ -235,32 +246,6 @@ function checkBaseUrl(raw: string): string {
 }
 
 /**
- * The token path, appended to `baseUrl` as is (by openapi-fetch): it must stay a path, or
- * ".evil.example/x" would send the secret to another host. One leading `/`, no query or
- * fragment, and the joined URL must keep `baseUrl`'s origin.
- */
-function checkTokenPath(baseUrl: string, raw: string): string {
-  const shaped = typeof raw === "string" && /^\/(?![/\\])[^?#\\]*$/.test(raw);
-  if (!shaped || new URL(baseUrl + raw).origin !== new URL(baseUrl).origin) {
-    throw configError(
-      CONFIG,
-      "tokenPath must be a path that starts with a single / (no host, query or fragment)",
-    );
-  }
-  return raw;
-}
-
-function checkClientAuthentication(value: ClientAuthentication | undefined): ClientAuthentication {
-  // JavaScript callers may pass anything; a typo must not silently send the secret elsewhere.
-  if (value === undefined || value === "client_secret_post") return "client_secret_post";
-  if (value === "client_secret_basic") return value;
-  throw configError(
-    CONFIG,
-    'clientAuthentication must be "client_secret_post" or "client_secret_basic"',
-  );
-}
-
-/**
  * The store, if it can be attached. A bare TokenStore (what `store` took before the protocol
  * moved to `cybrid-id/store`) fails here, with the fix, rather than on the first token.
  */
@@ -275,10 +260,21 @@ function checkStore(store: SharedTokenStore | undefined): SharedTokenStore | und
   );
 }
 
-/** CYBRID_ID_LOG, read only when the options name no level. */
-function envLogLevel(): LogLevel {
+let warnedOfEnvLevel = false;
+
+/**
+ * CYBRID_ID_LOG, read only when the options name no level. An unknown value is "warn", as
+ * before (an environment variable must not break start-up), said once per process on the sink;
+ * the value itself is not repeated (environments hold secrets).
+ */
+function envLogLevel(sink: LogSink): LogLevel {
   const level = env("CYBRID_ID_LOG");
-  return isLogLevel(level) ? level : "warn";
+  if (level === undefined || isLogLevel(level)) return level ?? "warn";
+  if (!warnedOfEnvLevel) {
+    warnedOfEnvLevel = true;
+    sink.warn(`[cybrid-id] CYBRID_ID_LOG is not one of ${LOG_LEVELS.join(", ")}; using warn`);
+  }
+  return "warn";
 }
 
 /** Resolves defaults and the environment; the secret is returned apart so it is never stored on an object. */
@@ -286,6 +282,9 @@ export function resolveOptions(options: CybridIdOptions): {
   resolved: ResolvedOptions;
   clientSecret: string;
 } {
+  if (typeof options !== "object" || options === null) {
+    throw configError(CONFIG, "options must be an object");
+  }
   const clientId = options.clientId ?? env("CYBRID_CLIENT_ID") ?? "";
   const clientSecret = options.clientSecret ?? env("CYBRID_CLIENT_SECRET") ?? "";
   const missing = [
@@ -297,8 +296,8 @@ export function resolveOptions(options: CybridIdOptions): {
   ];
   const issues = missing.filter((issue): issue is string => typeof issue === "string");
   if (issues.length > 0) throw configError(CONFIG, ...issues);
-  const logger =
-    typeof options.logger === "string" ? { level: options.logger } : (options.logger ?? {});
+  const logger = checkLogger(options.logger);
+  const backoff = checkBackoff(options.backoff);
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
     throw configError(CONFIG, "no fetch available: pass options.fetch");
@@ -311,27 +310,29 @@ export function resolveOptions(options: CybridIdOptions): {
       clientId,
       baseUrl,
       apiOrigins: [...defaultApiOrigins(baseUrl), ...apiOrigins],
-      scopes: options.scopes,
+      scopes: checkScopesOption(options.scopes),
       fetch: fetchImpl,
       retry: {
-        maxRetries: Math.floor(numberOption(options.maxRetries, 2, "maxRetries")),
+        maxRetries: numberOption(options.maxRetries, 2, "maxRetries"),
         timeout: numberOption(options.timeout, 10_000, "timeout"),
         deadline: numberOption(options.deadline, 60_000, "deadline"),
         backoff: {
-          base: numberOption(options.backoff?.base, 500, "backoff.base"),
-          max: numberOption(options.backoff?.max, 8_000, "backoff.max"),
+          base: numberOption(backoff.base, 500, "backoff.base"),
+          max: numberOption(backoff.max, 8_000, "backoff.max"),
         },
       },
-      customerTokenCacheSize: Math.max(
+      customerTokenCacheSize: numberOption(
+        options.customerTokenCacheSize,
+        1000,
+        "customerTokenCacheSize",
         1,
-        Math.floor(numberOption(options.customerTokenCacheSize, 1000, "customerTokenCacheSize")),
       ),
       tokenPath: checkTokenPath(baseUrl, options.tokenPath ?? "/oauth/token"),
-      tokenEncoding: options.tokenEncoding ?? "json",
+      tokenEncoding: checkTokenEncoding(options.tokenEncoding),
       clientAuthentication: checkClientAuthentication(options.clientAuthentication),
-      logLevel: logger.level ?? envLogLevel(),
+      logLevel: logger.level ?? envLogLevel(logger.sink ?? console),
       logSink: logger.sink ?? console,
-      hooks: options.hooks ?? {},
+      hooks: checkHooks(options.hooks),
       store: checkStore(options.store),
     },
   };

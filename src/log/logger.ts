@@ -14,8 +14,12 @@ export interface LogSink {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
+/** The levels, most verbose first (for messages). */
+export const LOG_LEVELS = Object.keys(RANK) as readonly LogLevel[];
+
+/** An own key of RANK only: `in` would take "toString" and the other prototype keys. */
 export function isLogLevel(value: unknown): value is LogLevel {
-  return typeof value === "string" && value in RANK;
+  return typeof value === "string" && Object.hasOwn(RANK, value);
 }
 
 export interface Logger {

@@ -14,7 +14,7 @@ const WHAT = "Invalid token store configuration";
 export interface SharedTokenStoreOptions {
   /**
    * Bound in ms on each call to the store; past it the client fetches on its own (and skips
-   * the store for a while, with a warning and `onStoreError`).
+   * the store for a while, with a warning and `onStoreError`). An integer up to 2^31-1.
    * @default 250
    */
   timeout?: number;
@@ -22,7 +22,7 @@ export interface SharedTokenStoreOptions {
    * Lifetime in ms of the lock a process holds while it fetches a token for the fleet. Another
    * process takes over when its holder crashed, at most this long after; a fetch that takes
    * longer than this may be duplicated by another process (harmless, one more token request).
-   * At least 1.
+   * An integer, at least 1 and up to 2^31-1.
    * @default 10_000
    */
   lockTtl?: number;

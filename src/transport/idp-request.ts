@@ -11,6 +11,7 @@ import type { Redactor } from "../log/redactor.js";
 import type { AttemptResult } from "../retry/attempt-loop.js";
 import { retryAfterMs } from "../retry/retry-after.js";
 import { isRateLimit403, isRetriableStatus, shouldRetryHeader } from "../retry/retry-policy.js";
+import { boundedBody } from "./bounded-body.js";
 
 /** How a request body is encoded: JSON (Cybrid's docs) or RFC 6749 form encoding. */
 export type BodyEncoding = "json" | "form";
@@ -84,6 +85,8 @@ export async function postToIdp(
     // it again to wherever Location points (even from https to http). Refused below instead.
     redirect: "manual",
     parseAs: "text",
+    // At most MAX_RESPONSE_BYTES are read, of success and error bodies alike.
+    middleware: [boundedBody(request.operation, redactor)],
     ...(request.encoding === "form" ? { bodySerializer: formSerializer } : {}),
   });
   const requestHeader = response.headers.get("x-request-id");

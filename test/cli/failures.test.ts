@@ -88,19 +88,15 @@ describe.each(VARIANTS)("cybrid-id failures, $name", (variant) => {
   );
 
   it.skipIf(!variant.available)(
-    "a 20 MB error echoing the secret across the cut and as Basic credentials: one short line",
+    "a long error echoing the secret across the cut and as Basic credentials: one short line",
     async () => {
       const echoed = `${"d".repeat(495)}${SECRET} and ${basicCredentials(CLIENT_ID, SECRET)}`;
       emu().inject({
         path: "/oauth/token",
         status: 400,
-        body: { error: "invalid_request", error_description: `${echoed}${"x".repeat(20e6)}` },
+        body: { error: "invalid_request", error_description: `${echoed}${"x".repeat(60_000)}` },
       });
-      // 20 MB through loopback into a child process: slow on a loaded machine.
-      const result = await runCli(variant, ["token", "--verbose"], {
-        env: env(),
-        timeoutMs: 50_000,
-      });
+      const result = await runCli(variant, ["token", "--verbose"], { env: env() });
       expect(result.code).toBe(1);
       const last = stderrLines(result).at(-1) ?? "";
       expect(last).toMatch(/^error: .*400 invalid_request: d+\[reda…/);

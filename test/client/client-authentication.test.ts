@@ -89,7 +89,7 @@ describe("clientAuthentication", () => {
     const attempt = () =>
       createCybridId({
         clientId: "id",
-        clientSecret: "secret",
+        clientSecret: "long-enough-secret",
         clientAuthentication: "client_secret_jwt" as never,
       });
     expect(attempt).toThrow(ValidationError);

@@ -88,17 +88,17 @@ describe("secrets echoed back by the server", () => {
     expectNoFragment(everyRendering(error, lines));
   });
 
-  it("a 20 MB error_description becomes a capped message, redacted before the cut", async () => {
+  it("a long error_description becomes a capped message, redacted before the cut", async () => {
     const emu = await echoEmulator();
-    // The secret straddles the 500-character cap of the server's text.
-    const description = `${"d".repeat(495)}${SECRET}${"x".repeat(20_000_000)}`;
+    // The secret straddles the 500-character cap of the server's text. (A body over the 64 KiB
+    // read cap never becomes a message at all: see test/transport/response-size.test.ts.)
+    const description = `${"d".repeat(495)}${SECRET}${"x".repeat(60_000)}`;
     emu.inject({
       path: "/oauth/token",
       status: 400,
       body: { error: "bad", error_description: description },
     });
-    // 20 MB through loopback and JSON.parse: slow on a loaded machine, so a generous timeout.
-    const { cybrid, lines } = client(emu, { timeout: 30_000, deadline: 30_000 });
+    const { cybrid, lines } = client(emu);
     const error = await rejectionOf(cybrid.getToken());
     expect(error.message.length).toBeLessThan(700);
     // Cut at 500 characters, after the redaction (which the cut may shorten).

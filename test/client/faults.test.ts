@@ -59,6 +59,15 @@ describe("retried statuses", () => {
     },
   );
 
+  it("503 with a Retry-After that is no HTTP date ('soon 2030'): ignored, retried with backoff", async () => {
+    const emu = await emulator();
+    emu.inject({ path: TOKEN, status: 503, headers: { "retry-after": "soon 2030" } });
+    const { value, ms } = await timed(() => clientFor(emu).getToken());
+    expect(value.accessToken).toBeTruthy();
+    expect(emu.count(TOKEN)).toBe(2);
+    expect(ms).toBeLessThan(1_500); // backoff is 20-100 ms here
+  });
+
   it("5xx on every attempt: ServerError after 3 attempts, with the provider's errorId", async () => {
     const emu = await emulator();
     emu.inject({ path: TOKEN, status: 503, example: "non_working_hours", times: Infinity });

@@ -1,0 +1,184 @@
+/**
+ * Bad input from JavaScript callers (or `as any`): every option and call argument of the wrong
+ * type or out of range is a `ValidationError` before anything is sent, never a `TypeError` or a
+ * `RangeError` from deep inside, and never a timer that silently fires after 1 ms.
+ */
+import { describe, expect, it } from "vitest";
+import { ValidationError, createCybridId, type CybridIdOptions } from "../../src/index.js";
+import { GUID, clientFor, emulator, rejectionOf } from "../helpers/client-harness.js";
+
+const MAX_TIMER = 2 ** 31 - 1;
+
+/** What `make` throws, or a failed assertion if it did not throw. */
+function thrownBy(make: () => unknown): any {
+  try {
+    make();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a throw");
+}
+
+describe("numeric options: integers within the timer range", () => {
+  const bad: unknown[] = [1500.5, 3e9, 5e9, MAX_TIMER + 1, Number.NaN, -1, "100", Infinity, null];
+  const names = ["timeout", "deadline", "maxRetries", "customerTokenCacheSize"] as const;
+
+  it.each(names.flatMap((name) => bad.map((value) => [name, value] as const)))(
+    "%s: %s is a ValidationError at createCybridId, nothing sent",
+    async (name, value) => {
+      const emu = await emulator();
+      const error = thrownBy(() => clientFor(emu, { [name]: value } as CybridIdOptions));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.code).toBe("invalid_configuration");
+      expect(error.issues).toEqual([
+        expect.stringMatching(new RegExp(`^${name} must be an integer from [01] to 2147483647`)),
+      ]);
+      expect(emu.count()).toBe(0);
+    },
+  );
+
+  it.each([
+    [{ base: 0.5 }, "backoff.base"],
+    [{ max: 3e9 }, "backoff.max"],
+    [{ base: "20" }, "backoff.base"],
+  ])("backoff %o is refused, naming %s", async (backoff, name) => {
+    const emu = await emulator();
+    const error = thrownBy(() => clientFor(emu, { backoff } as CybridIdOptions));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toContain(name);
+  });
+
+  it("customerTokenCacheSize must be at least 1", async () => {
+    const emu = await emulator();
+    const error = thrownBy(() => clientFor(emu, { customerTokenCacheSize: 0 }));
+    expect(error).toBeInstanceOf(ValidationError);
+  });
+
+  it("accepts the bounds: a timeout of 2^31-1 ms works, and 0 retries", async () => {
+    const emu = await emulator();
+    const cybrid = clientFor(emu, { timeout: MAX_TIMER, deadline: MAX_TIMER, maxRetries: 0 });
+    expect((await cybrid.getToken()).accessToken).toBeTruthy();
+  });
+});
+
+describe("options of the wrong type", () => {
+  it.each([
+    ["scopes as a string", { scopes: "accounts:read" }],
+    ["scopes as an object", { scopes: { 0: "accounts:read" } }],
+    ["an unknown logger level", { logger: "verbose" }],
+    ["a prototype key as a level", { logger: "toString" }],
+    ["an unknown level in a logger object", { logger: { level: "x" } }],
+    ["a logger sink without the level methods", { logger: { sink: {} } }],
+    ["a logger of the wrong type", { logger: 5 }],
+    ["hooks as a number", { hooks: 5 }],
+    ["a hook that is not a function", { hooks: { onTokenFetched: "x" } }],
+    ["fetch as a string", { fetch: "x" }],
+    ["backoff as a number", { backoff: 5 }],
+    ["tokenEncoding unknown", { tokenEncoding: "xml" }],
+    ["tokenPath as a number", { tokenPath: 5 }],
+    ["a tokenPath without a leading slash", { tokenPath: "oauth/token" }],
+  ])("%s: ValidationError (invalid_configuration), nothing sent", async (_, options) => {
+    const emu = await emulator();
+    const error = thrownBy(() => clientFor(emu, options as CybridIdOptions));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.code).toBe("invalid_configuration");
+    expect(emu.count()).toBe(0);
+  });
+
+  it.each([null, "id", 5])("createCybridId(%s): ValidationError, not a TypeError", (options) => {
+    const error = thrownBy(() => createCybridId(options as any));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.code).toBe("invalid_configuration");
+  });
+
+  it("scopes from the options still work when well formed", async () => {
+    const emu = await emulator();
+    const token = await clientFor(emu, { scopes: ["accounts:read"] }).getToken();
+    expect(token.scopes).toEqual(["accounts:read"]);
+  });
+});
+
+describe("call input of the wrong type", () => {
+  const cases: [string, (cybrid: ReturnType<typeof clientFor>) => Promise<unknown>][] = [
+    ["getToken({ scopes: string })", (c) => c.getToken({ scopes: "a:b" } as any)],
+    ["getToken({ scopes: [5] })", (c) => c.getToken({ scopes: [5] } as any)],
+    ["getToken({ signal: string })", (c) => c.getToken({ signal: "nope" } as any)],
+    ["getToken(5)", (c) => c.getToken(5 as any)],
+    ["getCustomerToken(undefined)", (c) => c.getCustomerToken(undefined as any)],
+    ["getCustomerToken(null)", (c) => c.getCustomerToken(null as any)],
+    [
+      "getCustomerToken({ customerGuid: 5 })",
+      (c) => c.getCustomerToken({ customerGuid: 5, scopes: ["accounts:read"] } as any),
+    ],
+    [
+      "getCustomerToken({ scopes: string })",
+      (c) => c.getCustomerToken({ customerGuid: GUID, scopes: "accounts:read" } as any),
+    ],
+    [
+      "getCustomerToken({ signal: {} })",
+      (c) =>
+        c.getCustomerToken({ customerGuid: GUID, scopes: ["accounts:read"], signal: {} } as any),
+    ],
+    ["createCustomerToken(null)", (c) => c.createCustomerToken(null as any)],
+    ["createCustomerToken(undefined)", (c) => c.createCustomerToken(undefined as any)],
+    [
+      "createCustomerToken({ signal: 'x' })",
+      (c) =>
+        c.createCustomerToken({
+          customerGuid: GUID,
+          scopes: ["accounts:read"],
+          signal: "x",
+        } as any),
+    ],
+  ];
+
+  it.each(cases)("%s: ValidationError (validation_failed), nothing sent", async (_, call) => {
+    const emu = await emulator();
+    const cybrid = clientFor(emu);
+    const error = await rejectionOf(call(cybrid));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.code).toBe("validation_failed");
+    expect(emu.count()).toBe(0);
+  });
+
+  it("a real AbortSignal is still taken", async () => {
+    const emu = await emulator();
+    const controller = new AbortController();
+    const cybrid = clientFor(emu);
+    expect(await cybrid.getToken({ signal: controller.signal })).toBeTruthy();
+    expect(
+      await cybrid.getCustomerToken({
+        customerGuid: GUID,
+        scopes: ["accounts:read"],
+        signal: controller.signal,
+      }),
+    ).toBeTruthy();
+  });
+});
+
+describe("CYBRID_ID_LOG", () => {
+  it("an unknown value is warn, said once per process on the sink, without the value", async () => {
+    const emu = await emulator();
+    const lines: string[] = [];
+    const sink = {
+      debug: () => {},
+      info: () => {},
+      warn: (l: string) => lines.push(l),
+      error: () => {},
+    };
+    const previous = process.env.CYBRID_ID_LOG;
+    process.env.CYBRID_ID_LOG = "verbose-secretish";
+    try {
+      for (let i = 0; i < 2; i++) {
+        // `logger` names a sink but no level: the environment's level applies.
+        clientFor(emu, { logger: { sink } });
+      }
+    } finally {
+      if (previous === undefined) delete process.env.CYBRID_ID_LOG;
+      else process.env.CYBRID_ID_LOG = previous;
+    }
+    expect(lines).toEqual([
+      "[cybrid-id] CYBRID_ID_LOG is not one of debug, info, warn, error, silent; using warn",
+    ]);
+  });
+});
