@@ -9,7 +9,7 @@ export const spec = {
     "title": "Cybrid Identity API",
     "version": "1.0.0",
     "summary": "Tokens for the Cybrid platform.",
-    "description": "The Cybrid identity provider (IdP) issues the bearer tokens that every call to the\nCybrid platform needs.\n\n1. A service exchanges its organization or bank **client credentials** for an access\n   token with the OAuth 2.0 client-credentials grant (`POST /oauth/token`).\n2. With a bank token it mints short-lived **customer tokens** (JWTs) for its users\n   (`POST /api/customer_tokens`).\n\nBoth endpoints are rate limited: past the limit they answer `403 Forbidden`. Cache tokens\nfor their lifetime (`expires_in`, or the JWT `exp` claim) instead of fetching one per call.\n\nThis document is the single source of truth of the `cybrid-id` SDK: its types, its\nrequest validation, its local emulator and these docs are generated from it.\nTwo example extensions steer the SDK: `x-cybrid-id-rate-limit` marks the answers that\nare a rate limit (retried after `Retry-After`, even as a 403), and\n`x-cybrid-id-new-bank-token` marks the 401s that a new bank token fixes (refreshed once).\n",
+    "description": "The Cybrid identity provider (IdP) issues the bearer tokens that every call to the\nCybrid platform needs.\n\n1. A service exchanges its organization or bank **client credentials** for an access\n   token with the OAuth 2.0 client-credentials grant (`POST /oauth/token`).\n2. With a bank token it mints short-lived **customer tokens** (JWTs) for its users\n   (`POST /api/customer_tokens`).\n\nBoth endpoints are rate limited: past the limit they answer `403 Forbidden`. Cache tokens\nfor their lifetime (`expires_in`, or the JWT `exp` claim) instead of fetching one per call.\n\nThis document is the single source of truth of the `cybrid-id` SDK: its types, its\nrequest validation, its local emulator and these docs are generated from it.\nTwo example extensions steer the SDK: `x-cybrid-id-rate-limit` marks the answers that\nare a rate limit (retried after `Retry-After`, even as a 403), and\n`x-cybrid-id-new-bank-token` marks the 401s that a new bank token fixes (refreshed once).\nWhich credentials may ask for a scope is the `Token types: ...` sentence that ends its\ndescription in `Scope`; the emulator grants scopes by it, and `x-cybrid-id-token-type`\nmarks the customer-token enum that must agree with it (`npm run generate` checks).\n",
     "contact": {
       "name": "cybrid-id maintainers",
       "url": "https://github.com/cybrid-id/cybrid-id"
@@ -107,6 +107,7 @@ export const spec = {
                 "examples": {
                   "bank": {
                     "summary": "A bank token",
+                    "description": "A JWT with the claims Cybrid issues: `iss`, `aud` (the services it is for),\n`sub` and `sub_type` (`bank`), `scope`, `iat` (= `created_at`), `exp`\n(= `iat` + `expires_in`) and `jti`. Its signature is a placeholder.\n",
                     "value": {
                       "access_token": "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjJSZVpxam1IdlhoVjBkN1EifQ.eyJpc3MiOiJodHRwczovL2lkLnNhbmRib3guY3licmlkLmFwcCIsImF1ZCI6WyJodHRwczovL2lkLnNhbmRib3guY3licmlkLmFwcCIsImh0dHBzOi8vYmFuay5zYW5kYm94LmN5YnJpZC5hcHAiXSwic3ViIjoiOWRlN2NkNWExYzZiMWIxZjhhZTcxYjZlMmE3YzlmMzUiLCJzdWJfdHlwZSI6ImJhbmsiLCJzY29wZSI6ImN1c3RvbWVyczpyZWFkIGN1c3RvbWVyczp3cml0ZSIsImlhdCI6MTc2Mzc2OTYwMCwiZXhwIjoxNzYzNzk4Mzk5LCJqdGkiOiIyZjZjMWIwZS04ZDRhLTRjMWUtOWI3YS0zZTVkMmMxZjBhOWIifQ.cGxhY2Vob2xkZXItc2lnbmF0dXJl",
                       "token_type": "Bearer",
@@ -253,6 +254,7 @@ export const spec = {
                 "examples": {
                   "created": {
                     "summary": "A customer JWT",
+                    "description": "A JWT with the claims Cybrid issues: `iss`, `aud` (the services it is for),\n`sub` (the customer guid) and `sub_type` (`customer`), `scope`, `iat`, `exp`\n(its lifetime: this response has no `expires_in`) and `jti`. Its signature\nis a placeholder.\n",
                     "value": {
                       "access_token": "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjJSZVpxam1IdlhoVjBkN1EifQ.eyJpc3MiOiJodHRwczovL2lkLnNhbmRib3guY3licmlkLmFwcCIsImF1ZCI6WyJodHRwczovL2lkLnNhbmRib3guY3licmlkLmFwcCIsImh0dHBzOi8vYmFuay5zYW5kYm94LmN5YnJpZC5hcHAiXSwic3ViIjoiN2Y5ZDNlMWMyYjRhNTk2OGE3YjZjNWQ0ZTNmMmExYjAiLCJzdWJfdHlwZSI6ImN1c3RvbWVyIiwic2NvcGUiOiJ0cmFkZXM6cmVhZCBhY2NvdW50czpyZWFkIiwiaWF0IjoxNzYzNzY5NjAwLCJleHAiOjE3NjM3NzE0MDAsImp0aSI6IjZhNWI0YzNkLTJlMWYtNGEwYi04YzlkLTdlNmY1YTRiM2MyZCJ9.cGxhY2Vob2xkZXItc2lnbmF0dXJl"
                     }
@@ -456,7 +458,7 @@ export const spec = {
       },
       "oauth2": {
         "type": "oauth2",
-        "description": "Client-credentials grant of an organization or a bank.",
+        "description": "Client-credentials grant of an organization or a bank. Each may ask for the scopes whose\ntoken types (in `Scope`) include its own.\n",
         "flows": {
           "clientCredentials": {
             "tokenUrl": "https://id.sandbox.cybrid.app/oauth/token",
