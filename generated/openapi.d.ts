@@ -77,7 +77,7 @@ export interface components {
          * @description A scope of a customer token: the scopes of `Scope` whose token types include customer.
          * @enum {string}
          */
-        CustomerScope: components["schemas"]["Scope"];
+        CustomerScope: "counterparties:read" | "counterparties:pii:read" | "counterparties:write" | "counterparties:execute" | "customers:read" | "customers:pii:read" | "customers:write" | "accounts:read" | "accounts:execute" | "prices:read" | "quotes:read" | "quotes:execute" | "trades:read" | "trades:execute" | "transfers:read" | "transfers:write" | "transfers:execute" | "external_bank_accounts:read" | "external_bank_accounts:pii:read" | "external_bank_accounts:write" | "external_bank_accounts:execute" | "external_wallets:read" | "external_wallets:execute" | "workflows:read" | "workflows:execute" | "deposit_addresses:read" | "deposit_addresses:execute" | "deposit_bank_accounts:read" | "deposit_bank_accounts:execute" | "invoices:read" | "invoices:write" | "invoices:execute" | "identity_verifications:read" | "identity_verifications:pii:read" | "identity_verifications:write" | "identity_verifications:execute" | "persona_sessions:execute" | "accounts:write" | "transactions:read" | "external_wallets:write" | "deposit_addresses:write" | "deposit_bank_accounts:write" | "sardine_sessions:execute" | "plans:read" | "plans:execute" | "executions:read" | "executions:execute";
         /**
          * ScopeString
          * @description One or more scopes separated by single spaces, as OAuth 2.0 sends them.

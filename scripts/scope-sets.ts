@@ -3,10 +3,11 @@
  * lists every scope Cybrid documents, and each value's `x-enumDescriptions` entry ends with the
  * token types it applies to (`Token types: organization, bank, customer.`): that sentence is the
  * one place that says which credentials may ask for a scope. It is read here, checked, and
- * written to generated/scope-sets.js for the emulator; a schema marked
- * `x-cybrid-id-token-type: customer` (the customer-token enum, which the request body's
- * validation needs as an `enum`) must list exactly the customer scopes it implies. A scope
- * without the sentence, or a marked enum that disagrees, fails `npm run generate`.
+ * written to generated/scope-sets.js for the emulator. A schema marked
+ * `x-cybrid-id-token-type: customer` (the customer-token enum: the request body's validation
+ * needs an `enum`, and Redoc shows a schema's own `x-enumDescriptions`) must list exactly the
+ * customer scopes the sentences imply, described in the same words. A scope without the
+ * sentence, or a marked schema that disagrees, fails `npm run generate`.
  *
  * Sets are written in the order of the `Scope` enum.
  */
@@ -60,6 +61,15 @@ export function scopeSets(schemas: Record<string, Json>): ScopeSets {
     const extra = listed.filter((value) => !expected.includes(value));
     if (missing.length > 0) problems.push(`${name}: lacks ${type} scopes ${missing.join(" ")}`);
     if (extra.length > 0) problems.push(`${name}: lists non-${type} scopes ${extra.join(" ")}`);
+    // Its own descriptions are what Redoc shows for it: the same words as Scope's, value by value.
+    const own = (schema["x-enumDescriptions"] ?? {}) as Json;
+    const differ = listed.filter((value) => own[value] !== descriptions[value]);
+    const stray = Object.keys(own).filter((value) => !listed.includes(value));
+    if (differ.length > 0)
+      problems.push(
+        `${name}: describe ${differ.join(" ")} with Scope's words (x-enumDescriptions)`,
+      );
+    if (stray.length > 0) problems.push(`${name}: describes unlisted ${stray.join(" ")}`);
   }
   if (problems.length > 0) throw new Error(`spec scope sets:\n  ${problems.join("\n  ")}`);
   return sets;

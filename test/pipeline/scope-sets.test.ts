@@ -75,6 +75,13 @@ describe("the spec's scope sets", () => {
         /lacks customer scopes accounts:read[\s\S]*non-customer scopes customers:execute/,
       );
     });
+    it("a customer enum described in other words than Scope's", () => {
+      const check = edit((s) => {
+        s.CustomerScope!["x-enumDescriptions"]["trades:read"] =
+          "Read trades. Token types: customer.";
+      });
+      expect(check).toThrow(/CustomerScope: describe trades:read with Scope's words/);
+    });
     it("a scope described but not listed", () => {
       const check = edit((s) => {
         s.Scope!.enum = s.Scope!.enum.filter((v: string) => v !== "files:read");

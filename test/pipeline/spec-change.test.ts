@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDocument, type YAMLSeq } from "yaml";
 import { copyProject } from "./project-copy.js";
 
 const NEW_SCOPE = "ledgers:read";
@@ -19,19 +20,16 @@ describe("a new scope in the spec", () => {
     project = copyProject();
     const specPath = join(project.dir, "spec/openapi.yaml");
     const spec = readFileSync(specPath, "utf8");
-    // A scope is documented once, in `Scope` (value + description naming its token types),
-    // and listed in the customer-token enum when customers may have it.
-    const edited = spec
-      .replace(
-        "        - subscription_events:execute\n",
-        (line) => `${line}        - ${NEW_SCOPE}\n`,
-      )
-      .replace(
-        /^( {8}subscription_events:execute: .*\n)/m,
-        `$1        ${NEW_SCOPE}: "List and retrieve ledgers. Token types: bank, customer."\n`,
-      )
-      .replace(/(x-cybrid-id-token-type: customer\n\s+enum:\n)/, `$1        - ${NEW_SCOPE}\n`);
-    expect(edited.split(NEW_SCOPE)).toHaveLength(4);
+    // A scope is documented in `Scope` (value + description naming its token types), and in
+    // the customer-token enum, in the same words, when customers may have it.
+    const doc = parseDocument(spec);
+    const description = "List and retrieve ledgers. Token types: bank, customer.";
+    for (const name of ["Scope", "CustomerScope"]) {
+      (doc.getIn(["components", "schemas", name, "enum"]) as YAMLSeq).add(NEW_SCOPE);
+      doc.setIn(["components", "schemas", name, "x-enumDescriptions", NEW_SCOPE], description);
+    }
+    const edited = doc.toString();
+    expect(edited.split(NEW_SCOPE)).toHaveLength(5);
     writeFileSync(specPath, edited);
     execFileSync(process.execPath, ["--import", "tsx", "scripts/generate.ts"], {
       cwd: project.dir,
