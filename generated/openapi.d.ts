@@ -66,12 +66,22 @@ export interface components {
     schemas: {
         /**
          * Scope
-         * @description A permission that a token carries, as `resource:action` or `resource:pii:read`.
-         *     The list grows between releases: clients accept any well-formed scope
-         *     (`x-extensible-enum`) while the server accepts only the listed ones.
+         * @description A scope a token carries, `resource:action` or `resource:pii:read`: the scopes Cybrid
+         *     documents for organization, bank and customer tokens. Each value's description ends with
+         *     the token types it applies to: organization and bank credentials may ask
+         *     `POST /oauth/token` for the scopes of their type (an organization-only scope asked with
+         *     bank credentials is refused with `invalid_scope`), and a customer token may carry the
+         *     customer ones (`CustomerScope`). The list grows between releases: clients accept any
+         *     well-formed scope (`x-extensible-enum`) while the server accepts only the listed ones.
          * @enum {string}
          */
-        Scope: "counterparties:read" | "counterparties:pii:read" | "counterparties:write" | "counterparties:execute" | "customers:read" | "customers:pii:read" | "customers:write" | "accounts:read" | "accounts:execute" | "prices:read" | "quotes:read" | "quotes:execute" | "trades:read" | "trades:execute" | "transfers:read" | "transfers:write" | "transfers:execute" | "external_bank_accounts:read" | "external_bank_accounts:pii:read" | "external_bank_accounts:write" | "external_bank_accounts:execute" | "external_wallets:read" | "external_wallets:execute" | "workflows:read" | "workflows:execute" | "deposit_addresses:read" | "deposit_addresses:execute" | "deposit_bank_accounts:read" | "deposit_bank_accounts:execute" | "invoices:read" | "invoices:write" | "invoices:execute" | "identity_verifications:read" | "identity_verifications:pii:read" | "identity_verifications:write" | "identity_verifications:execute" | "persona_sessions:execute" | "accounts:write" | "transactions:read" | "external_wallets:write" | "deposit_addresses:write" | "deposit_bank_accounts:write" | "sardine_sessions:execute" | "plans:read" | "plans:execute" | "executions:read" | "executions:execute";
+        Scope: "counterparties:read" | "counterparties:pii:read" | "counterparties:write" | "counterparties:execute" | "customers:read" | "customers:pii:read" | "customers:write" | "accounts:read" | "accounts:execute" | "prices:read" | "quotes:read" | "quotes:execute" | "trades:read" | "trades:execute" | "transfers:read" | "transfers:write" | "transfers:execute" | "external_bank_accounts:read" | "external_bank_accounts:pii:read" | "external_bank_accounts:write" | "external_bank_accounts:execute" | "external_wallets:read" | "external_wallets:execute" | "workflows:read" | "workflows:execute" | "deposit_addresses:read" | "deposit_addresses:execute" | "deposit_bank_accounts:read" | "deposit_bank_accounts:execute" | "invoices:read" | "invoices:write" | "invoices:execute" | "identity_verifications:read" | "identity_verifications:pii:read" | "identity_verifications:write" | "identity_verifications:execute" | "persona_sessions:execute" | "accounts:write" | "transactions:read" | "external_wallets:write" | "deposit_addresses:write" | "deposit_bank_accounts:write" | "sardine_sessions:execute" | "plans:read" | "plans:execute" | "executions:read" | "executions:execute" | "banks:read" | "banks:write" | "bank_applications:execute" | "customers:execute" | "files:read" | "files:pii:read" | "files:execute" | "organizations:read" | "organizations:write" | "organization_applications:execute" | "banks:execute" | "users:read" | "users:write" | "users:execute" | "subscriptions:read" | "subscriptions:write" | "subscriptions:execute" | "subscription_events:read" | "subscription_events:execute";
+        /**
+         * CustomerScope
+         * @description A scope of a customer token: the scopes of `Scope` whose token types include customer.
+         * @enum {string}
+         */
+        CustomerScope: "counterparties:read" | "counterparties:pii:read" | "counterparties:write" | "counterparties:execute" | "customers:read" | "customers:pii:read" | "customers:write" | "accounts:read" | "accounts:execute" | "prices:read" | "quotes:read" | "quotes:execute" | "trades:read" | "trades:execute" | "transfers:read" | "transfers:write" | "transfers:execute" | "external_bank_accounts:read" | "external_bank_accounts:pii:read" | "external_bank_accounts:write" | "external_bank_accounts:execute" | "external_wallets:read" | "external_wallets:execute" | "workflows:read" | "workflows:execute" | "deposit_addresses:read" | "deposit_addresses:execute" | "deposit_bank_accounts:read" | "deposit_bank_accounts:execute" | "invoices:read" | "invoices:write" | "invoices:execute" | "identity_verifications:read" | "identity_verifications:pii:read" | "identity_verifications:write" | "identity_verifications:execute" | "persona_sessions:execute" | "accounts:write" | "transactions:read" | "external_wallets:write" | "deposit_addresses:write" | "deposit_bank_accounts:write" | "sardine_sessions:execute" | "plans:read" | "plans:execute" | "executions:read" | "executions:execute";
         /**
          * ScopeString
          * @description One or more scopes separated by single spaces, as OAuth 2.0 sends them.
@@ -98,7 +108,12 @@ export interface components {
              * @description The matching client secret, unless sent with HTTP Basic. Keep it out of logs.
              */
             client_secret?: string;
-            /** @description The scopes asked for, space separated. Omitted, the client's default scopes are granted. */
+            /**
+             * @description The scopes asked for, space separated: the scopes of `Scope` whose token types include
+             *     the credentials' type (bank or organization). An organization-only scope
+             *     (such as `banks:execute`) asked with bank credentials is refused with
+             *     `invalid_scope`. Omitted, the client's default scopes are granted.
+             */
             scope?: components["schemas"]["ScopeString"];
         };
         /**
@@ -127,7 +142,7 @@ export interface components {
             /** @description Customer guid the access token is being generated for. */
             customer_guid: string;
             /** @description List of the scopes requested for the access token. */
-            scopes: components["schemas"]["Scope"][];
+            scopes: components["schemas"]["CustomerScope"][];
         };
         /**
          * CustomerToken

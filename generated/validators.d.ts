@@ -24,6 +24,7 @@ export interface SpecValidator<T> {
 export declare const serverClientCredentialsRequest: SpecValidator<components["schemas"]["ClientCredentialsRequest"]>;
 export declare const serverPostCustomerToken: SpecValidator<components["schemas"]["PostCustomerToken"]>;
 export declare const serverScope: SpecValidator<components["schemas"]["Scope"]>;
+export declare const serverCustomerScope: SpecValidator<components["schemas"]["CustomerScope"]>;
 export declare const serverScopeString: SpecValidator<components["schemas"]["ScopeString"]>;
 export declare const serverAccessToken: SpecValidator<components["schemas"]["AccessToken"]>;
 export declare const serverCustomerToken: SpecValidator<components["schemas"]["CustomerToken"]>;

@@ -199,9 +199,89 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const serverPostCustomerToken = validate21;
-const schema33 = {"type":"object","additionalProperties":false,"required":["customer_guid","scopes"],"properties":{"customer_guid":{"type":"string","minLength":32,"maxLength":32},"scopes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"https://cybrid-id.invalid/server/Scope","type":"string"}}},"$id":"https://cybrid-id.invalid/server/PostCustomerToken"};
-const schema34 = {"type":"string","pattern":"^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}$","x-extensible-enum":true,"enum":["counterparties:read","counterparties:pii:read","counterparties:write","counterparties:execute","customers:read","customers:pii:read","customers:write","accounts:read","accounts:execute","prices:read","quotes:read","quotes:execute","trades:read","trades:execute","transfers:read","transfers:write","transfers:execute","external_bank_accounts:read","external_bank_accounts:pii:read","external_bank_accounts:write","external_bank_accounts:execute","external_wallets:read","external_wallets:execute","workflows:read","workflows:execute","deposit_addresses:read","deposit_addresses:execute","deposit_bank_accounts:read","deposit_bank_accounts:execute","invoices:read","invoices:write","invoices:execute","identity_verifications:read","identity_verifications:pii:read","identity_verifications:write","identity_verifications:execute","persona_sessions:execute","accounts:write","transactions:read","external_wallets:write","deposit_addresses:write","deposit_bank_accounts:write","sardine_sessions:execute","plans:read","plans:execute","executions:read","executions:execute"],"$id":"https://cybrid-id.invalid/server/Scope"};
+const schema33 = {"type":"object","additionalProperties":false,"required":["customer_guid","scopes"],"properties":{"customer_guid":{"type":"string","minLength":32,"maxLength":32},"scopes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"https://cybrid-id.invalid/server/CustomerScope","type":"string"}}},"$id":"https://cybrid-id.invalid/server/PostCustomerToken"};
+const schema34 = {"type":"string","allOf":[{"$ref":"https://cybrid-id.invalid/server/Scope","type":"string"}],"x-extensible-enum":true,"enum":["counterparties:read","counterparties:pii:read","counterparties:write","counterparties:execute","customers:read","customers:pii:read","customers:write","accounts:read","accounts:execute","prices:read","quotes:read","quotes:execute","trades:read","trades:execute","transfers:read","transfers:write","transfers:execute","external_bank_accounts:read","external_bank_accounts:pii:read","external_bank_accounts:write","external_bank_accounts:execute","external_wallets:read","external_wallets:execute","workflows:read","workflows:execute","deposit_addresses:read","deposit_addresses:execute","deposit_bank_accounts:read","deposit_bank_accounts:execute","invoices:read","invoices:write","invoices:execute","identity_verifications:read","identity_verifications:pii:read","identity_verifications:write","identity_verifications:execute","persona_sessions:execute","accounts:write","transactions:read","external_wallets:write","deposit_addresses:write","deposit_bank_accounts:write","sardine_sessions:execute","plans:read","plans:execute","executions:read","executions:execute"],"$id":"https://cybrid-id.invalid/server/CustomerScope"};
+const schema35 = {"type":"string","pattern":"^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}$","x-extensible-enum":true,"enum":["counterparties:read","counterparties:pii:read","counterparties:write","counterparties:execute","customers:read","customers:pii:read","customers:write","accounts:read","accounts:execute","prices:read","quotes:read","quotes:execute","trades:read","trades:execute","transfers:read","transfers:write","transfers:execute","external_bank_accounts:read","external_bank_accounts:pii:read","external_bank_accounts:write","external_bank_accounts:execute","external_wallets:read","external_wallets:execute","workflows:read","workflows:execute","deposit_addresses:read","deposit_addresses:execute","deposit_bank_accounts:read","deposit_bank_accounts:execute","invoices:read","invoices:write","invoices:execute","identity_verifications:read","identity_verifications:pii:read","identity_verifications:write","identity_verifications:execute","persona_sessions:execute","accounts:write","transactions:read","external_wallets:write","deposit_addresses:write","deposit_bank_accounts:write","sardine_sessions:execute","plans:read","plans:execute","executions:read","executions:execute","banks:read","banks:write","bank_applications:execute","customers:execute","files:read","files:pii:read","files:execute","organizations:read","organizations:write","organization_applications:execute","banks:execute","users:read","users:write","users:execute","subscriptions:read","subscriptions:write","subscriptions:execute","subscription_events:read","subscription_events:execute"],"$id":"https://cybrid-id.invalid/server/Scope"};
 const pattern5 = new RegExp("^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}$", "u");
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://cybrid-id.invalid/server/CustomerScope" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate22.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(((((((((((((((((((((((((((((((((((((((((((((((data === "counterparties:read") || (data === "counterparties:pii:read")) || (data === "counterparties:write")) || (data === "counterparties:execute")) || (data === "customers:read")) || (data === "customers:pii:read")) || (data === "customers:write")) || (data === "accounts:read")) || (data === "accounts:execute")) || (data === "prices:read")) || (data === "quotes:read")) || (data === "quotes:execute")) || (data === "trades:read")) || (data === "trades:execute")) || (data === "transfers:read")) || (data === "transfers:write")) || (data === "transfers:execute")) || (data === "external_bank_accounts:read")) || (data === "external_bank_accounts:pii:read")) || (data === "external_bank_accounts:write")) || (data === "external_bank_accounts:execute")) || (data === "external_wallets:read")) || (data === "external_wallets:execute")) || (data === "workflows:read")) || (data === "workflows:execute")) || (data === "deposit_addresses:read")) || (data === "deposit_addresses:execute")) || (data === "deposit_bank_accounts:read")) || (data === "deposit_bank_accounts:execute")) || (data === "invoices:read")) || (data === "invoices:write")) || (data === "invoices:execute")) || (data === "identity_verifications:read")) || (data === "identity_verifications:pii:read")) || (data === "identity_verifications:write")) || (data === "identity_verifications:execute")) || (data === "persona_sessions:execute")) || (data === "accounts:write")) || (data === "transactions:read")) || (data === "external_wallets:write")) || (data === "deposit_addresses:write")) || (data === "deposit_bank_accounts:write")) || (data === "sardine_sessions:execute")) || (data === "plans:read")) || (data === "plans:execute")) || (data === "executions:read")) || (data === "executions:execute"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(typeof data !== "string"){
+const err2 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data === "counterparties:read") || (data === "counterparties:pii:read")) || (data === "counterparties:write")) || (data === "counterparties:execute")) || (data === "customers:read")) || (data === "customers:pii:read")) || (data === "customers:write")) || (data === "accounts:read")) || (data === "accounts:execute")) || (data === "prices:read")) || (data === "quotes:read")) || (data === "quotes:execute")) || (data === "trades:read")) || (data === "trades:execute")) || (data === "transfers:read")) || (data === "transfers:write")) || (data === "transfers:execute")) || (data === "external_bank_accounts:read")) || (data === "external_bank_accounts:pii:read")) || (data === "external_bank_accounts:write")) || (data === "external_bank_accounts:execute")) || (data === "external_wallets:read")) || (data === "external_wallets:execute")) || (data === "workflows:read")) || (data === "workflows:execute")) || (data === "deposit_addresses:read")) || (data === "deposit_addresses:execute")) || (data === "deposit_bank_accounts:read")) || (data === "deposit_bank_accounts:execute")) || (data === "invoices:read")) || (data === "invoices:write")) || (data === "invoices:execute")) || (data === "identity_verifications:read")) || (data === "identity_verifications:pii:read")) || (data === "identity_verifications:write")) || (data === "identity_verifications:execute")) || (data === "persona_sessions:execute")) || (data === "accounts:write")) || (data === "transactions:read")) || (data === "external_wallets:write")) || (data === "deposit_addresses:write")) || (data === "deposit_bank_accounts:write")) || (data === "sardine_sessions:execute")) || (data === "plans:read")) || (data === "plans:execute")) || (data === "executions:read")) || (data === "executions:execute")) || (data === "banks:read")) || (data === "banks:write")) || (data === "bank_applications:execute")) || (data === "customers:execute")) || (data === "files:read")) || (data === "files:pii:read")) || (data === "files:execute")) || (data === "organizations:read")) || (data === "organizations:write")) || (data === "organization_applications:execute")) || (data === "banks:execute")) || (data === "users:read")) || (data === "users:write")) || (data === "users:execute")) || (data === "subscriptions:read")) || (data === "subscriptions:write")) || (data === "subscriptions:execute")) || (data === "subscription_events:read")) || (data === "subscription_events:execute"))){
+const err3 = {instancePath,schemaPath:"https://cybrid-id.invalid/server/Scope/enum",keyword:"enum",params:{allowedValues: schema35.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(typeof data === "string"){
+if(!pattern5.test(data)){
+const err4 = {instancePath,schemaPath:"https://cybrid-id.invalid/server/Scope/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}$"},message:"must match pattern \""+"^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"https://cybrid-id.invalid/server/Scope/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate22.errors = vErrors;
+return errors === 0;
+}
+validate22.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://cybrid-id.invalid/server/PostCustomerToken" */;
@@ -308,37 +388,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(((((((((((((((((((((((((((((((((((((((((((((((data2 === "counterparties:read") || (data2 === "counterparties:pii:read")) || (data2 === "counterparties:write")) || (data2 === "counterparties:execute")) || (data2 === "customers:read")) || (data2 === "customers:pii:read")) || (data2 === "customers:write")) || (data2 === "accounts:read")) || (data2 === "accounts:execute")) || (data2 === "prices:read")) || (data2 === "quotes:read")) || (data2 === "quotes:execute")) || (data2 === "trades:read")) || (data2 === "trades:execute")) || (data2 === "transfers:read")) || (data2 === "transfers:write")) || (data2 === "transfers:execute")) || (data2 === "external_bank_accounts:read")) || (data2 === "external_bank_accounts:pii:read")) || (data2 === "external_bank_accounts:write")) || (data2 === "external_bank_accounts:execute")) || (data2 === "external_wallets:read")) || (data2 === "external_wallets:execute")) || (data2 === "workflows:read")) || (data2 === "workflows:execute")) || (data2 === "deposit_addresses:read")) || (data2 === "deposit_addresses:execute")) || (data2 === "deposit_bank_accounts:read")) || (data2 === "deposit_bank_accounts:execute")) || (data2 === "invoices:read")) || (data2 === "invoices:write")) || (data2 === "invoices:execute")) || (data2 === "identity_verifications:read")) || (data2 === "identity_verifications:pii:read")) || (data2 === "identity_verifications:write")) || (data2 === "identity_verifications:execute")) || (data2 === "persona_sessions:execute")) || (data2 === "accounts:write")) || (data2 === "transactions:read")) || (data2 === "external_wallets:write")) || (data2 === "deposit_addresses:write")) || (data2 === "deposit_bank_accounts:write")) || (data2 === "sardine_sessions:execute")) || (data2 === "plans:read")) || (data2 === "plans:execute")) || (data2 === "executions:read")) || (data2 === "executions:execute"))){
-const err8 = {instancePath:instancePath+"/scopes/" + i0,schemaPath:"https://cybrid-id.invalid/server/Scope/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(typeof data2 === "string"){
-if(!pattern5.test(data2)){
-const err9 = {instancePath:instancePath+"/scopes/" + i0,schemaPath:"https://cybrid-id.invalid/server/Scope/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}$"},message:"must match pattern \""+"^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}$"+"\""};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/scopes/" + i0,schemaPath:"https://cybrid-id.invalid/server/Scope/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+if(!(validate22(data2, {instancePath:instancePath+"/scopes/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
 }
 let i1 = data1.length;
@@ -352,12 +404,12 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err11 = {instancePath:instancePath+"/scopes",schemaPath:"#/properties/scopes/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+const err8 = {instancePath:instancePath+"/scopes",schemaPath:"#/properties/scopes/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err8];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err8);
 }
 errors++;
 break;
@@ -367,24 +419,24 @@ indices0[item0] = i1;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/scopes",schemaPath:"#/properties/scopes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err9 = {instancePath:instancePath+"/scopes",schemaPath:"#/properties/scopes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err9];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err9);
 }
 errors++;
 }
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err10];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err10);
 }
 errors++;
 }
@@ -393,21 +445,21 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const serverScope = validate22;
+export const serverScope = validate24;
 
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://cybrid-id.invalid/server/Scope" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate22.evaluated;
+const evaluated0 = validate24.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(((((((((((((((((((((((((((((((((((((((((((((((data === "counterparties:read") || (data === "counterparties:pii:read")) || (data === "counterparties:write")) || (data === "counterparties:execute")) || (data === "customers:read")) || (data === "customers:pii:read")) || (data === "customers:write")) || (data === "accounts:read")) || (data === "accounts:execute")) || (data === "prices:read")) || (data === "quotes:read")) || (data === "quotes:execute")) || (data === "trades:read")) || (data === "trades:execute")) || (data === "transfers:read")) || (data === "transfers:write")) || (data === "transfers:execute")) || (data === "external_bank_accounts:read")) || (data === "external_bank_accounts:pii:read")) || (data === "external_bank_accounts:write")) || (data === "external_bank_accounts:execute")) || (data === "external_wallets:read")) || (data === "external_wallets:execute")) || (data === "workflows:read")) || (data === "workflows:execute")) || (data === "deposit_addresses:read")) || (data === "deposit_addresses:execute")) || (data === "deposit_bank_accounts:read")) || (data === "deposit_bank_accounts:execute")) || (data === "invoices:read")) || (data === "invoices:write")) || (data === "invoices:execute")) || (data === "identity_verifications:read")) || (data === "identity_verifications:pii:read")) || (data === "identity_verifications:write")) || (data === "identity_verifications:execute")) || (data === "persona_sessions:execute")) || (data === "accounts:write")) || (data === "transactions:read")) || (data === "external_wallets:write")) || (data === "deposit_addresses:write")) || (data === "deposit_bank_accounts:write")) || (data === "sardine_sessions:execute")) || (data === "plans:read")) || (data === "plans:execute")) || (data === "executions:read")) || (data === "executions:execute"))){
-const err0 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
+if(!((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((data === "counterparties:read") || (data === "counterparties:pii:read")) || (data === "counterparties:write")) || (data === "counterparties:execute")) || (data === "customers:read")) || (data === "customers:pii:read")) || (data === "customers:write")) || (data === "accounts:read")) || (data === "accounts:execute")) || (data === "prices:read")) || (data === "quotes:read")) || (data === "quotes:execute")) || (data === "trades:read")) || (data === "trades:execute")) || (data === "transfers:read")) || (data === "transfers:write")) || (data === "transfers:execute")) || (data === "external_bank_accounts:read")) || (data === "external_bank_accounts:pii:read")) || (data === "external_bank_accounts:write")) || (data === "external_bank_accounts:execute")) || (data === "external_wallets:read")) || (data === "external_wallets:execute")) || (data === "workflows:read")) || (data === "workflows:execute")) || (data === "deposit_addresses:read")) || (data === "deposit_addresses:execute")) || (data === "deposit_bank_accounts:read")) || (data === "deposit_bank_accounts:execute")) || (data === "invoices:read")) || (data === "invoices:write")) || (data === "invoices:execute")) || (data === "identity_verifications:read")) || (data === "identity_verifications:pii:read")) || (data === "identity_verifications:write")) || (data === "identity_verifications:execute")) || (data === "persona_sessions:execute")) || (data === "accounts:write")) || (data === "transactions:read")) || (data === "external_wallets:write")) || (data === "deposit_addresses:write")) || (data === "deposit_bank_accounts:write")) || (data === "sardine_sessions:execute")) || (data === "plans:read")) || (data === "plans:execute")) || (data === "executions:read")) || (data === "executions:execute")) || (data === "banks:read")) || (data === "banks:write")) || (data === "bank_applications:execute")) || (data === "customers:execute")) || (data === "files:read")) || (data === "files:pii:read")) || (data === "files:execute")) || (data === "organizations:read")) || (data === "organizations:write")) || (data === "organization_applications:execute")) || (data === "banks:execute")) || (data === "users:read")) || (data === "users:write")) || (data === "users:execute")) || (data === "subscriptions:read")) || (data === "subscriptions:write")) || (data === "subscriptions:execute")) || (data === "subscription_events:read")) || (data === "subscription_events:execute"))){
+const err0 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema35.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -438,18 +490,20 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate22.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
-validate22.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate24.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const serverScopeString = validate23;
+export const serverCustomerScope = validate22;
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+export const serverScopeString = validate25;
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://cybrid-id.invalid/server/ScopeString" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate23.evaluated;
+const evaluated0 = validate25.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -478,19 +532,19 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate23.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
-validate23.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const serverAccessToken = validate24;
-const schema37 = {"type":"object","required":["access_token","token_type","expires_in","scope","created_at"],"properties":{"access_token":{"type":"string","minLength":1},"token_type":{"type":"string","enum":["Bearer"]},"expires_in":{"type":"integer","minimum":1},"scope":{"$ref":"https://cybrid-id.invalid/server/ScopeString","type":"string"},"created_at":{"type":"integer"}},"$id":"https://cybrid-id.invalid/server/AccessToken"};
+export const serverAccessToken = validate26;
+const schema38 = {"type":"object","required":["access_token","token_type","expires_in","scope","created_at"],"properties":{"access_token":{"type":"string","minLength":1},"token_type":{"type":"string","enum":["Bearer"]},"expires_in":{"type":"integer","minimum":1},"scope":{"$ref":"https://cybrid-id.invalid/server/ScopeString","type":"string"},"created_at":{"type":"integer"}},"$id":"https://cybrid-id.invalid/server/AccessToken"};
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://cybrid-id.invalid/server/AccessToken" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate24.evaluated;
+const evaluated0 = validate26.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -586,7 +640,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!(data1 === "Bearer")){
-const err8 = {instancePath:instancePath+"/token_type",schemaPath:"#/properties/token_type/enum",keyword:"enum",params:{allowedValues: schema37.properties.token_type.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/token_type",schemaPath:"#/properties/token_type/enum",keyword:"enum",params:{allowedValues: schema38.properties.token_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -680,19 +734,19 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"props":{"access_token":true,"token_type":true,"expires_in":true,"scope":true,"created_at":true},"dynamicProps":false,"dynamicItems":false};
+validate26.evaluated = {"props":{"access_token":true,"token_type":true,"expires_in":true,"scope":true,"created_at":true},"dynamicProps":false,"dynamicItems":false};
 
-export const serverCustomerToken = validate25;
-const schema39 = {"type":"object","required":["access_token"],"properties":{"access_token":{"type":"string","minLength":1}},"$id":"https://cybrid-id.invalid/server/CustomerToken"};
+export const serverCustomerToken = validate27;
+const schema40 = {"type":"object","required":["access_token"],"properties":{"access_token":{"type":"string","minLength":1}},"$id":"https://cybrid-id.invalid/server/CustomerToken"};
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://cybrid-id.invalid/server/CustomerToken" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate25.evaluated;
+const evaluated0 = validate27.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -746,19 +800,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate25.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"props":{"access_token":true},"dynamicProps":false,"dynamicItems":false};
+validate27.evaluated = {"props":{"access_token":true},"dynamicProps":false,"dynamicItems":false};
 
-export const serverErrorResponse = validate26;
-const schema40 = {"type":"object","required":["status","error_message","message_code"],"properties":{"status":{"type":"integer"},"error_message":{"type":"string"},"message_code":{"type":"string"}},"$id":"https://cybrid-id.invalid/server/ErrorResponse"};
+export const serverErrorResponse = validate28;
+const schema41 = {"type":"object","required":["status","error_message","message_code"],"properties":{"status":{"type":"integer"},"error_message":{"type":"string"},"message_code":{"type":"string"}},"$id":"https://cybrid-id.invalid/server/ErrorResponse"};
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://cybrid-id.invalid/server/ErrorResponse" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate26.evaluated;
+const evaluated0 = validate28.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -844,19 +898,19 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate26.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
-validate26.evaluated = {"props":{"status":true,"error_message":true,"message_code":true},"dynamicProps":false,"dynamicItems":false};
+validate28.evaluated = {"props":{"status":true,"error_message":true,"message_code":true},"dynamicProps":false,"dynamicItems":false};
 
-export const serverOAuthError = validate27;
-const schema41 = {"type":"object","required":["error"],"properties":{"error":{"type":"string","enum":["invalid_request","invalid_client","invalid_grant","unauthorized_client","unsupported_grant_type","invalid_scope"]},"error_description":{"type":"string"}},"$id":"https://cybrid-id.invalid/server/OAuthError"};
+export const serverOAuthError = validate29;
+const schema42 = {"type":"object","required":["error"],"properties":{"error":{"type":"string","enum":["invalid_request","invalid_client","invalid_grant","unauthorized_client","unsupported_grant_type","invalid_scope"]},"error_description":{"type":"string"}},"$id":"https://cybrid-id.invalid/server/OAuthError"};
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://cybrid-id.invalid/server/OAuthError" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate27.evaluated;
+const evaluated0 = validate29.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -887,7 +941,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!((((((data0 === "invalid_request") || (data0 === "invalid_client")) || (data0 === "invalid_grant")) || (data0 === "unauthorized_client")) || (data0 === "unsupported_grant_type")) || (data0 === "invalid_scope"))){
-const err2 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/enum",keyword:"enum",params:{allowedValues: schema41.properties.error.enum},message:"must be equal to one of the allowed values"};
+const err2 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/enum",keyword:"enum",params:{allowedValues: schema42.properties.error.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -920,19 +974,19 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate27.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
-validate27.evaluated = {"props":{"error":true,"error_description":true},"dynamicProps":false,"dynamicItems":false};
+validate29.evaluated = {"props":{"error":true,"error_description":true},"dynamicProps":false,"dynamicItems":false};
 
-export const serverProviderError = validate28;
-const schema42 = {"type":"object","required":["errorId","code","text"],"properties":{"errorId":{"type":"string"},"code":{"type":"string"},"text":{"type":"string"},"parameter_name":{"type":"string"},"parameter_value":{}},"$id":"https://cybrid-id.invalid/server/ProviderError"};
+export const serverProviderError = validate30;
+const schema43 = {"type":"object","required":["errorId","code","text"],"properties":{"errorId":{"type":"string"},"code":{"type":"string"},"text":{"type":"string"},"parameter_name":{"type":"string"},"parameter_value":{}},"$id":"https://cybrid-id.invalid/server/ProviderError"};
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://cybrid-id.invalid/server/ProviderError" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate28.evaluated;
+const evaluated0 = validate30.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1029,8 +1083,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"props":{"errorId":true,"code":true,"text":true,"parameter_name":true,"parameter_value":true},"dynamicProps":false,"dynamicItems":false};
+validate30.evaluated = {"props":{"errorId":true,"code":true,"text":true,"parameter_name":true,"parameter_value":true},"dynamicProps":false,"dynamicItems":false};
 

@@ -22,7 +22,7 @@ type Json = Record<string, unknown>;
 
 /** The keywords that validate, by the instance type they apply to (`any`: every type). */
 const APPLIES_TO: Record<string, readonly string[]> = {
-  any: ["type", "enum", "const", "$ref"],
+  any: ["type", "enum", "const", "$ref", "allOf"],
   string: ["minLength", "maxLength", "pattern"],
   array: ["minItems", "maxItems", "uniqueItems", "items"],
   object: ["required", "properties", "additionalProperties"],
@@ -107,6 +107,12 @@ function partsOf(schema: unknown, where: string, ctx: Context, seen: string[] = 
       fail(where, `keyword "${key}" is not supported`);
   }
   const parts: Part[] = [{ schema: node, where, ref: seen.at(-1) }];
+  // `allOf`: every subschema applies to the same value, as the schema's own keywords do.
+  if (node.allOf !== undefined) {
+    if (!Array.isArray(node.allOf) || node.allOf.length === 0)
+      fail(`${where}/allOf`, "allOf must be a non-empty list of schemas");
+    node.allOf.forEach((sub, i) => parts.push(...partsOf(sub, `${where}/allOf/${i}`, ctx, seen)));
+  }
   if (node.$ref === undefined) return parts;
   const ref = node.$ref;
   if (typeof ref !== "string" || !ref.startsWith(REF_PREFIX))
@@ -222,7 +228,7 @@ function keyword(part: Part, key: string, v: string, path: Path, ctx: Context): 
       return lines; // Each variable has its own name: no block needed.
     }
     default:
-      return []; // `type` and `$ref`: handled by `check`.
+      return []; // `type`, `$ref` and `allOf`: handled by `check` and `partsOf`.
   }
 }
 

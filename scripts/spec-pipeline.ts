@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import ajv2020Module from "ajv/dist/2020.js";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import { compactValidatorModule, compactValidatorTypes } from "./compact-validator.js";
+import { scopeSetsModule } from "./scope-sets.js";
 
 // Both are CommonJS with `exports.default`; under NodeNext the default import is the module.
 const Ajv2020 = ajv2020Module.default;
@@ -31,6 +32,7 @@ const VALIDATED_SCHEMAS = [
   "ClientCredentialsRequest",
   "PostCustomerToken",
   "Scope",
+  "CustomerScope",
   "ScopeString",
   "AccessToken",
   "CustomerToken",
@@ -70,6 +72,9 @@ function compilable<T>(node: T): T {
   const out: Json = {};
   for (const [key, value] of Object.entries(node as Json)) {
     if (ANNOTATIONS.has(key) && typeof value !== "object") continue;
+    // Extensions document (x-enumDescriptions, x-cybrid-id-token-type); only one steers the
+    // validators, and the client's relaxation reads it.
+    if (key.startsWith("x-") && key !== "x-extensible-enum") continue;
     if (key === "examples" || key === "format") continue;
     if (key === "const" && (value === null || typeof value !== "object")) out.enum = [value];
     else out[key] = compilable(value);
@@ -281,6 +286,7 @@ export async function renderGenerated(specPath = SPEC_PATH): Promise<Map<string,
   const header = COMMENT_HEADER.replace("openapi-typescript", "scripts/generate.ts");
   const [codesJs, codesDts] = errorCodesModule(spec);
   const [clientJs, clientDts] = clientValidators(spec, header);
+  const [scopesJs, scopesDts] = scopeSetsModule(schemasOf(spec), header);
   return new Map([
     ["error-codes.js", codesJs],
     ["error-codes.d.ts", codesDts],
@@ -289,6 +295,8 @@ export async function renderGenerated(specPath = SPEC_PATH): Promise<Map<string,
     ["validators.d.ts", validatorTypes()],
     ["client-validators.js", clientJs],
     ["client-validators.d.ts", clientDts],
+    ["scope-sets.js", scopesJs],
+    ["scope-sets.d.ts", scopesDts],
     ["spec.js", `${header}export const spec = ${JSON.stringify(spec, null, 2)};\n`],
     [
       "spec.d.ts",

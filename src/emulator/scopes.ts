@@ -1,30 +1,42 @@
 /**
- * The scopes the server side of the spec accepts, read from the generated `serverScope`
- * validator rather than written down here: add a scope to spec/openapi.yaml, run
- * `npm run generate`, and the emulator grants it with no edit in src/emulator.
+ * The scopes each credential type may ask for, read from the spec (generated/scope-sets.js, the
+ * token types that spec/openapi.yaml's `Scope` descriptions name) rather than written down here:
+ * document a scope in the spec, run `npm run generate`, and the emulator grants it to the right
+ * credentials with no edit in src/emulator.
  */
-import { serverScope } from "../../generated/validators.js";
+import { scopeSets } from "../../generated/scope-sets.js";
+import type { EmulatorClient } from "./types.js";
 
-/** Whether the spec's `Scope` schema (enum included) accepts this scope. */
-export function isKnownScope(scope: string): boolean {
-  return serverScope(scope);
+type CredentialType = NonNullable<EmulatorClient["kind"]>;
+
+/** The credential type of a client: bank unless it says organization. */
+export function credentialTypeOf(client: EmulatorClient): CredentialType {
+  return client.kind ?? "bank";
 }
 
-let known: string[] | undefined;
+/** Every scope the spec documents for this credential type, in the spec's order. */
+export function scopesFor(type: CredentialType): string[] {
+  return [...scopeSets[type]];
+}
 
 /**
- * Every scope of the `Scope` enum. A standalone validator does not expose its schema, but Ajv's
- * `enum` error carries the allowed values: validating a non-string (`null` fails `type` and
- * `enum` alike, and the validators report all errors) hands us the list.
+ * The scopes a client may be granted: those it was registered with, else every scope of its
+ * type. Throws when it was registered with a scope its type cannot have, which the token
+ * endpoint would refuse (`invalid_scope`) on every request: better said at start-up.
  */
-export function knownScopes(): string[] {
-  if (known === undefined) {
-    serverScope(null);
-    const issue = (serverScope.errors ?? []).find((error) => error.keyword === "enum");
-    const values = issue?.params.allowedValues;
-    known = Array.isArray(values) ? values.filter((v): v is string => typeof v === "string") : [];
+export function allowedScopes(client: EmulatorClient): string[] {
+  const type = credentialTypeOf(client);
+  const documented = scopeSets[type];
+  if (client.scopes === undefined) return [...documented];
+  for (const scope of client.scopes) {
+    if (!documented.includes(scope)) {
+      throw new Error(
+        `emulator: client "${client.clientId}" is registered with scope "${scope}", which the ` +
+          `spec does not document for ${type} credentials`,
+      );
+    }
   }
-  return [...known];
+  return [...client.scopes];
 }
 
 /** Splits an OAuth scope string (`"a:read b:write"`) into its scopes. */

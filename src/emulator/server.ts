@@ -13,6 +13,7 @@ import { signJwt } from "./jwt.js";
 import { RateLimiter } from "./rate-limit.js";
 import { handleCustomerToken } from "./routes/customer-tokens.js";
 import { handleToken } from "./routes/token.js";
+import { allowedScopes } from "./scopes.js";
 import { assertRequiredExamples, CUSTOMER_TOKENS_PATH, TOKEN_PATH } from "./spec-examples.js";
 import { audienceOf, type EmulatorState, type RouteContext } from "./state.js";
 import {
@@ -79,7 +80,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state: EmulatorState = {
     url: "",
     issuer: "",
-    clients: new Map(clients.map((client) => [client.clientId, { ...client }])),
+    clients: new Map(
+      clients.map((client) => [client.clientId, { ...client, scopes: allowedScopes(client) }]),
+    ),
     tokenTtlSeconds: 1800,
     customerTokenTtlSeconds: 1800,
     customers: undefined,

@@ -14,7 +14,10 @@ export interface EmulatorClient {
   clientSecret: string;
   /** The token's `sub_type` claim. Only `bank` tokens may mint customer tokens. @default "bank" */
   kind?: "bank" | "organization";
-  /** The scopes this client may ask for. @default every scope the spec knows */
+  /**
+   * The scopes this client may ask for, each documented in the spec for its `kind` (start-up
+   * throws otherwise). @default every scope the spec documents for its `kind`
+   */
   scopes?: string[];
 }
 

@@ -96,6 +96,7 @@ describe("emulator vs spec", () => {
       clients: [
         { clientId: "bank", clientSecret: "s" },
         { clientId: "narrow", clientSecret: "s", scopes: ["customers:read"] },
+        { clientId: "org", clientSecret: "s", kind: "organization" },
       ],
     });
     const seen: Seen[] = [];
@@ -119,6 +120,13 @@ describe("emulator vs spec", () => {
     await send("wrong grant", { ...grant, grant_type: "password" });
     await send("unknown scope", { ...grant, scope: "nothing:read" });
     await send("scope not allowed", { ...grant, client_id: "narrow", scope: "customers:write" });
+    await send("organization-only scope, bank credentials", { ...grant, scope: "banks:execute" });
+    await send("organization credentials", { ...grant, client_id: "org", scope: "banks:execute" });
+    await send("bank-only scope, organization credentials", {
+      ...grant,
+      client_id: "org",
+      scope: "customers:write",
+    });
     await send("unknown client", { ...grant, client_id: "nobody" });
     await send("wrong secret", { ...grant, client_secret: "wrong" });
     emu.configure({ rateLimit: { max: 1, windowMs: 60_000 } });
@@ -169,6 +177,11 @@ describe("emulator vs spec", () => {
     await send("expired", { token: emu.signJwt({ ...claims, exp: now - 10 }) });
     await send("customer subject", { token: emu.signJwt({ ...claims, sub_type: "customer" }) });
     await send("missing scope", { token: await bankToken(emu, "customers:read") });
+    await send(
+      "not a customer scope",
+      { token },
+      { customer_guid: GUID, scopes: ["customers:execute"] },
+    );
     await send(
       "unknown customer",
       { token },

@@ -75,6 +75,24 @@ function operations(): OperationCase[] {
 
 export const OPERATIONS = operations();
 
+/**
+ * The scopes a customer token may carry (`CustomerScope`), each with the description that names
+ * its token types, and the documented scopes it may not carry (the rest of `Scope`).
+ */
+export function customerScopes(): {
+  allowed: { value: string; description: string }[];
+  others: string[];
+} {
+  const schemas = (spec.components as Json).schemas as Record<string, Json>;
+  const customer = schemas.CustomerScope ?? {};
+  const descriptions = (customer["x-enumDescriptions"] ?? {}) as Record<string, string>;
+  const values = (customer.enum ?? []) as string[];
+  return {
+    allowed: values.map((value) => ({ value, description: descriptions[value] ?? "" })),
+    others: ((schemas.Scope?.enum ?? []) as string[]).filter((value) => !values.includes(value)),
+  };
+}
+
 /** Redoc 3's hash route of an operation: `#/<tag slug>/<operationId, lower case>`. */
 export function route(op: OperationCase): string {
   const tag = op.tag.toLowerCase().replace(/[^a-z0-9]+/g, "-");

@@ -13,7 +13,7 @@ import type { Locator } from "playwright-core";
 import { expect, it } from "vitest";
 import { DEFAULT_OUT_DIR, PAGES } from "../../scripts/build-docs.js";
 import { ARTIFACTS, describeDocsBrowser, useDocsBrowser } from "./docs-browser.js";
-import { OPERATIONS, route } from "./reference-spec.js";
+import { customerScopes, OPERATIONS, route } from "./reference-spec.js";
 
 describeDocsBrowser("docs in headless Chromium: the API reference", () => {
   const docs = useDocsBrowser("reference");
@@ -85,6 +85,25 @@ describeDocsBrowser("docs in headless Chromium: the API reference", () => {
     expect(accessToken?.responses.find((r) => r.code === "200")?.properties).toContain(
       "expires_in",
     );
+  });
+
+  it("the customer token's scopes show with their token types, and only customer ones", async () => {
+    const op = OPERATIONS.find((candidate) => candidate.operationId === "createCustomerToken");
+    if (!op) throw new Error("createCustomerToken is not in the spec");
+    await docs.open(`${PAGES.reference}#${route(op)}`);
+    const section = docs.page.locator(`[data-section-id="${route(op)}"]`);
+    await section.getByRole("heading", { name: op.summary }).waitFor({ state: "visible" });
+    const text = await section.innerText();
+    const { allowed, others } = customerScopes();
+    expect(allowed).toHaveLength(47);
+    for (const { value, description } of allowed) {
+      expect(description, value).toMatch(/Token types: .*customer\.$/);
+      expect(text, value).toContain(value);
+      expect(text, value).toContain(description);
+    }
+    expect(others).toContain("banks:execute");
+    for (const value of others) expect(text, value).not.toContain(value);
+    expect(docs.problems).toEqual([]);
   });
 
   it("saves a screenshot of the rendered reference", async () => {

@@ -200,6 +200,23 @@ describe("compact validator: keywords", () => {
     ]);
   });
 
+  it("allOf: every subschema applies to the value, with its $refs and their names", async () => {
+    // A customer scope as the spec writes it: a well-formed Scope, and one of a list.
+    const others = { Scope: { type: "string", pattern: "^[a-z]+:[a-z]+$" } };
+    const check = await judge(
+      {
+        type: "string",
+        allOf: [{ $ref: "#/components/schemas/Scope" }, { type: "string", maxLength: 10 }],
+        enum: ["a:read", "b:write", "Bad", "long:enough"],
+      },
+      { valid: ["a:read", "b:write"], invalid: ["c:read", "Bad", "long:enough", 3] },
+      others,
+    );
+    expect(check("Bad")).toEqual(["body is not a well-formed scope"]);
+    expect(check("long:enough")).toEqual(["body must have at most 10 characters"]);
+    expect(check(3)).toEqual(["body must be a string"]);
+  });
+
   it("ignores annotations, format (as the pipeline does) and x-* keys", async () => {
     // Not judged by Ajv: the pipeline drops `format` before Ajv sees it.
     const check = await compile({
@@ -283,6 +300,8 @@ describe("compact validator: anything else throws, saying where and what to do",
       { type: "string", pattern: "\\-" },
       /valid Unicode regular expression/,
     ],
+    ["an empty allOf", { type: "string", allOf: [] }, /allOf must be a non-empty list/],
+    ["an allOf of another type", { type: "string", allOf: [{ type: "integer" }] }, /conflicts/],
     ["an external $ref", { $ref: "other.yaml#/X" }, /\$ref must point into/],
     ["an unknown $ref", { $ref: "#/components/schemas/Nope" }, /names no schema/],
     ["a false schema", object({ a: false }), /a schema must be an object/],

@@ -9,7 +9,7 @@ import {
 } from "../../../generated/validators.js";
 import { json, type Reply } from "../http-io.js";
 import { signJwt } from "../jwt.js";
-import { isKnownScope, knownScopes, splitScopes } from "../scopes.js";
+import { allowedScopes, credentialTypeOf, splitScopes } from "../scopes.js";
 import { exampleBody, TOKEN_PATH } from "../spec-examples.js";
 import { audienceOf, header, rateLimited, type RouteContext } from "../state.js";
 import { describeIssues } from "../validation-message.js";
@@ -102,12 +102,12 @@ export function handleToken(ctx: RouteContext): Reply {
   if (client === undefined || client.clientSecret !== body.client_secret) {
     return oauthError(401, "invalid_client");
   }
-  const allowed = client.scopes ?? knownScopes();
+  // Only the scopes the spec documents for the client's credential type (and, when it was
+  // registered with a list, only those): an organization-only scope asked with bank credentials
+  // is `invalid_scope`, as Cybrid answers it.
+  const allowed = allowedScopes(client);
   const asked = body.scope === undefined ? allowed : splitScopes(body.scope);
-  if (
-    asked.length === 0 ||
-    asked.some((scope) => !isKnownScope(scope) || !allowed.includes(scope))
-  ) {
+  if (asked.length === 0 || asked.some((scope) => !allowed.includes(scope))) {
     return oauthError(400, "invalid_scope");
   }
   const scope = [...new Set(asked)].join(" ");
@@ -116,7 +116,7 @@ export function handleToken(ctx: RouteContext): Reply {
     iss: state.issuer,
     aud: audienceOf(state),
     sub: client.clientId,
-    sub_type: client.kind ?? "bank",
+    sub_type: credentialTypeOf(client),
     scope,
     iat,
     exp: iat + state.tokenTtlSeconds,
