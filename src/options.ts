@@ -29,7 +29,11 @@ export interface CybridIdHooks {
   }) => void;
   /** A token was served from cache, with no request. */
   onTokenServedFromCache?: (event: { kind: "bank" | "customer" }) => void;
-  /** A refresh failed; `servingCached` is true when a still-valid token keeps being served. */
+  /**
+   * A background refresh failed (one that no caller awaits, started inside the refresh
+   * window); `servingCached` is true when a still-valid token keeps being served. A fetch that
+   * callers wait for is not reported here: its error is thrown to them (and logged at debug).
+   */
   onRefreshFailed?: (event: {
     kind: "bank" | "customer";
     error: unknown;

@@ -82,15 +82,24 @@ export function cachedTokenSlot<T extends TokenValue>(
   const slot = createTokenSlot(fetcher, {
     servedFromCache:
       hooks.onTokenServedFromCache && (() => hooks.onTokenServedFromCache?.({ kind })),
+    // A background refresh has nobody to throw to: it is logged and reported to the hook.
     refreshFailed(error, nextTryAt) {
       const servingCached = slot.usable();
-      const code = (error as { code?: unknown }).code ?? "error";
       context.logger.log(
         servingCached ? "warn" : "error",
-        `${kind} token refresh failed (${code})${servingCached ? "; still serving the cached token" : ""}`,
+        `${kind} token refresh failed (${codeOf(error)})${servingCached ? "; still serving the cached token" : ""}`,
       );
       hooks.onRefreshFailed?.({ kind, error, servingCached, nextTryAt: new Date(nextTryAt) });
+    },
+    // A foreground fetch failure is thrown to its callers: reporting it again would count it twice.
+    fetchFailed(error) {
+      context.logger.log(
+        "debug",
+        `${kind} token fetch failed (${codeOf(error)}); thrown to the caller`,
+      );
     },
   });
   return slot;
 }
+
+const codeOf = (error: unknown) => (error as { code?: unknown } | undefined)?.code ?? "error";
