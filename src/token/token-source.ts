@@ -8,7 +8,7 @@ import type { SharedStore, StoredToken } from "../store/token-store.js";
 import type { IdpSuccess } from "../transport/idp-request.js";
 import type { EngineContext } from "./engine-context.js";
 import { decodeJwtClaims, jwtLifetimeMs } from "./jwt.js";
-import { lifetimeAnchor, lifetimeFromExpiresIn } from "./token-timing.js";
+import { tokenLifetime } from "./token-timing.js";
 import {
   createTokenSlot,
   type IssuedToken,
@@ -38,7 +38,7 @@ export function issueToken<T extends TokenValue>(
   expiresIn?: unknown,
   createdAt?: unknown,
 ): IssuedToken<T> {
-  const { data, sentAt, attempts } = success;
+  const { data, sentAt, serverDate, attempts } = success;
   const token = data.access_token;
   if (typeof token !== "string" || token === "") {
     throw new InvalidResponseError(`${operation} answered without an access_token`, {
@@ -47,8 +47,23 @@ export function issueToken<T extends TokenValue>(
     });
   }
   context.redactor.add(token);
-  const lifetimeMs = lifetimeFromExpiresIn(expiresIn, jwtLifetimeMs(token, sentAt));
-  const anchor = lifetimeAnchor(sentAt, createdAt ?? decodeJwtClaims(token)?.iat);
+  const claims = decodeJwtClaims(token);
+  const { anchor, lifetimeMs } = tokenLifetime({
+    sentAt,
+    serverDate,
+    expiresIn,
+    issuedAt: createdAt ?? claims?.iat,
+    exp: claims?.exp,
+    jwtLifetime: jwtLifetimeMs(token, sentAt),
+  });
+  // Its own exp says it was dead before we asked: not a token to cache, nor to hand out.
+  if (anchor + lifetimeMs <= sentAt) {
+    const ago = Math.round((sentAt - anchor - lifetimeMs) / 1000);
+    throw new InvalidResponseError(
+      `${operation} answered with a token that had expired ${ago} s before it was asked for (is a clock off?)`,
+      { code: "invalid_response", attempts },
+    );
+  }
   const value = make(token, new Date(anchor + lifetimeMs));
   context.logger.log(
     "info",

@@ -9,6 +9,7 @@ import { excerptOf, parseErrorBody } from "../errors/error-body.js";
 import { errorFromResponse } from "../errors/error-from-response.js";
 import type { AttemptResult } from "../retry/attempt-loop.js";
 import { retryAfterMs } from "../retry/retry-after.js";
+import { parseHttpDate } from "./http-date.js";
 import { isRateLimit403, isRetriableStatus, shouldRetryHeader } from "../retry/retry-policy.js";
 
 /** How a request body is encoded: JSON (Cybrid's docs) or RFC 6749 form encoding. */
@@ -30,6 +31,12 @@ export interface IdpSuccess {
   data: Record<string, unknown>;
   /** When the request was sent (ms since epoch): token lifetimes count from here. */
   sentAt: number;
+  /**
+   * The response's `Date` header (ms since epoch; whole seconds), when it had a valid one:
+   * the server's clock, which token lifetimes may be anchored to. Browsers hide it from
+   * cross-origin responses unless the server exposes it.
+   */
+  serverDate?: number | undefined;
   status: number;
 }
 
@@ -59,10 +66,10 @@ export async function postToIdp(
     try {
       const parsed: unknown = JSON.parse(text);
       if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
-        return {
-          ok: true,
-          value: { data: parsed as Record<string, unknown>, sentAt, status: response.status },
-        };
+        const date = response.headers.get("date");
+        const serverDate = date === null ? undefined : parseHttpDate(date);
+        const body = parsed as Record<string, unknown>;
+        return { ok: true, value: { data: body, sentAt, serverDate, status: response.status } };
       }
     } catch {
       // fall through: reported below with an excerpt
