@@ -4,6 +4,7 @@
  * logs and shared store.
  */
 import { InvalidResponseError } from "../errors/cybrid-id-error.js";
+import { excerptOf } from "../errors/error-body.js";
 import type { SharedStore, StoredToken } from "../store/token-store.js";
 import type { IdpSuccess } from "../transport/idp-request.js";
 import type { EngineContext } from "./engine-context.js";
@@ -18,6 +19,12 @@ import {
 
 export type TokenKind = "bank" | "customer";
 
+/**
+ * A bearer token as RFC 6750 lets it be sent (`b64token`): letters, digits, `-._~+/`, then
+ * `=` padding. JWTs and the usual opaque tokens fit.
+ */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
 /** What every token value has (AccessToken, CustomerToken). */
 interface TokenValue {
   readonly scopes: readonly string[];
@@ -25,7 +32,9 @@ interface TokenValue {
 }
 
 /**
- * A successful token response as an issued token. `expiresIn` and `createdAt` are the OAuth
+ * A successful token response as an issued token, once checked: an `access_token` that can be
+ * sent as a Bearer credential, a `token_type` (when given) of Bearer, and an expiry that has not
+ * passed. `expiresIn` and `createdAt` are the OAuth
  * response's fields; without them (customer tokens) the JWT's own claims give the lifetime and
  * the issue time. `make` builds the value callers get from the token and its expiry.
  */
@@ -40,11 +49,20 @@ export function issueToken<T extends TokenValue>(
 ): IssuedToken<T> {
   const { data, sentAt, serverDate, attempts } = success;
   const token = data.access_token;
-  if (typeof token !== "string" || token === "") {
-    throw new InvalidResponseError(`${operation} answered without an access_token`, {
+  const invalid = (problem: string) =>
+    new InvalidResponseError(`${operation} answered ${problem}`, {
       code: "invalid_response",
       attempts,
     });
+  if (typeof token !== "string" || token === "") throw invalid("without an access_token");
+  // It goes into Authorization headers as is: a CR/LF, space or quote would forge or break them.
+  // The message never quotes it (it may be a valid credential with one bad character).
+  if (!BEARER_TOKEN.test(token)) throw invalid("an access_token that is not a bearer token");
+  // Sent as `Bearer`: another type (mac, DPoP, N_A...) would be sent as what it is not.
+  const type = data.token_type;
+  if (type !== undefined && (typeof type !== "string" || type.toLowerCase() !== "bearer")) {
+    const shown = context.redactor.redact(excerptOf(String(type)).slice(0, 40));
+    throw invalid(`token_type ${JSON.stringify(shown)}; only Bearer tokens are supported`);
   }
   context.redactor.add(token);
   const claims = decodeJwtClaims(token);
