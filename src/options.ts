@@ -114,6 +114,12 @@ export interface CybridIdOptions {
    */
   customerTokenCacheSize?: number;
   /**
+   * How many client-credentials tokens (one per scope set asked of `getToken`) are cached; the
+   * least recently used is evicted beyond it. The token of the `scopes` option is always kept.
+   * @default 100
+   */
+  bankTokenCacheSize?: number;
+  /**
    * The token endpoint's path, for providers that put it elsewhere (e.g. `/v1/oauth/token`).
    * @default "/oauth/token"
    */
@@ -158,6 +164,7 @@ export interface ResolvedOptions {
     backoff: { base: number; max: number };
   };
   customerTokenCacheSize: number;
+  bankTokenCacheSize: number;
   tokenPath: string;
   tokenEncoding: BodyEncoding;
   logLevel: LogLevel;
@@ -253,6 +260,10 @@ export function resolveOptions(options: CybridIdOptions): {
       customerTokenCacheSize: Math.max(
         1,
         Math.floor(numberOption(options.customerTokenCacheSize, 1000, "customerTokenCacheSize")),
+      ),
+      bankTokenCacheSize: Math.max(
+        1,
+        Math.floor(numberOption(options.bankTokenCacheSize, 100, "bankTokenCacheSize")),
       ),
       tokenPath: options.tokenPath ?? "/oauth/token",
       tokenEncoding: options.tokenEncoding ?? "json",
