@@ -16,7 +16,8 @@ describe("invalidate()", () => {
     "%s: a request sent before it neither serves later callers nor fills the cache",
     async (_, store) => {
       const emu = await emulator();
-      const cybrid = clientFor(emu, { store: store() });
+      // Generous timeouts: a retry on a loaded machine would add a request of its own.
+      const cybrid = clientFor(emu, { store: store(), timeout: 10_000, deadline: 20_000 });
       emu.inject({ path: TOKEN, delayMs: 400 });
       const before = cybrid.getToken();
       await sleep(100); // the first request is on its way
