@@ -34,7 +34,10 @@ export interface CybridId {
   getCustomerToken(request: CustomerTokenRequest): Promise<CustomerToken>;
   /** A new customer token, always (the cache is neither read nor written). */
   createCustomerToken(request: CustomerTokenRequest): Promise<CustomerToken>;
-  /** Drops every cached token; the next call fetches new ones. */
+  /**
+   * Drops every cached token; the next call fetches new ones. A request already under way is
+   * fenced off: its token goes to the callers that were waiting for it, never into the cache.
+   */
   invalidate(): void;
   /**
    * openapi-fetch Middleware adding the bank token to another openapi-fetch client. Only for

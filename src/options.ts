@@ -49,7 +49,11 @@ export interface CybridIdHooks {
   }) => void;
   /** A token was served from cache, with no request. */
   onTokenServedFromCache?: (event: { kind: "bank" | "customer" }) => void;
-  /** A refresh failed; `servingCached` is true when a still-valid token keeps being served. */
+  /**
+   * A background refresh failed (one that no caller awaits, started inside the refresh
+   * window); `servingCached` is true when a still-valid token keeps being served. A fetch that
+   * callers wait for is not reported here: its error is thrown to them (and logged at debug).
+   */
   onRefreshFailed?: (event: {
     kind: "bank" | "customer";
     error: unknown;
@@ -143,6 +147,12 @@ export interface CybridIdOptions {
    */
   customerTokenCacheSize?: number;
   /**
+   * How many client-credentials tokens (one per scope set asked of `getToken`) are cached; the
+   * least recently used is evicted beyond it. The token of the `scopes` option is always kept.
+   * @default 100
+   */
+  bankTokenCacheSize?: number;
+  /**
    * The token endpoint's path, for providers that put it elsewhere (e.g. `/v1/oauth/token`).
    * A path on `baseUrl`'s origin only: it must start with a single `/` and carry no query or
    * fragment (`ValidationError` otherwise), so the secret cannot be sent to another host.
@@ -201,6 +211,7 @@ export interface ResolvedOptions {
     backoff: { base: number; max: number };
   };
   customerTokenCacheSize: number;
+  bankTokenCacheSize: number;
   tokenPath: string;
   tokenEncoding: BodyEncoding;
   clientAuthentication: ClientAuthentication;
@@ -327,6 +338,7 @@ export function resolveOptions(options: CybridIdOptions): {
         "customerTokenCacheSize",
         1,
       ),
+      bankTokenCacheSize: numberOption(options.bankTokenCacheSize, 100, "bankTokenCacheSize", 1),
       tokenPath: checkTokenPath(baseUrl, options.tokenPath ?? "/oauth/token"),
       tokenEncoding: checkTokenEncoding(options.tokenEncoding),
       clientAuthentication: checkClientAuthentication(options.clientAuthentication),

@@ -58,6 +58,11 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
   const rejected = new Set<string>();
   /** The last token handed out per key, so that `reject()` with no token can name them. */
   const handedOut = new Map<string, string>();
+  /**
+   * Bumped by `reject()` with no token (the client's invalidate()): a fetch started before it
+   * may not put its token in the store, nor hand it to anyone but its own callers.
+   */
+  let generation = 0;
 
   /** A store call bounded by the timeout; any failure is reported and becomes StoreUnavailable. */
   async function call<R>(kind: string, operation: StoreOperation, run: () => Promise<R>) {
@@ -106,6 +111,7 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
   // What each method means is documented on SharedStore (token-store.ts).
   return {
     reject(token) {
+      if (token === undefined) generation++;
       for (const each of token === undefined ? handedOut.values() : [token]) rejected.add(each);
       // Oldest first out: an old token is expired anyway.
       for (const each of rejected) if (rejected.size > MAX_REJECTED) rejected.delete(each);
@@ -140,13 +146,25 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
         return { value: rebuild(stored), token, sentAt, lifetimeMs };
       }
 
-      async function underLock(fence: string, background: boolean): Promise<IssuedToken<T>> {
+      /** A token fetched over HTTP; one from a fetch sent before an invalidate() is fenced off. */
+      function fetched(issued: IssuedToken<T>, startedIn: number): boolean {
+        handedOut.set(key, issued.token);
+        if (startedIn === generation) return true;
+        rejected.add(issued.token);
+        return false;
+      }
+
+      async function underLock(
+        fence: string,
+        background: boolean,
+        startedIn: number,
+      ): Promise<IssuedToken<T>> {
         logger.log("debug", `token store: ${kind} refresh lock acquired`);
         try {
           const again = parse(await run("get", () => store.get(key)));
           if (fresh(again, Date.now())) return served(again);
           const issued = await fetch(background);
-          handedOut.set(key, issued.token);
+          if (!fetched(issued, startedIn)) return issued;
           const ttlMs = planTokenTimes(issued.sentAt, issued.lifetimeMs).usableUntil - Date.now();
           const record: StoredToken = {
             token: issued.token,
@@ -166,7 +184,7 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
         }
       }
 
-      async function viaStore(background: boolean): Promise<IssuedToken<T>> {
+      async function viaStore(background: boolean, startedIn: number): Promise<IssuedToken<T>> {
         // Past the lock's lifetime its holder is gone or stuck: nobody else will store a token.
         const giveUpAt = Date.now() + lockTtlMs + timeoutMs;
         let pollMs = POLL_FIRST_MS;
@@ -175,7 +193,7 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
           if (fresh(stored, Date.now())) return served(stored);
           const fence = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
           if (await run("acquire", () => store.acquire(key, fence, lockTtlMs)))
-            return underLock(fence, background);
+            return underLock(fence, background, startedIn);
           // Someone else is refreshing. A caller with no token takes the valid one it can get.
           if (!background && usable(stored, Date.now())) return served(stored!);
           // Leaves the loop through the catch below, with a warning, like any store failure.
@@ -189,15 +207,16 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
       }
 
       return async (background) => {
+        const startedIn = generation;
         if (Date.now() < bypassUntil) return fetch(background);
         try {
-          return await viaStore(background);
+          return await viaStore(background, startedIn);
         } catch (error) {
           // The store failed before we went to the server: fetch on our own. HTTP errors
           // (the server's answer) propagate unchanged.
           if (!(error instanceof StoreUnavailable)) throw error;
           const issued = await fetch(background);
-          handedOut.set(key, issued.token);
+          fetched(issued, startedIn);
           return issued;
         }
       };

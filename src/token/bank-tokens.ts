@@ -1,11 +1,14 @@
 /**
  * Client-credentials tokens ("bank" or "organization" tokens): one cached slot per scope set,
- * keyed within this client's base URL and client id.
+ * keyed within this client's base URL and client id. Scope sets may come from users, so the
+ * slots are a bounded LRU (`bankTokenCacheSize`); the slot of the default scopes is kept apart
+ * and never evicted.
  */
 import { basicCredentials } from "../auth/basic-credentials.js";
 import type { SharedStore } from "../store/token-store.js";
 import { validateCredentialsRequest } from "../validation/validate.js";
 import { postWithRetries, type EngineContext } from "./engine-context.js";
+import { LruMap } from "./lru-map.js";
 import { scopeKey } from "./scope-key.js";
 import type { IssuedToken, TokenSlot } from "./token-slot.js";
 import { cachedTokenSlot, issueToken } from "./token-source.js";
@@ -45,7 +48,7 @@ export function createBankTokens(
   shared?: SharedStore,
 ): BankTokens {
   const { options } = context;
-  const slots = new Map<string, TokenSlot<AccessToken>>();
+  const slots = new LruMap<string, TokenSlot<AccessToken>>(options.bankTokenCacheSize);
   const operation = `POST ${options.tokenPath}`;
 
   /** The request body; `scope` is one space-separated string, as the grant wants it. */
@@ -90,31 +93,40 @@ export function createBankTokens(
     return issueToken(context, "bank", operation, result, make, expires_in, created_at);
   }
 
-  function slotFor(scopes: readonly string[] | undefined): TokenSlot<AccessToken> {
+  function newSlot(key: string, scopes: readonly string[] | undefined): TokenSlot<AccessToken> {
+    // Checked once per scope set, before its first request: the hot path stays a Map lookup.
+    // With the credentials in the body either way, so that the spec's limits on the id and
+    // secret apply to Basic too (the body sent then is this one without them).
+    validateCredentialsRequest(bodyFor(scopes), scopes);
+    return cachedTokenSlot(
+      context,
+      shared,
+      "bank",
+      [options.tokenPath, key],
+      (background) => fetchToken(scopes, background),
+      (stored) =>
+        accessToken(stored.token, stored.scopes, new Date(stored.sentAt + stored.lifetimeMs)),
+    );
+  }
+
+  const defaultKey = scopeKey(options.scopes);
+  let defaultSlot: TokenSlot<AccessToken> | undefined;
+  const slotOfDefault = () => (defaultSlot ??= newSlot(defaultKey, options.scopes));
+
+  function slotFor(scopes: readonly string[]): TokenSlot<AccessToken> {
     const key = scopeKey(scopes);
+    // An empty list has the key of "no scopes" but is invalid: it goes on to be validated.
+    if (key === defaultKey && scopes.length > 0) return slotOfDefault();
     let slot = slots.get(key);
     if (slot === undefined) {
-      // Checked once per scope set, before its first request: the hot path stays a Map lookup.
-      // With the credentials in the body either way, so that the spec's limits on the id and
-      // secret apply to Basic too (the body sent then is this one without them).
-      validateCredentialsRequest(bodyFor(scopes), scopes);
-      slot = cachedTokenSlot(
-        context,
-        shared,
-        "bank",
-        [options.tokenPath, key],
-        (background) => fetchToken(scopes, background),
-        (stored) =>
-          accessToken(stored.token, stored.scopes, new Date(stored.sentAt + stored.lifetimeMs)),
-      );
+      slot = newSlot(key, scopes);
       slots.set(key, slot);
     }
     return slot;
   }
 
-  let defaultSlot: TokenSlot<AccessToken> | undefined;
   const slotOf = (scopes: readonly string[] | undefined) =>
-    scopes === undefined ? (defaultSlot ??= slotFor(options.scopes)) : slotFor(scopes);
+    scopes === undefined ? slotOfDefault() : slotFor(scopes);
 
   return {
     get: (scopes, signal) => slotOf(scopes).get(signal),
@@ -123,6 +135,7 @@ export function createBankTokens(
     invalidate(staleToken) {
       // The store may still hold that token: it must not come back from there.
       shared?.reject(staleToken);
+      defaultSlot?.invalidate(staleToken);
       for (const slot of slots.values()) slot.invalidate(staleToken);
     },
   };

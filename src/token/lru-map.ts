@@ -32,6 +32,11 @@ export class LruMap<K, V> {
     }
   }
 
+  /** The values, least recently used first (reading them does not count as use). */
+  values(): IterableIterator<V> {
+    return this.#map.values();
+  }
+
   clear(): void {
     this.#map.clear();
   }

@@ -34,14 +34,37 @@ export function planTokenTimes(
 }
 
 /**
- * `expires_in` (seconds) as a lifetime in ms. Missing, zero, negative or non-numeric: the JWT
- * `exp` when the token is a JWT, else FALLBACK_LIFETIME_MS (short, so a bad value costs one
- * token request a minute rather than a request per call or a token used past its expiry).
+ * The shortest lifetime a token is given. `expires_in` counts whole seconds (an integer, at
+ * least 1, in the spec and RFC 6749): a positive fraction below one second is read as one
+ * second, so a server answering `expires_in: 0.0001` costs a token request a second rather than
+ * a request per call.
+ */
+export const MIN_LIFETIME_MS = 1_000;
+/**
+ * The longest lifetime a token is given: a year. A bogus `expires_in` (1e13) or `exp` (1e15)
+ * must still give a valid `expiresAt` Date, and at worst a refresh a year.
+ */
+export const MAX_LIFETIME_MS = 365 * 24 * 3_600_000;
+
+/**
+ * `expires_in` (seconds) as a lifetime in ms, within [MIN_LIFETIME_MS, MAX_LIFETIME_MS].
+ * Missing, zero, negative or non-numeric: the JWT lifetime when the token is a JWT, else
+ * FALLBACK_LIFETIME_MS (short, so a bad value costs one token request a minute rather than a
+ * request per call or a token used past its expiry).
  */
 export function lifetimeFromExpiresIn(expiresIn: unknown, jwtLifetime: number | undefined): number {
+  const seconds = expiresInSeconds(expiresIn);
+  if (seconds !== undefined)
+    return Math.min(MAX_LIFETIME_MS, Math.max(MIN_LIFETIME_MS, seconds * 1000));
+  return jwtLifetime === undefined ? FALLBACK_LIFETIME_MS : Math.min(MAX_LIFETIME_MS, jwtLifetime);
+}
+
+/** `expires_in` when it is a positive number (or numeric string), else undefined. */
+function expiresInSeconds(expiresIn: unknown): number | undefined {
   const seconds = typeof expiresIn === "string" ? Number(expiresIn) : expiresIn;
-  if (typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
-  return jwtLifetime ?? FALLBACK_LIFETIME_MS;
+  return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0
+    ? seconds
+    : undefined;
 }
 
 /** How long a background refresh waits after its n-th failure in a row: 1 s, 2 s, 4 s ... 60 s. */
@@ -68,17 +91,69 @@ export function decide(
   return refreshing || now < nextTryAt ? "serve" : "serve-and-refresh";
 }
 
-/** How far a server's issue time may sit from our send time and still be trusted. */
+/** How far a server's clock (issue time, `Date` header) may sit from our send time and still be trusted. */
 const MAX_ANCHOR_SHIFT_MS = 5_000;
 
 /**
- * The moment a token's lifetime counts from. Servers floor their issue time to whole seconds
- * (`created_at`, JWT `iat`) and count expiry from there, up to a second before our send time:
- * we move the anchor back accordingly. A server clock that is further off is ignored, so a
- * skewed server can make us refresh early by at most 5 s, never cause a refresh storm.
+ * The moment a token's lifetime counts from. Servers count whole seconds: they floor their
+ * issue time (`created_at`, JWT `iat`, oidc-provider's `exp = floor(now) + ttl`) and count expiry
+ * from there, up to a second before our send time. So the anchor is the earliest of:
+ * - the start of the second our request was sent in (the latest second the server can have
+ *   floored its issue time to, clocks agreeing; a `Date` header later than the send time only
+ *   says the answer crossed a second boundary);
+ * - the server's issue time (`issuedAtSeconds`) and its `Date` header (`serverDate`, ms), when
+ *   up to 5 s earlier: a server clock that is further off is ignored, so a skewed server can
+ *   make us refresh early by at most 5 s, never cause a refresh storm.
  */
-export function lifetimeAnchor(sentAt: number, issuedAtSeconds: unknown): number {
-  if (typeof issuedAtSeconds !== "number" || !Number.isFinite(issuedAtSeconds)) return sentAt;
-  const issuedAt = issuedAtSeconds * 1000;
-  return issuedAt < sentAt && sentAt - issuedAt <= MAX_ANCHOR_SHIFT_MS ? issuedAt : sentAt;
+export function lifetimeAnchor(
+  sentAt: number,
+  issuedAtSeconds: unknown,
+  serverDate?: number,
+): number {
+  let anchor = Math.floor(sentAt / 1000) * 1000;
+  const issuedAt = typeof issuedAtSeconds === "number" ? issuedAtSeconds * 1000 : undefined;
+  for (const serverTime of [issuedAt, serverDate]) {
+    if (
+      serverTime !== undefined &&
+      serverTime < anchor &&
+      sentAt - serverTime <= MAX_ANCHOR_SHIFT_MS
+    )
+      anchor = serverTime;
+  }
+  return anchor;
+}
+
+/** What a token response says about the token's lifetime; every field is unchecked. */
+export interface LifetimeEvidence {
+  /** When we sent the request (ms since epoch, our clock). */
+  sentAt: number;
+  /** The response's `Date` header (ms), when valid. */
+  serverDate?: number | undefined;
+  /** `expires_in` (seconds). */
+  expiresIn?: unknown;
+  /** `created_at`, else the JWT `iat` (Unix seconds). */
+  issuedAt?: unknown;
+  /** The JWT `exp` (Unix seconds). */
+  exp?: unknown;
+  /** The JWT's own lifetime (`exp - iat`), the fallback for a missing `expires_in`. */
+  jwtLifetime?: number | undefined;
+}
+
+/**
+ * A token's anchor and lifetime (ms): `expires_in` (or the JWT's lifetime, or the fallback)
+ * counted from {@link lifetimeAnchor}, never past the token's own `exp`: a token says itself
+ * until when it is valid, whatever the response around it says. A sub-second `expires_in`
+ * (read as MIN_LIFETIME_MS) counts from the send time: such a server does not count whole
+ * seconds, and flooring its anchor could leave the token no usable time at all. The lifetime is
+ * at most MAX_LIFETIME_MS; it is zero or less when `exp` has already passed.
+ */
+export function tokenLifetime(evidence: LifetimeEvidence): { anchor: number; lifetimeMs: number } {
+  const { sentAt, expiresIn, exp } = evidence;
+  const declared = lifetimeFromExpiresIn(expiresIn, evidence.jwtLifetime);
+  const subSecond = (expiresInSeconds(expiresIn) ?? 1) < 1;
+  const anchor = subSecond
+    ? sentAt
+    : lifetimeAnchor(sentAt, evidence.issuedAt, evidence.serverDate);
+  const byExp = typeof exp === "number" && Number.isFinite(exp) ? exp * 1000 - anchor : Infinity;
+  return { anchor, lifetimeMs: Math.min(declared, byExp) };
 }

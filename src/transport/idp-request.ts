@@ -10,6 +10,7 @@ import { errorFromResponse } from "../errors/error-from-response.js";
 import type { Redactor } from "../log/redactor.js";
 import type { AttemptResult } from "../retry/attempt-loop.js";
 import { retryAfterMs } from "../retry/retry-after.js";
+import { parseHttpDate } from "./http-date.js";
 import { isRateLimit403, isRetriableStatus, shouldRetryHeader } from "../retry/retry-policy.js";
 import { boundedBody } from "./bounded-body.js";
 
@@ -32,6 +33,12 @@ export interface IdpSuccess {
   data: Record<string, unknown>;
   /** When the request was sent (ms since epoch): token lifetimes count from here. */
   sentAt: number;
+  /**
+   * The response's `Date` header (ms since epoch; whole seconds), when it had a valid one:
+   * the server's clock, which token lifetimes may be anchored to. Browsers hide it from
+   * cross-origin responses unless the server exposes it.
+   */
+  serverDate?: number | undefined;
   status: number;
 }
 
@@ -100,10 +107,10 @@ export async function postToIdp(
     try {
       const parsed: unknown = JSON.parse(text);
       if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
-        return {
-          ok: true,
-          value: { data: parsed as Record<string, unknown>, sentAt, status: response.status },
-        };
+        const date = response.headers.get("date");
+        const serverDate = date === null ? undefined : parseHttpDate(date);
+        const body = parsed as Record<string, unknown>;
+        return { ok: true, value: { data: body, sentAt, serverDate, status: response.status } };
       }
     } catch {
       // fall through: reported below with an excerpt

@@ -1,10 +1,17 @@
 /** The logger option (and CYBRID_ID_LOG) and the metrics hooks. */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createCybridId } from "../../src/index.js";
-import { clientFor, emulator } from "../helpers/client-harness.js";
+import { GUID, clientFor, emulator, sleep } from "../helpers/client-harness.js";
 
 afterEach(() => {
   vi.unstubAllEnvs();
+});
+
+const sinkFor = (lines: string[]) => ({
+  debug: (l: string) => lines.push(`debug ${l}`),
+  info: (l: string) => lines.push(`info ${l}`),
+  warn: (l: string) => lines.push(`warn ${l}`),
+  error: (l: string) => lines.push(`error ${l}`),
 });
 
 describe("hooks", () => {
@@ -26,24 +33,48 @@ describe("hooks", () => {
     emu.inject({ path: "/oauth/token", status: 503, example: "unavailable", times: Infinity });
     cybrid.invalidate();
     await expect(cybrid.getToken()).rejects.toThrow();
-    expect(events).toEqual([
-      "retry 1 503",
-      "fetched bank 2",
-      "cached bank",
-      "retry 1 503",
-      "failed bank false",
+    // The failure is thrown to the caller: onRefreshFailed is for background refreshes only.
+    expect(events).toEqual(["retry 1 503", "fetched bank 2", "cached bank", "retry 1 503"]);
+  });
+
+  it("report each failure once: a thrown one at debug only, a background one to onRefreshFailed", async () => {
+    const emu = await emulator({ tokenTtlSeconds: 2 });
+    const lines: string[] = [];
+    const failed: { kind: string; servingCached: boolean }[] = [];
+    const cybrid = clientFor(emu, {
+      maxRetries: 0,
+      logger: { level: "debug", sink: sinkFor(lines) },
+      hooks: { onRefreshFailed: (e) => failed.push(e) },
+    });
+    emu.inject({ path: "/oauth/token", status: 503, example: "unavailable" });
+    await expect(cybrid.getToken()).rejects.toMatchObject({ status: 503 });
+    await expect(
+      cybrid.getCustomerToken({ customerGuid: GUID, scopes: ["accounts:read"] }),
+    ).resolves.toBeTruthy();
+    emu.inject({ path: "/api/customer_tokens", status: 503, example: "unavailable" });
+    await expect(
+      cybrid.createCustomerToken({ customerGuid: GUID, scopes: ["accounts:read"] }),
+    ).rejects.toMatchObject({ status: 503 });
+    expect(failed).toEqual([]);
+    expect(lines.filter((l) => /^(warn|error) /.test(l))).toEqual([]);
+    expect(
+      lines.some((l) => /^debug .*bank token fetch failed \(service_unavailable\)/.test(l)),
+    ).toBe(true);
+
+    // Inside the refresh window the caller gets the cached token; the refresh fails behind it.
+    const { expiresAt } = await cybrid.getToken();
+    await sleep(expiresAt.getTime() - 350 - Date.now());
+    emu.inject({ path: "/oauth/token", status: 503, example: "unavailable" });
+    await cybrid.getToken();
+    await sleep(100);
+    expect(failed).toEqual([expect.objectContaining({ kind: "bank", servingCached: true })]);
+    expect(lines.filter((l) => /^(warn|error) /.test(l))).toEqual([
+      expect.stringMatching(/^warn .*bank token refresh failed .*still serving the cached token/),
     ]);
   });
 });
 
 describe("logger", () => {
-  const sinkFor = (lines: string[]) => ({
-    debug: (l: string) => lines.push(`debug ${l}`),
-    info: (l: string) => lines.push(`info ${l}`),
-    warn: (l: string) => lines.push(`warn ${l}`),
-    error: (l: string) => lines.push(`error ${l}`),
-  });
-
   it("logs at and above its level", async () => {
     const emu = await emulator();
     const lines: string[] = [];

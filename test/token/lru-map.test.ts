@@ -12,6 +12,7 @@ describe("LruMap", () => {
     expect(map.get("b")).toBeUndefined();
     expect(map.get("a")).toBe(1);
     expect(map.size).toBe(2);
+    expect([...map.values()]).toEqual([3, 1]); // least recently used first
   });
 });
 
