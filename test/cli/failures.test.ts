@@ -138,7 +138,7 @@ describe.each(VARIANTS)("cybrid-id failures, $name", (variant) => {
       },
     );
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("invalid input: customer_guid");
+    expect(result.stderr).toContain("invalid input: customerGuid");
     expect(emu().count()).toBe(0);
     expectNoSecret(result);
   });
