@@ -38,7 +38,7 @@ describe("hooks", () => {
   });
 
   it("report each failure once: a thrown one at debug only, a background one to onRefreshFailed", async () => {
-    const emu = await emulator({ tokenTtlSeconds: 2 });
+    const emu = await emulator({ tokenTtlSeconds: 4 });
     const lines: string[] = [];
     const failed: { kind: string; servingCached: boolean }[] = [];
     const cybrid = clientFor(emu, {
@@ -62,8 +62,9 @@ describe("hooks", () => {
     ).toBe(true);
 
     // Inside the refresh window the caller gets the cached token; the refresh fails behind it.
+    // 4 s tokens: the window opens by 3.4 s at the latest and the token is usable until 3.6 s.
     const { expiresAt } = await cybrid.getToken();
-    await sleep(expiresAt.getTime() - 350 - Date.now());
+    await sleep(expiresAt.getTime() - 500 - Date.now());
     emu.inject({ path: "/oauth/token", status: 503, example: "unavailable" });
     await cybrid.getToken();
     await sleep(100);
