@@ -59,17 +59,30 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
   /** The last token handed out per key, so that `reject()` with no token can name them. */
   const handedOut = new Map<string, string>();
 
-  /** A store call bounded by the timeout; any failure is reported and becomes StoreUnavailable. */
-  async function call<R>(kind: string, operation: StoreOperation, run: () => Promise<R>) {
+  /**
+   * A store call bounded by the timeout; any failure is reported and becomes StoreUnavailable.
+   * `late` receives the result of a call that succeeds after its timeout fired (the caller
+   * has moved on): what it did in the store may need undoing.
+   */
+  async function call<R>(
+    kind: string,
+    operation: StoreOperation,
+    run: () => Promise<R>,
+    late?: (result: R) => void,
+  ) {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let timedOut = false;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error(`timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
       // The store call itself keeps a process alive if it must; this timer alone should not.
       (timer as { unref?: () => void }).unref?.();
     });
     const attempt = Promise.resolve().then(run);
     // A call that settles after its timeout must not become an unhandled rejection.
-    attempt.catch(() => undefined);
+    attempt.then((result) => timedOut && late?.(result)).catch(() => undefined);
     try {
       const result = await Promise.race([attempt, timeout]);
       if (failures > 0) logger.log("info", "token store reachable again");
@@ -174,7 +187,11 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
           const stored = parse(await run("get", () => store.get(key)));
           if (fresh(stored, Date.now())) return served(stored);
           const fence = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-          if (await run("acquire", () => store.acquire(key, fence, lockTtlMs)))
+          // A lock taken after the timeout gave up on it would block the fleet for its whole
+          // TTL with nobody refreshing: release it (with its fence) the moment it arrives.
+          const releaseLate = (taken: boolean) =>
+            taken && void store.release(key, fence).catch(() => undefined);
+          if (await call(kind, "acquire", () => store.acquire(key, fence, lockTtlMs), releaseLate))
             return underLock(fence, background);
           // Someone else is refreshing. A caller with no token takes the valid one it can get.
           if (!background && usable(stored, Date.now())) return served(stored!);

@@ -145,3 +145,44 @@ describe("a store that misbehaves", () => {
     expect(sink.info.mock.calls.flat().join("\n")).not.toContain("store");
   });
 });
+
+describe("a store call that answers after its timeout", () => {
+  it("a late acquire that took the lock is released with its fence as soon as it arrives", async () => {
+    const emu = await emulator();
+    const inner = new MemoryTokenStore();
+    let answer: () => void = () => undefined;
+    const late = new Promise<void>((resolve) => (answer = resolve));
+    const acquired: { key: string; fence: string }[] = [];
+    const released: { key: string; fence: string }[] = [];
+    const slowLock: TokenStore = {
+      get: (key) => inner.get(key),
+      set: (key, value, ttl) => inner.set(key, value, ttl),
+      // Answers (having taken the lock) only when the test says so: long after the timeout.
+      acquire: async (key, fence, ttl) => {
+        await late;
+        acquired.push({ key, fence });
+        return inner.acquire(key, fence, ttl);
+      },
+      release: async (key, fence) => {
+        released.push({ key, fence });
+        return inner.release(key, fence);
+      },
+    };
+    const { onStoreError, options } = observed();
+    const client = clientFor(emu, {
+      store: sharedTokenStore(slowLock, { timeout: 30, lockTtl: 60_000 }),
+      ...options,
+    });
+    // The acquire timed out: the client fetched alone.
+    await client.getToken();
+    expect(onStoreError).toHaveBeenCalledWith(expect.objectContaining({ operation: "acquire" }));
+    expect(acquired).toEqual([]);
+
+    answer();
+    await vi.waitFor(() => expect(released).toHaveLength(1));
+    expect(acquired).toHaveLength(1);
+    expect(released[0]).toEqual(acquired[0]);
+    // Nobody holds the lock now: another process takes it at once (not after the 60 s TTL).
+    expect(await inner.acquire(acquired[0]!.key, "next-holder", 60_000)).toBe(true);
+  });
+});
