@@ -131,8 +131,15 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
       rebuild: (stored: StoredToken) => T,
       scopesOf: (value: T) => readonly string[],
     ): TokenFetcher<T> {
-      // JSON keeps the parts unambiguous whatever characters a client id or URL holds.
-      const key = JSON.stringify(["cybrid-id/v1", kind, ...settings.namespace, ...keyParts]);
+      // JSON keeps the parts unambiguous whatever characters a client id or URL holds. The
+      // namespace (with the tag of the secret) is asynchronous: the key is made on first use.
+      let storeKey: Promise<string> | undefined;
+      const keyOf = () =>
+        (storeKey ??= settings
+          .namespace()
+          .then((namespace) => JSON.stringify(["cybrid-id/v1", kind, ...namespace, ...keyParts])));
+      /** This token kind and scope set, within this client (whose namespace is fixed). */
+      const slot = JSON.stringify([kind, ...keyParts]);
       const run = <R>(operation: StoreOperation, body: () => Promise<R>) =>
         call(kind, operation, body);
 
@@ -147,19 +154,23 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
 
       function served(stored: StoredToken): IssuedToken<T> {
         settings.redactor.add(stored.token);
-        handedOut.set(key, stored.token);
+        handedOut.set(slot, stored.token);
         logger.log("debug", `token store: ${kind} token served from the store`);
         const { token, sentAt, lifetimeMs } = stored;
         return { value: rebuild(stored), token, sentAt, lifetimeMs };
       }
 
-      async function underLock(fence: string, background: boolean): Promise<IssuedToken<T>> {
+      async function underLock(
+        key: string,
+        fence: string,
+        background: boolean,
+      ): Promise<IssuedToken<T>> {
         logger.log("debug", `token store: ${kind} refresh lock acquired`);
         try {
           const again = parse(await run("get", () => store.get(key)));
           if (fresh(again, Date.now())) return served(again);
           const issued = await fetch(background);
-          handedOut.set(key, issued.token);
+          handedOut.set(slot, issued.token);
           const ttlMs = planTokenTimes(issued.sentAt, issued.lifetimeMs).usableUntil - Date.now();
           const record: StoredToken = {
             token: issued.token,
@@ -181,6 +192,7 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
 
       async function viaStore(background: boolean): Promise<IssuedToken<T>> {
         // Past the lock's lifetime its holder is gone or stuck: nobody else will store a token.
+        const key = await run("get", keyOf);
         const giveUpAt = Date.now() + lockTtlMs + timeoutMs;
         let pollMs = POLL_FIRST_MS;
         for (;;) {
@@ -192,7 +204,7 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
           const releaseLate = (taken: boolean) =>
             taken && void store.release(key, fence).catch(() => undefined);
           if (await call(kind, "acquire", () => store.acquire(key, fence, lockTtlMs), releaseLate))
-            return underLock(fence, background);
+            return underLock(key, fence, background);
           // Someone else is refreshing. A caller with no token takes the valid one it can get.
           if (!background && usable(stored, Date.now())) return served(stored!);
           // Leaves the loop through the catch below, with a warning, like any store failure.
@@ -214,7 +226,7 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
           // (the server's answer) propagate unchanged.
           if (!(error instanceof StoreUnavailable)) throw error;
           const issued = await fetch(background);
-          handedOut.set(key, issued.token);
+          handedOut.set(slot, issued.token);
           return issued;
         }
       };

@@ -60,8 +60,12 @@ export interface SharedTokenStore extends TokenStore {
 
 /** What a client gives its store: where its keys live, and how to report. @internal */
 export interface TokenStoreContext {
-  /** Namespace of every key: the client's base URL and client id. */
-  namespace: readonly string[];
+  /**
+   * Namespace of every key: the client's base URL, client id and a keyed hash (HMAC) of its
+   * secret, so that only clients with the same secret share tokens. Computed once, on first
+   * use (WebCrypto is asynchronous); never the secret itself.
+   */
+  namespace: () => Promise<readonly string[]>;
   logger: Logger;
   /** Tokens read from the store are added here, so that logs never show them. */
   redactor: { add(secret: string): void };

@@ -7,7 +7,7 @@ import { createClient } from "redis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { redisTokenStore } from "../../src/redis/index.js";
 import { hashKey } from "../../src/redis/secure-store.js";
-import { sleep } from "../helpers/client-harness.js";
+import { clientFor, emulator, rejectionOf, sleep } from "../helpers/client-harness.js";
 import { describeRedis, startRedis, type RedisServer } from "../helpers/redis-server.js";
 
 const KEY = JSON.stringify(["cybrid-id/v1", "bank", "https://id.example", "client", ""]);
@@ -101,6 +101,37 @@ describeRedis("redisTokenStore", () => {
     const other = redisTokenStore(ioredis, { keyPrefix: "enc:", encryptionKey: "a".repeat(64) });
     await store.set(KEY, "secret-access-token", 5_000);
     expect(await other.get(KEY)).toBeUndefined();
+  });
+
+  it("one client id, two secrets: the wrong secret gets no token from Redis (its own 401)", async () => {
+    const emu = await emulator();
+    const options = { keyPrefix: "ns:", encryptionKey: ENCRYPTION_KEY, timeout: 5_000 };
+    const overrides = { timeout: 5_000, maxRetries: 0 };
+    const good = clientFor(emu, { store: redisTokenStore(ioredis, options), ...overrides });
+    const token = await good.getToken();
+    const intruder = clientFor(emu, {
+      store: redisTokenStore(nodeRedis, options),
+      clientSecret: "a-wrong-secret-value",
+      ...overrides,
+    });
+    const error = await rejectionOf(intruder.getToken());
+    expect(error).toMatchObject({ status: 401 });
+    expect(JSON.stringify(error)).not.toContain(token.accessToken);
+    expect(emu.count("/oauth/token")).toBe(2);
+    // The same secret still shares: no third request.
+    const twin = clientFor(emu, { store: redisTokenStore(nodeRedis, options), ...overrides });
+    expect((await twin.getToken()).accessToken).toBe(token.accessToken);
+    expect(emu.count("/oauth/token")).toBe(2);
+
+    const keys = await ioredis.keys("ns:*");
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      // A hash only: no secret, client id, URL or tag (the hash input) in the key.
+      expect(key).toMatch(/^ns:[0-9a-f]{64}(:lock)?$/);
+      for (const secret of [emu.clientSecret, "a-wrong-secret-value", emu.clientId, emu.url])
+        expect(key).not.toContain(secret);
+      expect(String(await ioredis.get(key))).not.toContain(emu.clientSecret);
+    }
   });
 
   it("refuses an encryption key that is not 32 bytes", () => {

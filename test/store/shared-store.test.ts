@@ -79,7 +79,7 @@ describe("sharedTokenStore", () => {
   it("attaches each client on its own: one store may serve several clients", () => {
     const store = sharedTokenStore(new MemoryTokenStore());
     const context = {
-      namespace: ["https://id.example", "id"],
+      namespace: async () => ["https://id.example", "id", "tag"],
       logger: { enabled: () => false, log: () => undefined },
       redactor: { add: () => undefined },
       hooks: {},
