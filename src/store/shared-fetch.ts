@@ -41,6 +41,13 @@ export interface SharedStoreSettings extends TokenStoreContext {
   lockTtlMs: number;
 }
 
+/**
+ * The `code` of the error a `TokenStore.get` throws for a value that is there but that this
+ * process cannot read (encrypted with another key): reported, then left alone (see
+ * `call`). A string, not a class, so that it survives separate bundles of the entries.
+ */
+export const UNREADABLE_VALUE = "store_value_unreadable";
+
 /** Thrown inside this module when the store failed; the fetch then degrades to HTTP alone. */
 class StoreUnavailable extends Error {}
 
@@ -54,6 +61,8 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
   const { store, timeoutMs, lockTtlMs, logger, hooks } = settings;
   let failures = 0;
   let bypassUntil = 0;
+  /** A value this client cannot decrypt is reported on each read but warned about once. */
+  let warnedUnreadable = false;
   /** Tokens a server rejected (or the user dropped): never taken from the store again. */
   const rejected = new Set<string>();
   /** The last token handed out per key, so that `reject()` with no token can name them. */
@@ -89,10 +98,23 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
       failures = 0;
       return result;
     } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if ((error as { code?: unknown } | undefined)?.code === UNREADABLE_VALUE) {
+        // The store works; the value is another key's. No bypass, no lock, no overwrite: the
+        // caller fetches alone and the value stays until it expires (then is replaced).
+        if (!warnedUnreadable)
+          logger.log(
+            "warn",
+            `token store: ${reason}; check that every process has the same encryptionKey. ` +
+              "Fetching without the store until that value expires",
+          );
+        warnedUnreadable = true;
+        hooks.onStoreError?.({ kind: kind as "bank" | "customer", operation, error });
+        throw new StoreUnavailable(reason);
+      }
       failures++;
       const pauseMs = Math.min(BYPASS_MAX_MS, 1000 * 2 ** (failures - 1));
       bypassUntil = Date.now() + pauseMs;
-      const reason = error instanceof Error ? error.message : String(error);
       logger.log(
         "warn",
         `token store ${operation} failed (${reason}); fetching without it for ${pauseMs} ms`,
@@ -192,7 +214,11 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
 
       async function viaStore(background: boolean): Promise<IssuedToken<T>> {
         // Past the lock's lifetime its holder is gone or stuck: nobody else will store a token.
-        const key = await run("get", keyOf);
+        // Not bounded by the store's timeout (no store call); a failure (no WebCrypto) is
+        // reported like a failing store, and the client fetches alone.
+        const key = await keyOf().catch((error: unknown) =>
+          run("get", () => Promise.reject(error)),
+        );
         const giveUpAt = Date.now() + lockTtlMs + timeoutMs;
         let pollMs = POLL_FIRST_MS;
         for (;;) {

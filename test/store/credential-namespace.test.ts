@@ -13,7 +13,7 @@ const TOKEN_PATH = "/oauth/token";
 const SLACK = { timeout: 5_000 };
 
 const clientFor: typeof harnessClient = (emu, overrides = {}) =>
-  harnessClient(emu, { timeout: 5_000, maxRetries: 0, ...overrides });
+  harnessClient(emu, { timeout: 15_000, deadline: 30_000, maxRetries: 0, ...overrides });
 
 /** A MemoryTokenStore that records every key it is given. */
 function recording() {

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import type { TokenStore } from "../../src/index.js";
-import { MemoryTokenStore, sharedTokenStore } from "../../src/store/index.js";
+import { secureTokenStore } from "../../src/redis/index.js";
+import { MemoryTokenStore, sharedTokenStore, UNREADABLE_VALUE } from "../../src/store/index.js";
 import { clientFor as harnessClient, emulator } from "../helpers/client-harness.js";
 
 const TOKEN_PATH = "/oauth/token";
@@ -184,5 +185,41 @@ describe("a store call that answers after its timeout", () => {
     expect(released[0]).toEqual(acquired[0]);
     // Nobody holds the lock now: another process takes it at once (not after the 60 s TTL).
     expect(await inner.acquire(acquired[0]!.key, "next-holder", 60_000)).toBe(true);
+  });
+});
+
+describe("a stored value this client cannot decrypt", () => {
+  it("is reported on each read, warned about once, neither locked nor overwritten", async () => {
+    const emu = await emulator();
+    const inner = new MemoryTokenStore();
+    const keyed = (encryptionKey: string) =>
+      sharedTokenStore(secureTokenStore(inner, { encryptionKey }), { timeout: 5_000 });
+    const writer = clientFor(emu, { store: keyed("1".repeat(64)) });
+    const first = await writer.getToken();
+    const acquire = vi.spyOn(inner, "acquire");
+    const set = vi.spyOn(inner, "set");
+
+    const { sink, onStoreError, options } = observed();
+    const other = clientFor(emu, { store: keyed("2".repeat(64)), ...options });
+    for (let round = 0; round < 3; round++) {
+      other.invalidate();
+      expect((await other.getToken()).accessToken).not.toBe(first.accessToken);
+    }
+    expect(emu.count(TOKEN_PATH)).toBe(4);
+    expect(onStoreError).toHaveBeenCalledTimes(3);
+    expect(onStoreError).toHaveBeenCalledWith(
+      expect.objectContaining({
+        operation: "get",
+        error: expect.objectContaining({ code: UNREADABLE_VALUE }),
+      }),
+    );
+    expect(sink.warn).toHaveBeenCalledTimes(1);
+    expect(sink.warn.mock.calls[0]![0]).toMatch(/could not be decrypted.*encryptionKey/);
+    expect(acquire).not.toHaveBeenCalled();
+    expect(set).not.toHaveBeenCalled();
+    // Not a store outage: the store is not bypassed, and the fleet's token is still there.
+    const twin = clientFor(emu, { store: keyed("1".repeat(64)) });
+    expect((await twin.getToken()).accessToken).toBe(first.accessToken);
+    expect(emu.count(TOKEN_PATH)).toBe(4);
   });
 });
