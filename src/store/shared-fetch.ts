@@ -213,12 +213,12 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
       }
 
       async function viaStore(background: boolean): Promise<IssuedToken<T>> {
-        // Past the lock's lifetime its holder is gone or stuck: nobody else will store a token.
         // Not bounded by the store's timeout (no store call); a failure (no WebCrypto) is
         // reported like a failing store, and the client fetches alone.
         const key = await keyOf().catch((error: unknown) =>
           run("get", () => Promise.reject(error)),
         );
+        // Past the lock's lifetime its holder is gone or stuck: nobody else will store a token.
         const giveUpAt = Date.now() + lockTtlMs + timeoutMs;
         let pollMs = POLL_FIRST_MS;
         for (;;) {
