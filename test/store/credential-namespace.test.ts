@@ -3,7 +3,7 @@
  * carries a keyed hash of the client secret (never the secret), so a client that knows the
  * client id but not the secret cannot take the bank token from the store.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { TokenStore } from "../../src/index.js";
 import { MemoryTokenStore, sharedTokenStore } from "../../src/store/index.js";
 import { clientFor as harnessClient, emulator, rejectionOf } from "../helpers/client-harness.js";
@@ -68,5 +68,21 @@ describe("the store namespace and the client secret", () => {
       // One part is the tag: hex of an HMAC-SHA-256, not the secret in any encoding.
       expect(parts.some((part) => /^[0-9a-f]{64}$/.test(part))).toBe(true);
     }
+  });
+
+  it("without WebCrypto (an insecure browser page): no store, its own request, reported", async () => {
+    const emu = await emulator();
+    const store = new MemoryTokenStore(SLACK);
+    const onStoreError = vi.fn();
+    vi.stubGlobal("crypto", undefined);
+    try {
+      const token = await clientFor(emu, { store, hooks: { onStoreError } }).getToken();
+      expect(token.accessToken).toMatch(/\./);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(emu.count(TOKEN_PATH)).toBe(1);
+    expect(onStoreError).toHaveBeenCalledWith(expect.objectContaining({ operation: "get" }));
+    expect(String(onStoreError.mock.calls[0]![0].error.message)).toContain("WebCrypto");
   });
 });
