@@ -8,6 +8,7 @@ import type { paths } from "../generated/openapi.js";
 import { apiOriginGuard } from "./auth/api-origins.js";
 import { createAuthMiddleware } from "./auth/auth-middleware.js";
 import { createAuthenticatedFetch } from "./auth/authenticated-fetch.js";
+import { storeNamespace } from "./auth/credential-tag.js";
 import { createLogger } from "./log/logger.js";
 import { Redactor } from "./log/redactor.js";
 import { resolveOptions, type CybridIdOptions, type Scope } from "./options.js";
@@ -70,7 +71,7 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
   // With a shared store, fetches go through it; without one, nothing of it is even created.
   // The protocol's code comes with the store (`cybrid-id/store`), not with this entry.
   const shared = resolved.store?.attach({
-    namespace: [resolved.baseUrl, resolved.clientId],
+    namespace: storeNamespace(resolved.baseUrl, resolved.clientId, clientSecret),
     logger,
     redactor,
     hooks: resolved.hooks,

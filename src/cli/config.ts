@@ -33,6 +33,10 @@ export const CONNECTION_HELP = `Connection (flags win over the environment):
   --client-secret <s>     client secret      env CYBRID_CLIENT_SECRET
                           (prefer the env variable: flags are visible to other users in \`ps\`)`;
 
+/** Printed (on stderr) whenever the secret is given as a flag; never the secret itself. */
+const CLIENT_SECRET_FLAG_WARNING =
+  "warning: --client-secret on the command line is visible in ps; prefer CYBRID_CLIENT_SECRET";
+
 /** parseArgs in strict mode, its errors turned into usage errors (exit status 2). */
 export function parseCommandLine<const T extends OptionsConfig>(
   args: string[],
@@ -67,6 +71,8 @@ export function connect(values: ConnectionValues, verbose: boolean): CybridId {
   const clientSecret = values["client-secret"] ?? env("CYBRID_CLIENT_SECRET");
   // Registered before anything can fail, so even a crash report cannot print it.
   neverPrint(clientSecret, clientId);
+  // Other users of the machine see the flag in `ps` (and shells keep it in their history).
+  if (values["client-secret"] !== undefined) err(CLIENT_SECRET_FLAG_WARNING);
   if (clientId === undefined)
     throw new UsageError("no client id: pass --client-id or set CYBRID_CLIENT_ID");
   if (clientSecret === undefined)

@@ -18,10 +18,23 @@ export function json(status: number, body: unknown, headers?: Record<string, str
   return headers === undefined ? { status, body } : { status, body, headers };
 }
 
-/** The whole request body as text. */
-export async function readBody(req: IncomingMessage): Promise<string> {
+/** Thrown by {@link readBody} past its limit: the server answers 413. */
+export class BodyTooLarge extends Error {}
+
+/**
+ * The whole request body as text, at most `maxBytes` of it: past that (declared in
+ * content-length, or counted as it arrives) it stops reading and throws {@link BodyTooLarge},
+ * so that no request can make the emulator hold more than that.
+ */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  if (Number(req.headers["content-length"] ?? 0) > maxBytes) throw new BodyTooLarge();
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString("utf8");
 }
 

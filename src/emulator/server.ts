@@ -8,7 +8,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { checkBearer } from "./bearer.js";
 import { answersItself, faultReply, FaultQueue } from "./faults.js";
-import { json, parseBody, readBody, sleep, writeReply, type Reply } from "./http-io.js";
+import {
+  BodyTooLarge,
+  json,
+  parseBody,
+  readBody,
+  sleep,
+  writeReply,
+  type Reply,
+} from "./http-io.js";
 import { signJwt } from "./jwt.js";
 import { RateLimiter } from "./rate-limit.js";
 import { handleCustomerToken } from "./routes/customer-tokens.js";
@@ -91,6 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   applySettings(state, options);
   const requests: LoggedRequest[] = [];
   const maxLogged = Math.max(1, options.maxLoggedRequests ?? 10_000);
+  const maxBytes = checkTtl("maxRequestBytes", options.maxRequestBytes ?? 65_536, 1);
   /** Requests per path, apart from the log so that trimming the log does not change them. */
   const counts = new Map<string, number>();
   const sockets = new Set<Socket>();
@@ -157,7 +166,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       nowSeconds: Math.floor(Date.now() / 1000),
     });
     if (bearer.logged !== undefined) entry.bearer = bearer.logged;
-    const text = await readBody(req);
+    let text: string;
+    try {
+      text = await readBody(req, maxBytes);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error;
+      entry.status = 413;
+      // The rest of the body is not read: the connection closes after this answer.
+      const tooLarge = errorBody(
+        413,
+        `Request body larger than ${maxBytes} bytes`,
+        "payload_too_large",
+      );
+      await writeReply(res, json(413, tooLarge, { connection: "close" }), baseHeaders(req, false), {
+        signal: closing.signal,
+      });
+      return;
+    }
     const body = parseBody(text, req.headers["content-type"]);
     entry.body = text === "" ? undefined : body.value;
 

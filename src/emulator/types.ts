@@ -57,6 +57,13 @@ export interface EmulatorOptions {
    * @default 10_000
    */
   maxLoggedRequests?: number;
+  /**
+   * Largest request body it reads, in bytes. A larger one (by its content-length, or as it
+   * arrives) is answered 413 with an ErrorResponse body (`payload_too_large`) and not read
+   * further, and the connection is closed: no request can make the emulator hold more.
+   * @default 65_536 (64 KiB)
+   */
+  maxRequestBytes?: number;
 }
 
 /**

@@ -10,7 +10,7 @@
  *
  * const cybrid = createCybridId({
  *   store: redisTokenStore(new Redis(process.env.REDIS_URL), {
- *     encryptionKey: process.env.CYBRID_TOKEN_KEY, // 64 hex digits
+ *     encryptionKey: process.env.CYBRID_TOKEN_KEY, // 64 hex digits; unset: throws
  *     timeout: 250,
  *     lockTtl: 10_000,
  *   }),
@@ -65,15 +65,17 @@ const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call
 
 /**
  * A {@link SharedTokenStore} in Redis, for the client's `store` option. Keys are `keyPrefix` +
- * SHA-256 of the base URL, client id, token kind and scope set (locks add `:lock`); with
- * `encryptionKey`, values are encrypted with AES-256-GCM. Give the client an `error` listener
+ * SHA-256 of the base URL, client id, tag of the secret, token kind and scope set (locks add
+ * `:lock`); values are encrypted with AES-256-GCM under `encryptionKey` (required; `false`
+ * stores plain JSON). Give the client an `error` listener
  * (node-redis throws without one) and let it reconnect: while Redis is unreachable, cybrid-id
  * fetches on its own and says so.
  *
  * The same as `sharedTokenStore(secureTokenStore(<the Redis adapter>, options), options)`.
  *
- * @throws ValidationError (code `invalid_configuration`) for an invalid `timeout` or `lockTtl`;
- * TypeError for an `encryptionKey` that is not 32 bytes.
+ * @throws ValidationError (code `invalid_configuration`) for an invalid `timeout` or `lockTtl`,
+ * and for an `encryptionKey` that is missing (`undefined`: pass `false` for plaintext) or not
+ * 32 bytes.
  */
 export function redisTokenStore(
   client: RedisClientLike,

@@ -5,6 +5,8 @@
  * (node:crypto); the main entry never imports this file.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { configError } from "../errors/config-error.js";
+import { UNREADABLE_VALUE } from "../store/shared-fetch.js";
 import type { TokenStore } from "../store/token-store.js";
 
 /** How stored keys and values are protected. */
@@ -15,29 +17,81 @@ export interface SecureStoreOptions {
    */
   keyPrefix?: string;
   /**
-   * A 32-byte AES-256-GCM key (bytes, or a string of 64 hex digits or base64 of 32 bytes).
-   * With it, stored values are encrypted and authenticated: a reader of the store sees no
-   * token, and a value altered or moved to another key is refused (treated as absent). Every
-   * process sharing the store needs the same key. @default undefined (values stored as JSON)
+   * A 32-byte AES-256-GCM key (bytes, or a string of 64 hex digits or base64 of 32 bytes;
+   * surrounding whitespace is ignored), or `false` to store tokens in plain JSON. Required:
+   * a missing key (`process.env.X` unset) is a configuration error, never plaintext.
+   *
+   * With a key, stored values are encrypted and authenticated: a reader of the store sees no
+   * token. Every process sharing the store needs the same key. A value that does not decrypt
+   * (written with another key: a misconfigured process, a key rotation; or altered) is
+   * reported (`onStoreError`, operation `get`, and one warning per client) and left in place
+   * until it expires: the client fetches its own token meanwhile and neither locks nor
+   * overwrites it, so one misconfigured process cannot evict the fleet's token.
+   * @default none: required (`false` for plain JSON)
    */
-  encryptionKey?: Uint8Array | string;
+  encryptionKey?: Uint8Array | string | false;
 }
 
 const FORMAT = "v1.";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** The 32-byte key from bytes, hex or base64; anything else throws (a config error). */
-export function parseEncryptionKey(key: Uint8Array | string): Buffer {
+/** Heads the message of every configuration error thrown here. */
+const WHAT = "Invalid token store configuration";
+
+/**
+ * The 32-byte key from bytes, hex or base64 (trimmed); anything else is a `ValidationError`
+ * (code `invalid_configuration`) whose message describes the value but never shows it.
+ */
+export function parseEncryptionKey(key: unknown): Buffer {
+  const text = typeof key === "string" ? key.trim() : undefined;
   const bytes =
-    typeof key !== "string"
+    key instanceof Uint8Array
       ? Buffer.from(key)
-      : /^[0-9a-f]{64}$/i.test(key)
-        ? Buffer.from(key, "hex")
-        : Buffer.from(key, "base64");
-  if (bytes.length !== 32)
-    throw new TypeError("encryptionKey must be 32 bytes (64 hex digits or base64 of 32 bytes)");
-  return bytes;
+      : text === undefined
+        ? undefined
+        : /^[0-9a-f]{64}$/i.test(text)
+          ? Buffer.from(text, "hex")
+          : /^[A-Za-z0-9+/_-]{43}=?$/.test(text)
+            ? Buffer.from(text, "base64")
+            : undefined;
+  if (bytes?.length === 32) return bytes;
+  const got =
+    text !== undefined
+      ? `a string of ${text.length} characters`
+      : key instanceof Uint8Array
+        ? `${key.length} bytes`
+        : key === null
+          ? "null"
+          : `a ${typeof key}`;
+  throw configError(
+    WHAT,
+    `encryptionKey must be 32 bytes: 64 hex digits, base64 of 32 bytes or a Uint8Array (got ${got})`,
+  );
+}
+
+/** The key of `encryptionKey`, `undefined` for an explicit `false`; unset is an error. */
+function resolveEncryptionKey(key: unknown): Buffer | undefined {
+  if (key === false) return undefined;
+  if (key === undefined || (typeof key === "string" && key.trim() === ""))
+    throw configError(
+      WHAT,
+      "encryptionKey is required (is its environment variable set?); pass encryptionKey: false " +
+        "to store tokens in plain text",
+    );
+  return parseEncryptionKey(key);
+}
+
+/** What `get` throws for a value it cannot read: see `UNREADABLE_VALUE` (token-store.ts). */
+function unreadable(keyed: boolean): Error {
+  return Object.assign(
+    new Error(
+      keyed
+        ? "stored value could not be decrypted (written with another encryptionKey, or altered)"
+        : "stored value is encrypted but this store has encryptionKey: false",
+    ),
+    { code: UNREADABLE_VALUE },
+  );
 }
 
 /** `prefix` + hex SHA-256 of the logical key: fixed length, and no URL or client id in it. */
@@ -70,27 +124,35 @@ export function open(key: Buffer, sealed: string, aad: string): string {
 
 /**
  * Wraps a store that writes where others can read (Redis, Memcached, a database): its keys are
- * hashed and, with `encryptionKey`, its values encrypted. A value that fails authentication
- * (tampered, or written with another key during a key rotation) reads as absent, so the next
- * refresh overwrites it rather than every process failing on it.
+ * hashed and its values encrypted with `encryptionKey` (required; `false` for plain JSON). A
+ * value that fails authentication (tampered, or written with another key) makes `get` throw
+ * an error with code `UNREADABLE_VALUE`: the client reports it and fetches on its own without
+ * overwriting it (see {@link SecureStoreOptions.encryptionKey}).
  *
  * The result is a plain {@link TokenStore}: give it to the client as
  * `sharedTokenStore(secureTokenStore(myStore, { encryptionKey }))` (`cybrid-id/store`).
+ *
+ * @throws ValidationError (code `invalid_configuration`) for a missing or malformed
+ * `encryptionKey`.
  */
 export function secureTokenStore(inner: TokenStore, options: SecureStoreOptions = {}): TokenStore {
   const prefix = options.keyPrefix ?? "cybrid-id:";
-  const key =
-    options.encryptionKey === undefined ? undefined : parseEncryptionKey(options.encryptionKey);
+  const key = resolveEncryptionKey(options.encryptionKey);
   const valueKey = (logical: string) => hashKey(logical, prefix);
   return {
     async get(logical) {
       const at = valueKey(logical);
       const value = await inner.get(at);
-      if (typeof value !== "string" || key === undefined) return value;
+      if (typeof value !== "string") return value;
+      // A sealed value in a plaintext store is another process's token, not garbage to replace.
+      if (key === undefined) {
+        if (value.startsWith(FORMAT)) throw unreadable(false);
+        return value;
+      }
       try {
         return open(key, value, at);
       } catch {
-        return undefined;
+        throw unreadable(true);
       }
     },
     set(logical, value, ttlMs) {

@@ -17,3 +17,4 @@
 export type { SharedTokenStore, TokenStore } from "./token-store.js";
 export { sharedTokenStore, type SharedTokenStoreOptions } from "./shared-store.js";
 export { MemoryTokenStore } from "./memory-store.js";
+export { UNREADABLE_VALUE } from "./shared-fetch.js";

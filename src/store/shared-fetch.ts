@@ -41,6 +41,13 @@ export interface SharedStoreSettings extends TokenStoreContext {
   lockTtlMs: number;
 }
 
+/**
+ * The `code` of the error a `TokenStore.get` throws for a value that is there but that this
+ * process cannot read (encrypted with another key): reported, then left alone (see
+ * `call`). A string, not a class, so that it survives separate bundles of the entries.
+ */
+export const UNREADABLE_VALUE = "store_value_unreadable";
+
 /** Thrown inside this module when the store failed; the fetch then degrades to HTTP alone. */
 class StoreUnavailable extends Error {}
 
@@ -54,6 +61,8 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
   const { store, timeoutMs, lockTtlMs, logger, hooks } = settings;
   let failures = 0;
   let bypassUntil = 0;
+  /** A value this client cannot decrypt is reported on each read but warned about once. */
+  let warnedUnreadable = false;
   /** Tokens a server rejected (or the user dropped): never taken from the store again. */
   const rejected = new Set<string>();
   /** The last token handed out per key, so that `reject()` with no token can name them. */
@@ -64,27 +73,53 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
    */
   let generation = 0;
 
-  /** A store call bounded by the timeout; any failure is reported and becomes StoreUnavailable. */
-  async function call<R>(kind: string, operation: StoreOperation, run: () => Promise<R>) {
+  /**
+   * A store call bounded by the timeout; any failure is reported and becomes StoreUnavailable.
+   * `late` receives the result of a call that succeeds after its timeout fired (the caller
+   * has moved on): what it did in the store may need undoing.
+   */
+  async function call<R>(
+    kind: string,
+    operation: StoreOperation,
+    run: () => Promise<R>,
+    late?: (result: R) => void,
+  ) {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let timedOut = false;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error(`timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
       // The store call itself keeps a process alive if it must; this timer alone should not.
       (timer as { unref?: () => void }).unref?.();
     });
     const attempt = Promise.resolve().then(run);
     // A call that settles after its timeout must not become an unhandled rejection.
-    attempt.catch(() => undefined);
+    attempt.then((result) => timedOut && late?.(result)).catch(() => undefined);
     try {
       const result = await Promise.race([attempt, timeout]);
       if (failures > 0) logger.log("info", "token store reachable again");
       failures = 0;
       return result;
     } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if ((error as { code?: unknown } | undefined)?.code === UNREADABLE_VALUE) {
+        // The store works; the value is another key's. No bypass, no lock, no overwrite: the
+        // caller fetches alone and the value stays until it expires (then is replaced).
+        if (!warnedUnreadable)
+          logger.log(
+            "warn",
+            `token store: ${reason}; check that every process has the same encryptionKey. ` +
+              "Fetching without the store until that value expires",
+          );
+        warnedUnreadable = true;
+        hooks.onStoreError?.({ kind: kind as "bank" | "customer", operation, error });
+        throw new StoreUnavailable(reason);
+      }
       failures++;
       const pauseMs = Math.min(BYPASS_MAX_MS, 1000 * 2 ** (failures - 1));
       bypassUntil = Date.now() + pauseMs;
-      const reason = error instanceof Error ? error.message : String(error);
       logger.log(
         "warn",
         `token store ${operation} failed (${reason}); fetching without it for ${pauseMs} ms`,
@@ -124,8 +159,15 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
       rebuild: (stored: StoredToken) => T,
       scopesOf: (value: T) => readonly string[],
     ): TokenFetcher<T> {
-      // JSON keeps the parts unambiguous whatever characters a client id or URL holds.
-      const key = JSON.stringify(["cybrid-id/v1", kind, ...settings.namespace, ...keyParts]);
+      // JSON keeps the parts unambiguous whatever characters a client id or URL holds. The
+      // namespace (with the tag of the secret) is asynchronous: the key is made on first use.
+      let storeKey: Promise<string> | undefined;
+      const keyOf = () =>
+        (storeKey ??= settings
+          .namespace()
+          .then((namespace) => JSON.stringify(["cybrid-id/v1", kind, ...namespace, ...keyParts])));
+      /** This token kind and scope set, within this client (whose namespace is fixed). */
+      const slot = JSON.stringify([kind, ...keyParts]);
       const run = <R>(operation: StoreOperation, body: () => Promise<R>) =>
         call(kind, operation, body);
 
@@ -140,7 +182,7 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
 
       function served(stored: StoredToken): IssuedToken<T> {
         settings.redactor.add(stored.token);
-        handedOut.set(key, stored.token);
+        handedOut.set(slot, stored.token);
         logger.log("debug", `token store: ${kind} token served from the store`);
         const { token, sentAt, lifetimeMs } = stored;
         return { value: rebuild(stored), token, sentAt, lifetimeMs };
@@ -148,13 +190,14 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
 
       /** A token fetched over HTTP; one from a fetch sent before an invalidate() is fenced off. */
       function fetched(issued: IssuedToken<T>, startedIn: number): boolean {
-        handedOut.set(key, issued.token);
+        handedOut.set(slot, issued.token);
         if (startedIn === generation) return true;
         rejected.add(issued.token);
         return false;
       }
 
       async function underLock(
+        key: string,
         fence: string,
         background: boolean,
         startedIn: number,
@@ -185,6 +228,11 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
       }
 
       async function viaStore(background: boolean, startedIn: number): Promise<IssuedToken<T>> {
+        // Not bounded by the store's timeout (no store call); a failure (no WebCrypto) is
+        // reported like a failing store, and the client fetches alone.
+        const key = await keyOf().catch((error: unknown) =>
+          run("get", () => Promise.reject(error)),
+        );
         // Past the lock's lifetime its holder is gone or stuck: nobody else will store a token.
         const giveUpAt = Date.now() + lockTtlMs + timeoutMs;
         let pollMs = POLL_FIRST_MS;
@@ -192,8 +240,12 @@ export function createSharedStore(settings: SharedStoreSettings): SharedStore {
           const stored = parse(await run("get", () => store.get(key)));
           if (fresh(stored, Date.now())) return served(stored);
           const fence = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-          if (await run("acquire", () => store.acquire(key, fence, lockTtlMs)))
-            return underLock(fence, background, startedIn);
+          // A lock taken after the timeout gave up on it would block the fleet for its whole
+          // TTL with nobody refreshing: release it (with its fence) the moment it arrives.
+          const releaseLate = (taken: boolean) =>
+            taken && void store.release(key, fence).catch(() => undefined);
+          if (await call(kind, "acquire", () => store.acquire(key, fence, lockTtlMs), releaseLate))
+            return underLock(key, fence, background, startedIn);
           // Someone else is refreshing. A caller with no token takes the valid one it can get.
           if (!background && usable(stored, Date.now())) return served(stored!);
           // Leaves the loop through the catch below, with a warning, like any store failure.

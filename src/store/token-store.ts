@@ -26,7 +26,12 @@ import type { TokenFetcher } from "../token/token-slot.js";
  * `sharedTokenStore()` from `cybrid-id/store`.
  */
 export interface TokenStore {
-  /** The value stored under `key`, or `undefined`/`null` when there is none (or it expired). */
+  /**
+   * The value stored under `key`, or `undefined`/`null` when there is none (or it expired).
+   * A value that is there but cannot be read by this process (encrypted with another key)
+   * should throw an error whose `code` is `UNREADABLE_VALUE` (`cybrid-id/store`): the client reports it
+   * and fetches on its own, without taking the lock or overwriting the value.
+   */
   get(key: string): Promise<string | null | undefined>;
   /** Stores `value` under `key`, replacing any previous value; it expires after `ttlMs`. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
@@ -60,8 +65,12 @@ export interface SharedTokenStore extends TokenStore {
 
 /** What a client gives its store: where its keys live, and how to report. @internal */
 export interface TokenStoreContext {
-  /** Namespace of every key: the client's base URL and client id. */
-  namespace: readonly string[];
+  /**
+   * Namespace of every key: the client's base URL, client id and a keyed hash (HMAC) of its
+   * secret, so that only clients with the same secret share tokens. Computed once, on first
+   * use (WebCrypto is asynchronous); never the secret itself.
+   */
+  namespace: () => Promise<readonly string[]>;
   logger: Logger;
   /** Tokens read from the store are added here, so that logs never show them. */
   redactor: { add(secret: string): void };

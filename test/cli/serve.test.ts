@@ -4,7 +4,8 @@
  * SIGTERM / SIGINT stop it cleanly with exit status 0.
  */
 import type { ChildProcess } from "node:child_process";
-import { afterEach, describe, expect, it } from "vitest";
+import { connect } from "node:net";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCli, startCli, VARIANTS, waitForOutput } from "./run-cli.js";
 
 const children: ChildProcess[] = [];
@@ -93,4 +94,30 @@ describe.each(VARIANTS)("cybrid-id serve, $name", (variant) => {
     expect(code).toBe(0);
     expect(stderr).toContain("POST /oauth/token -> 200");
   });
+
+  it.skipIf(!variant.available)(
+    "an aborted request does not stop the --verbose request log",
+    async () => {
+      const child = startCli(variant, ["serve", "--verbose"]);
+      children.push(child);
+      let stderr = "";
+      child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      const env = exportsOf(await waitForOutput(child, /Press Ctrl\+C/));
+      const { hostname, port } = new URL(env.CYBRID_ID_URL!);
+      // Half a body, then the client goes away: the emulator never answers this one.
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () => {
+          socket.write("POST /oauth/token HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{");
+          setTimeout(() => (socket.destroy(), resolve()), 100);
+        });
+        socket.on("error", reject);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 600)); // a drain with it pending
+      const token = await fetch(`${env.CYBRID_ID_URL}/api/customer_tokens`, { method: "POST" });
+      expect(token.status).toBe(401);
+      await vi.waitFor(() => expect(stderr).toContain("POST /api/customer_tokens -> 401"), {
+        timeout: 5_000,
+      });
+    },
+  );
 });

@@ -66,7 +66,7 @@ const cybrid = createCybridId({
   clientId: config.clientId,
   clientSecret: config.clientSecret,
   store: redisTokenStore(redis.client, {
-    encryptionKey: config.encryptionKey,
+    encryptionKey: config.encryptionKey ?? false,
     lockTtl: config.lockTtl,
   }),
   maxRetries: 2,

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import type { TokenStore } from "../../src/index.js";
-import { MemoryTokenStore, sharedTokenStore } from "../../src/store/index.js";
+import { secureTokenStore } from "../../src/redis/index.js";
+import { MemoryTokenStore, sharedTokenStore, UNREADABLE_VALUE } from "../../src/store/index.js";
 import { clientFor as harnessClient, emulator } from "../helpers/client-harness.js";
 
 const TOKEN_PATH = "/oauth/token";
@@ -143,5 +144,82 @@ describe("a store that misbehaves", () => {
     await clientFor(emu, options).getToken();
     expect(sink.warn).not.toHaveBeenCalled();
     expect(sink.info.mock.calls.flat().join("\n")).not.toContain("store");
+  });
+});
+
+describe("a store call that answers after its timeout", () => {
+  it("a late acquire that took the lock is released with its fence as soon as it arrives", async () => {
+    const emu = await emulator();
+    const inner = new MemoryTokenStore();
+    let answer: () => void = () => undefined;
+    const late = new Promise<void>((resolve) => (answer = resolve));
+    const acquired: { key: string; fence: string }[] = [];
+    const released: { key: string; fence: string }[] = [];
+    const slowLock: TokenStore = {
+      get: (key) => inner.get(key),
+      set: (key, value, ttl) => inner.set(key, value, ttl),
+      // Answers (having taken the lock) only when the test says so: long after the timeout.
+      acquire: async (key, fence, ttl) => {
+        await late;
+        acquired.push({ key, fence });
+        return inner.acquire(key, fence, ttl);
+      },
+      release: async (key, fence) => {
+        released.push({ key, fence });
+        return inner.release(key, fence);
+      },
+    };
+    const { onStoreError, options } = observed();
+    const client = clientFor(emu, {
+      store: sharedTokenStore(slowLock, { timeout: 30, lockTtl: 60_000 }),
+      ...options,
+    });
+    // The acquire timed out: the client fetched alone.
+    await client.getToken();
+    expect(onStoreError).toHaveBeenCalledWith(expect.objectContaining({ operation: "acquire" }));
+    expect(acquired).toEqual([]);
+
+    answer();
+    await vi.waitFor(() => expect(released).toHaveLength(1));
+    expect(acquired).toHaveLength(1);
+    expect(released[0]).toEqual(acquired[0]);
+    // Nobody holds the lock now: another process takes it at once (not after the 60 s TTL).
+    expect(await inner.acquire(acquired[0]!.key, "next-holder", 60_000)).toBe(true);
+  });
+});
+
+describe("a stored value this client cannot decrypt", () => {
+  it("is reported on each read, warned about once, neither locked nor overwritten", async () => {
+    const emu = await emulator();
+    const inner = new MemoryTokenStore();
+    const keyed = (encryptionKey: string) =>
+      sharedTokenStore(secureTokenStore(inner, { encryptionKey }), { timeout: 5_000 });
+    const writer = clientFor(emu, { store: keyed("1".repeat(64)) });
+    const first = await writer.getToken();
+    const acquire = vi.spyOn(inner, "acquire");
+    const set = vi.spyOn(inner, "set");
+
+    const { sink, onStoreError, options } = observed();
+    const other = clientFor(emu, { store: keyed("2".repeat(64)), ...options });
+    for (let round = 0; round < 3; round++) {
+      other.invalidate();
+      expect((await other.getToken()).accessToken).not.toBe(first.accessToken);
+    }
+    expect(emu.count(TOKEN_PATH)).toBe(4);
+    expect(onStoreError).toHaveBeenCalledTimes(3);
+    expect(onStoreError).toHaveBeenCalledWith(
+      expect.objectContaining({
+        operation: "get",
+        error: expect.objectContaining({ code: UNREADABLE_VALUE }),
+      }),
+    );
+    expect(sink.warn).toHaveBeenCalledTimes(1);
+    expect(sink.warn.mock.calls[0]![0]).toMatch(/could not be decrypted.*encryptionKey/);
+    expect(acquire).not.toHaveBeenCalled();
+    expect(set).not.toHaveBeenCalled();
+    // Not a store outage: the store is not bypassed, and the fleet's token is still there.
+    const twin = clientFor(emu, { store: keyed("1".repeat(64)) });
+    expect((await twin.getToken()).accessToken).toBe(first.accessToken);
+    expect(emu.count(TOKEN_PATH)).toBe(4);
   });
 });

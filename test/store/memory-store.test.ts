@@ -3,7 +3,7 @@
  * of shared stores (hashed keys, AES-256-GCM round trip and tamper detection).
  */
 import { describe, expect, it } from "vitest";
-import { MemoryTokenStore } from "../../src/store/index.js";
+import { MemoryTokenStore, UNREADABLE_VALUE } from "../../src/store/index.js";
 import {
   hashKey,
   open,
@@ -108,9 +108,9 @@ describe("keys and values in a shared store", () => {
     expect(raw).toMatch(/^v1\./);
     expect(raw).not.toContain("the-token");
     expect(await store.get("logical")).toBe("the-token");
-    // A value it cannot authenticate reads as absent (the next refresh replaces it).
+    // A value it cannot authenticate is refused as unreadable (the client leaves it alone).
     await inner.set(hashKey("logical", "t:"), "garbage", 1000);
-    expect(await store.get("logical")).toBeUndefined();
+    await expect(store.get("logical")).rejects.toMatchObject({ code: UNREADABLE_VALUE });
     expect(await store.acquire("logical", "f", 1000)).toBe(true);
     expect(await inner.acquire(hashKey("logical", "t:"), "g", 1000)).toBe(false);
   });

@@ -44,7 +44,9 @@ Exit status: 0 decoded (expired tokens included), 2 not a JWT or bad usage.`,
       raw = given;
     }
     const token = raw.trim().replace(/^Bearer\s+/i, "");
-    if (values.verbose) debug(`decoding ${token.length} characters from ${given ?? "stdin"}`);
+    // The length only: the token itself is a credential until it expires.
+    const source = given === undefined || given === "-" ? "stdin" : "the command line";
+    if (values.verbose) debug(`decoding ${token.length} characters from ${source}`);
     const parts = token.split(".");
     const header = decodeJwtSegment(parts[0] ?? "");
     const claims = decodeJwtClaims(token);

@@ -8,6 +8,7 @@ import {
   DEFAULT_CLIENT_SECRET,
   startEmulator,
   type EmulatorOptions,
+  type LoggedRequest,
 } from "../../emulator/index.js";
 import type { Command } from "../command.js";
 import { COMMON_HELP, COMMON_OPTIONS, parseCommandLine } from "../config.js";
@@ -26,6 +27,10 @@ const OPTIONS = {
 
 /** How often --verbose prints the request log (and the log is emptied, to bound memory). */
 const LOG_INTERVAL_MS = 250;
+/** A request unanswered this long is printed as such and forgotten (its client went away). */
+const UNANSWERED_MS = 30_000;
+/** At most this many unanswered requests are remembered. */
+const MAX_PENDING = 1_000;
 
 export const serveCommand: Command = {
   name: "serve",
@@ -83,14 +88,30 @@ ${COMMON_HELP}
     );
 
     // The emulator keeps every request for tests to inspect; a long-running server must not.
-    // Print what was answered (under --verbose) and empty the log whenever nothing is pending.
+    // Each tick empties its log (and counters); requests still unanswered wait here, so that
+    // one request that never gets an answer (its client went away) cannot hold up the rest.
+    let pending: LoggedRequest[] = [];
     const drain = setInterval(() => {
-      const log = emulator.requests;
-      if (log.some((request) => request.status === 0)) return;
-      if (values.verbose)
-        for (const r of log)
-          debug(`${r.method} ${r.path} -> ${r.status}${r.fault ? " (fault)" : ""}`);
-      emulator.resetLog();
+      try {
+        pending.push(...emulator.requests);
+        emulator.resetLog();
+        const now = Date.now();
+        const waiting: LoggedRequest[] = [];
+        for (const r of pending) {
+          const gaveUp = r.status === 0 && now - r.receivedAt > UNANSWERED_MS;
+          if (r.status === 0 && !gaveUp) waiting.push(r);
+          else if (values.verbose)
+            debug(
+              `${r.method} ${r.path} -> ${gaveUp ? "no answer (client gone)" : r.status}` +
+                (r.fault ? " (fault)" : ""),
+            );
+        }
+        pending = waiting.slice(-MAX_PENDING);
+      } catch (error) {
+        // A failed print (stderr closed) must not stop the drain, nor the server.
+        pending = [];
+        err(`error: request log: ${String(error)}`);
+      }
     }, LOG_INTERVAL_MS);
 
     return new Promise<ExitCode>((resolve) => {
