@@ -57,7 +57,7 @@ const STYLE = `
   a { color: var(--accent); }
   code { font: 0.875em/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--code); padding: 0.1em 0.3em; border-radius: 4px; }
   /* A long inline command or URL wraps rather than widening a phone's page. */
-  :not(pre) > code { overflow-wrap: anywhere; }
+  p > code, li > code { overflow-wrap: anywhere; }
   pre { background: var(--code); padding: 12px 16px; border-radius: 6px; overflow-x: auto; }
   pre code, pre code.hljs { background: none; padding: 0; }
   table {

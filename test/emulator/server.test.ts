@@ -30,10 +30,12 @@ describe("rate limit", () => {
     const limited = await requestToken(emu, a);
     expect(limited.status).toBe(403);
     expect(limited.body).toEqual(example(TOKEN, 403, "rate_limited"));
-    expect(limited.headers.get("retry-after")).toBe("2"); // 1.5 s, rounded up
+    // What is left of the 1.5 s window: how much depends on how long the first two took (the
+    // first signs with a key made on demand), so the test holds the two headers to each other.
     const ms = Number(limited.headers.get("retry-after-ms"));
-    expect(ms).toBeGreaterThan(1000);
+    expect(ms).toBeGreaterThan(0);
     expect(ms).toBeLessThanOrEqual(1500);
+    expect(limited.headers.get("retry-after")).toBe(String(Math.ceil(ms / 1000))); // rounded up
     // Another client has its own budget.
     expect((await requestToken(emu, { client_id: "b", client_secret: "s" })).status).toBe(200);
   });
