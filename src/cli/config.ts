@@ -6,8 +6,9 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { createCybridId, type CybridId, type CybridIdHooks, type LogSink } from "../index.js";
+import { DEFAULT_BASE_URL } from "../environments.js";
 import { UsageError } from "./exit-codes.js";
-import { debug, err, formatDuration, neverPrint, timeLeft } from "./output.js";
+import { debug, err, fail, formatDuration, neverPrint, talkingTo, timeLeft } from "./output.js";
 
 type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 
@@ -28,7 +29,7 @@ export const COMMON_HELP = `  -v, --verbose           log each request, retry an
   -h, --help              show this help`;
 
 export const CONNECTION_HELP = `Connection (flags win over the environment):
-  --base-url <url>        identity API       env CYBRID_ID_URL (default https://id.sandbox.cybrid.app)
+  --base-url <url>        identity API       env CYBRID_ID_URL (default ${DEFAULT_BASE_URL})
   --client-id <id>        client id          env CYBRID_CLIENT_ID
   --client-secret <s>     client secret      env CYBRID_CLIENT_SECRET
                           (prefer the env variable: flags are visible to other users in \`ps\`)`;
@@ -36,6 +37,31 @@ export const CONNECTION_HELP = `Connection (flags win over the environment):
 /** Printed (on stderr) whenever the secret is given as a flag; never the secret itself. */
 const CLIENT_SECRET_FLAG_WARNING =
   "warning: --client-secret on the command line is visible in ps; prefer CYBRID_CLIENT_SECRET";
+
+/** The option nearest to an unknown one, within two edits or as a prefix: `--scope` -> `--scopes`. */
+function nearestOption(unknown: string, known: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = name.startsWith(unknown) ? 1 : editDistance(unknown, name);
+    if (distance <= 2 && (best === undefined || distance < best.distance))
+      best = { name, distance };
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance, for flag suggestions (a few short strings: the plain algorithm). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
 
 /** parseArgs in strict mode, its errors turned into usage errors (exit status 2). */
 export function parseCommandLine<const T extends OptionsConfig>(
@@ -47,9 +73,15 @@ export function parseCommandLine<const T extends OptionsConfig>(
     return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (error) {
     // parseArgs messages are clear ("Unknown option '--x'"); its hints about `--` are not
-    // useful here, so keep the first sentence only.
+    // useful here, so keep the first sentence only, and name the flag that was probably meant.
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(message.split(". ")[0] ?? message);
+    const first = message.split(". ")[0] ?? message;
+    const unknown = /^Unknown option '--([^'=]+)/.exec(first)?.[1];
+    const suggestion =
+      unknown === undefined ? undefined : nearestOption(unknown, Object.keys(options));
+    throw new UsageError(
+      suggestion === undefined ? first : `${first}: did you mean --${suggestion}?`,
+    );
   }
 }
 
@@ -72,7 +104,7 @@ export function connect(values: ConnectionValues, verbose: boolean): CybridId {
   // Registered before anything can fail, so even a crash report cannot print it.
   neverPrint(clientSecret, clientId);
   // Other users of the machine see the flag in `ps` (and shells keep it in their history).
-  if (values["client-secret"] !== undefined) err(CLIENT_SECRET_FLAG_WARNING);
+  if (values["client-secret"] !== undefined) fail(undefined, CLIENT_SECRET_FLAG_WARNING);
   if (clientId === undefined)
     throw new UsageError("no client id: pass --client-id or set CYBRID_CLIENT_ID");
   if (clientSecret === undefined)
@@ -87,11 +119,10 @@ export function connect(values: ConnectionValues, verbose: boolean): CybridId {
     hooks: verbose ? verboseHooks : {},
     ...(verbose ? { fetch: loggingFetch } : {}),
   });
-  // Printed only once createCybridId has accepted it: a refused URL (userinfo) is never shown.
+  // Named only once createCybridId has accepted it: a refused URL (userinfo) is never shown.
+  talkingTo(baseUrl ?? DEFAULT_BASE_URL);
   if (verbose)
-    debug(
-      `base URL ${baseUrl ?? "https://id.sandbox.cybrid.app (default)"}, client id ${clientId}`,
-    );
+    debug(`base URL ${baseUrl ?? `${DEFAULT_BASE_URL} (default)`}, client id ${clientId}`);
   return client;
 }
 

@@ -16,7 +16,7 @@ import { decodeCommand } from "./commands/decode.js";
 import { serveCommand } from "./commands/serve.js";
 import { tokenCommand } from "./commands/token.js";
 import { ExitCode, UsageError } from "./exit-codes.js";
-import { describeFailure, err, out } from "./output.js";
+import { describeFailure, err, fail, out } from "./output.js";
 import { packageVersion } from "./version.js";
 
 const COMMANDS: readonly Command[] = [
@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<ExitCode> {
     return command !== undefined || name === undefined ? ExitCode.Ok : ExitCode.Usage;
   }
   if (command === undefined) {
-    err(`cybrid-id: unknown command "${first}". Run "cybrid-id --help" for the commands.`);
+    fail(undefined, `unknown command "${first}". Run "cybrid-id --help" for the commands.`);
     return ExitCode.Usage;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -87,16 +87,16 @@ async function main(argv: string[]): Promise<ExitCode> {
 /** Prints a failure and picks its exit status. */
 function report(command: Command, error: unknown, verbose: boolean): ExitCode {
   if (error instanceof UsageError) {
-    err(`cybrid-id ${command.name}: ${error.message}`);
+    fail(command.name, error.message);
     err(`Run "cybrid-id ${command.name} --help" for usage.`);
     return ExitCode.Usage;
   }
   if (error instanceof ValidationError) {
     // Bad input (a guid, a scope, the configuration) that the SDK refused before sending.
-    err(`cybrid-id ${command.name}: invalid input: ${error.issues.join("; ")} (${error.code})`);
+    fail(command.name, `invalid input: ${error.issues.join("; ")} (${error.code})`);
     return ExitCode.Usage;
   }
-  err(describeFailure(error));
+  fail(command.name, describeFailure(error));
   // A bug rather than an API failure deserves its stack, but only when asked for.
   if (verbose && !(error instanceof CybridIdError) && error instanceof Error && error.stack)
     err(error.stack);

@@ -4,7 +4,12 @@
  * encoding of it, and the Basic credentials) sits on both streams so that no code path (a
  * server echoing a request, an unexpected exception) can print it.
  */
-import { CybridIdError, ValidationError } from "../errors/cybrid-id-error.js";
+import {
+  ConnectionError,
+  CybridIdError,
+  TimeoutError,
+  ValidationError,
+} from "../errors/cybrid-id-error.js";
 import { Redactor } from "../log/redactor.js";
 
 const redactor = new Redactor();
@@ -30,19 +35,35 @@ export function err(text: string): void {
   process.stderr.write(redact(text.endsWith("\n") ? text : `${text}\n`));
 }
 
+/**
+ * A failure or a warning on stderr, behind the one prefix every such line has:
+ * `cybrid-id token: 401 invalid_client: ...`, `cybrid-id: unknown command "x"`.
+ */
+export function fail(command: string | undefined, text: string): void {
+  err(`cybrid-id${command === undefined ? "" : ` ${command}`}: ${text}`);
+}
+
+/** The identity API the command talks to, so that a connection failure can name its host. */
+let host: string | undefined;
+
+export function talkingTo(baseUrl: string): void {
+  host = new URL(baseUrl).host;
+}
+
 /** A verbose-mode line on stderr, prefixed so it is easy to grep out of a script's log. */
 export function debug(text: string): void {
   err(`[cybrid-id] ${text}`);
 }
 
 /**
- * The one stderr line of a failed call: status, code, message, and the ids support asks for.
- * `error: 401 invalid_client: Client authentication failed (requestId: abc, attempts: 1)`
+ * The one stderr line of a failed call (after `fail`'s prefix): status, code, message, the ids
+ * support asks for, and for a connection failure the host that could not be reached.
+ * `401 invalid_client: Client authentication failed (requestId: abc, attempts: 1)`
  */
 export function describeFailure(error: unknown): string {
   if (!(error instanceof CybridIdError)) {
     const message = error instanceof Error ? error.message : String(error);
-    return `error: ${message.split("\n")[0] ?? ""}`;
+    return message.split("\n")[0] ?? "";
   }
   // Server messages may span lines (an HTML error page); keep the promise of ONE line.
   const message = error.message.replace(/\s+/g, " ").trim();
@@ -55,9 +76,13 @@ export function describeFailure(error: unknown): string {
       `requestId: ${error.requestId}`,
     error.retryAfter !== undefined && `retryAfter: ${Math.ceil(error.retryAfter / 1000)} s`,
     !(error instanceof ValidationError) && error.attempts > 0 && `attempts: ${error.attempts}`,
+    (error instanceof ConnectionError || error instanceof TimeoutError) &&
+      host !== undefined &&
+      !message.includes(host) &&
+      `host: ${host}`,
   ].filter((part): part is string => typeof part === "string");
-  const prefix = message.includes(head) ? "error" : `error: ${head}`;
-  return `${prefix}: ${message}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`;
+  const text = message.includes(head) ? message : `${head}: ${message}`;
+  return `${text}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`;
 }
 
 /** `1 h 5 min`, `29 min 59 s`, `4 s`, `850 ms`: for expiries and waits. */

@@ -28,7 +28,9 @@ describe.each(VARIANTS)("cybrid-id failures, $name", (variant) => {
       expect(result.stdout).toBe("");
       const lines = stderrLines(result);
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^error: .*401 invalid_client: Client authentication failed/);
+      expect(lines[0]).toMatch(
+        /^cybrid-id token: .*401 invalid_client: Client authentication failed/,
+      );
       // The X-Request-Id the emulator answered with (its log keeps requests, not responses).
       expect(lines[0]).toMatch(/request ?id:? [0-9a-f-]{36}/i);
       expect(result.stderr).not.toContain(`${SECRET}-wrong`);
@@ -48,7 +50,7 @@ describe.each(VARIANTS)("cybrid-id failures, $name", (variant) => {
       expect(result.stderr).toMatch(/retry 2 of POST \/oauth\/token/);
       expect(result.stderr.match(/<- 503 POST/g)).toHaveLength(3);
       const last = stderrLines(result).at(-1) ?? "";
-      expect(last).toMatch(/^error: .*503/);
+      expect(last).toMatch(/^cybrid-id token: .*503/);
       expect(last).toContain("attempts: 3");
       expectNoSecret(result);
     },
@@ -99,7 +101,7 @@ describe.each(VARIANTS)("cybrid-id failures, $name", (variant) => {
       const result = await runCli(variant, ["token", "--verbose"], { env: env() });
       expect(result.code).toBe(1);
       const last = stderrLines(result).at(-1) ?? "";
-      expect(last).toMatch(/^error: .*400 invalid_request: d+\[reda…/);
+      expect(last).toMatch(/^cybrid-id token: .*400 invalid_request: d+\[reda…/);
       expect(result.stderr.length).toBeLessThan(5000);
       expectNoSecret(result); // and the leak watch looks for every 8-character fragment
     },
@@ -119,15 +121,34 @@ describe.each(VARIANTS)("cybrid-id failures, $name", (variant) => {
     },
   );
 
-  it.skipIf(!variant.available)("unreachable server: exit 1 with a connection error", async () => {
-    const result = await runCli(variant, ["token"], {
-      env: env({ CYBRID_ID_URL: "http://127.0.0.1:9" }),
-    });
-    expect(result.code).toBe(1);
-    const lines = stderrLines(result);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^error: connection_failed: .*\(attempts: 3\)$/);
-  });
+  it.skipIf(!variant.available)(
+    "unreachable server: exit 1, one line that names the host it could not reach",
+    async () => {
+      const result = await runCli(variant, ["token"], {
+        env: env({ CYBRID_ID_URL: "http://127.0.0.1:9" }),
+      });
+      expect(result.code).toBe(1);
+      const lines = stderrLines(result);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^cybrid-id token: connection_failed: .*\(attempts: 3, host: 127\.0\.0\.1:9\)$/,
+      );
+    },
+  );
+
+  it.skipIf(!variant.available)(
+    "a mistyped flag: exit 2, the nearest flag suggested, one prefix on every line",
+    async () => {
+      const result = await runCli(variant, ["token", "--scope", "accounts:read"], { env: env() });
+      expect(result.code).toBe(2);
+      const lines = stderrLines(result);
+      expect(lines[0]).toBe("cybrid-id token: Unknown option '--scope': did you mean --scopes?");
+      const unknown = await runCli(variant, ["tokn"], { env: env() });
+      expect(stderrLines(unknown)[0]).toMatch(/^cybrid-id: unknown command "tokn"/);
+      const far = await runCli(variant, ["token", "--colour"], { env: env() });
+      expect(stderrLines(far)[0]).toBe("cybrid-id token: Unknown option '--colour'");
+    },
+  );
 
   it.skipIf(!variant.available)("bad guid: exit 2, before any request", async () => {
     const result = await runCli(

@@ -7,7 +7,7 @@ import { CLIENT_ID, expectNoSecret, SECRET, stderrLines, useEmulator } from "./c
 import { runCli, VARIANTS } from "./run-cli.js";
 
 const WARNING =
-  "warning: --client-secret on the command line is visible in ps; prefer CYBRID_CLIENT_SECRET";
+  "cybrid-id: warning: --client-secret on the command line is visible in ps; prefer CYBRID_CLIENT_SECRET";
 
 describe.each(VARIANTS)("cybrid-id secret hygiene, $name", (variant) => {
   const { emu } = useEmulator();

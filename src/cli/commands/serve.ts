@@ -13,7 +13,7 @@ import {
 import type { Command } from "../command.js";
 import { COMMON_HELP, COMMON_OPTIONS, parseCommandLine } from "../config.js";
 import { ExitCode, UsageError } from "../exit-codes.js";
-import { debug, err, out } from "../output.js";
+import { debug, err, fail, out } from "../output.js";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -110,7 +110,7 @@ ${COMMON_HELP}
       } catch (error) {
         // A failed print (stderr closed) must not stop the drain, nor the server.
         pending = [];
-        err(`error: request log: ${String(error)}`);
+        fail("serve", `request log: ${String(error)}`);
       }
     }, LOG_INTERVAL_MS);
 
@@ -126,7 +126,7 @@ ${COMMON_HELP}
             resolve(ExitCode.Ok);
           },
           (error: unknown) => {
-            err(`error: closing the emulator failed: ${String(error)}`);
+            fail("serve", `closing the emulator failed: ${String(error)}`);
             resolve(ExitCode.Failure);
           },
         );
