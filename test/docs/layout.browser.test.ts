@@ -54,6 +54,9 @@ describeDocsBrowser("docs in headless Chromium: layout at desktop and phone widt
         text: getComputedStyle(element.closest("pre") ?? element).color,
       }));
       expect(colours.keyword).not.toBe(colours.text);
+      // What a reader sees of it, at this width: the first TypeScript block, highlighted.
+      await page.locator("pre code.language-ts").first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(ARTIFACTS, `docs-guide-code-${viewport.width}.png`) });
       expect(await page.locator("script[src]").count()).toBe(0);
 
       const tables = await page.locator("main table").evaluateAll((items) =>
