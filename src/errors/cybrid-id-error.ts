@@ -78,11 +78,15 @@ export class CybridIdError extends Error {
    * package. A caller's own subclass, which has no brand of its own, answers the ordinary way.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-    if (!Object.hasOwn(this.prototype, BRAND)) return false;
-    // A prototype holds the brand, but is not an instance.
-    if (typeof value === "object" && value !== null && Object.hasOwn(value, BRAND)) return false;
-    return kindsOf(value).includes(kindsOf(this.prototype)[0]);
+    try {
+      if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+      if (!Object.hasOwn(this.prototype, BRAND)) return false;
+      // A prototype holds the brand, but is not an instance.
+      if (kindsOf(value).length === 0 || Object.hasOwn(value as object, BRAND)) return false;
+      return kindsOf(value).includes(kindsOf(this.prototype)[0]);
+    } catch {
+      return false; // a Proxy whose traps throw, a revoked Proxy: not an error of ours
+    }
   }
 
   override name = "CybridIdError";

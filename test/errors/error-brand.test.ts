@@ -90,7 +90,10 @@ describe("error identity by brand", () => {
         },
       },
     );
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
     for (const value of [
+      revoked.proxy,
       undefined,
       null,
       "validation_error",
