@@ -17,30 +17,12 @@
  * second copy to users who already use openapi-fetch. The configs run in parallel on one
  * outDir, so none of them may `clean` (it would delete the others' output): the `build` script
  * empties dist/ first.
+ *
+ * Each entry bundles its own copy of the error classes (no import rewriting between entries):
+ * `instanceof` holds across copies, and across the ESM and CJS builds, by the brand in
+ * src/errors/cybrid-id-error.ts.
  */
 import { defineConfig, type Options } from "tsup";
-
-type EsbuildPlugin = NonNullable<Options["esbuildPlugins"]>[number];
-
-/**
- * The subpath entries (store, bank-sdk, redis, emulator) take the error classes from the main
- * entry's built file instead of bundling a copy: with a copy, a `ValidationError` thrown by
- * `sharedTokenStore()` would fail `instanceof ValidationError` imported from `cybrid-id`.
- * The main entry re-exports every class, and sits next to them in dist/, so a relative import
- * works in Node, bundlers, Deno and Bun alike (no self-reference by package name).
- */
-const errorsFromMainEntry: EsbuildPlugin = {
-  name: "errors-from-main-entry",
-  setup(build) {
-    // tsup builds both formats as ESM first (treeshake), so the format shows in the extension.
-    const mainEntry = `./index${build.initialOptions.outExtension?.[".js"] ?? ".js"}`;
-    // Any import of the module, whatever the importer's folder (`./cybrid-id-error.js` included).
-    build.onResolve({ filter: /(^|\/)cybrid-id-error\.js$/ }, () => ({
-      path: mainEntry,
-      external: true,
-    }));
-  },
-};
 
 const shared = {
   outDir: "dist",
@@ -73,7 +55,6 @@ export default defineConfig([
     format: ["esm", "cjs"],
     platform: "neutral",
     dts: true,
-    esbuildPlugins: [errorsFromMainEntry],
   },
   {
     // Apart from the store: its declarations stay one file each (a shared build splits the
@@ -83,7 +64,6 @@ export default defineConfig([
     format: ["esm", "cjs"],
     platform: "neutral",
     dts: true,
-    esbuildPlugins: [errorsFromMainEntry],
   },
   {
     ...shared,
@@ -91,7 +71,6 @@ export default defineConfig([
     format: ["esm", "cjs"],
     platform: "node",
     dts: true,
-    esbuildPlugins: [errorsFromMainEntry],
   },
   {
     ...shared,

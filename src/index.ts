@@ -24,5 +24,7 @@ export {
   ConnectionError,
   TimeoutError,
   InvalidResponseError,
+  isCybridIdError,
 } from "./errors/cybrid-id-error.js";
 export type { CybridIdErrorDetails } from "./errors/cybrid-id-error.js";
+export { ERROR_CODES, type CybridIdErrorCode } from "./errors/error-codes.js";

@@ -1,7 +1,8 @@
 /**
  * The consumer test's plain-JavaScript apps: the files the temporary consumer project runs with
  * `node` (an ESM app.mjs and a CommonJS app.cjs), each importing the PACKED package and getting
- * tokens from its emulator. Written into the project by scripts/consumer/checks.ts.
+ * tokens from its emulator, and each loading the other format's build too, to check that errors
+ * are recognised across the two builds in one process. Written into the project by scripts/consumer/checks.ts.
  */
 
 /** Plain ESM, as `node app.mjs` runs it. */
@@ -10,15 +11,37 @@ import * as sdk from "cybrid-id";
 import * as stores from "cybrid-id/store";
 import { startEmulator } from "cybrid-id/emulator";
 import { bankSdkAccessToken, NoUsableTokenError } from "cybrid-id/bank-sdk";
+import { createRequire } from "node:module";
 for (const name of ["createCybridId", "CybridIdError", "AuthenticationError"])
   if (typeof sdk[name] !== "function") throw new Error("import: " + name + " is " + typeof sdk[name]);
 for (const name of ["MemoryTokenStore", "sharedTokenStore"])
   if (typeof stores[name] !== "function") throw new Error("import: store " + name + " is " + typeof stores[name]);
 // The store protocol lives in cybrid-id/store only: the main entry stays small.
 if ("MemoryTokenStore" in sdk) throw new Error("import: the main entry exports MemoryTokenStore");
-// One set of error classes for every entry: a store's configuration error is the main entry's.
+// Each entry bundles its own error classes; instanceof holds across them by the brand.
 const badStore = (() => { try { stores.sharedTokenStore(new stores.MemoryTokenStore(), { timeout: -1 }); } catch (e) { return e; } })();
 if (!(badStore instanceof sdk.ValidationError)) throw new Error("import: store error is not sdk.ValidationError");
+if (!sdk.isCybridIdError(badStore, sdk.ERROR_CODES.INVALID_CONFIGURATION)) throw new Error("import: isCybridIdError(store error) is false");
+// The CJS build too, in this same process: its errors are the ESM build's classes, both ways,
+// and only their own class.
+const requireCjs = createRequire(import.meta.url);
+const cjs = requireCjs("cybrid-id");
+if (cjs.ValidationError === sdk.ValidationError) throw new Error("dual: require gave the ESM build");
+const fromCjs = new cjs.ValidationError("Invalid", ["x"]);
+const fromEsm = new sdk.RateLimitError("limited", { code: "rate_limited" });
+const identity = {
+  "cjs ValidationError instanceof esm ValidationError": fromCjs instanceof sdk.ValidationError,
+  "cjs ValidationError instanceof esm CybridIdError": fromCjs instanceof sdk.CybridIdError,
+  "esm RateLimitError instanceof cjs RateLimitError": fromEsm instanceof cjs.RateLimitError,
+  "esm RateLimitError instanceof cjs CybridIdError": fromEsm instanceof cjs.CybridIdError,
+  "cjs store error instanceof esm ValidationError": (() => { try { requireCjs("cybrid-id/store").sharedTokenStore({}, { lockTtl: 0 }); } catch (e) { return e instanceof sdk.ValidationError; } })(),
+  "esm isCybridIdError(cjs error, validation_error)": sdk.isCybridIdError(fromCjs, "validation_error"),
+  "cjs isCybridIdError(esm error)": cjs.isCybridIdError(fromEsm),
+  "not cjs ValidationError instanceof esm RateLimitError": !(fromCjs instanceof sdk.RateLimitError),
+  "not esm RateLimitError instanceof cjs ValidationError": !(fromEsm instanceof cjs.ValidationError),
+};
+const broken = Object.entries(identity).filter(([, ok]) => ok !== true).map(([name]) => name);
+if (broken.length > 0) throw new Error("dual: " + broken.join("; "));
 const emulator = await startEmulator({ tokenTtlSeconds: 600 });
 try {
   const client = sdk.createCybridId({
@@ -38,14 +61,14 @@ try {
   const [fromA, fromB] = [await a.getToken(), await b.getToken()];
   if (fromA.accessToken !== fromB.accessToken) throw new Error("store: two tokens");
   if (emulator.count("/oauth/token") !== 2) throw new Error("store: " + emulator.count("/oauth/token") + " requests");
-  // The bank SDK's synchronous accessToken; its error is one of the main entry's classes.
+  // The bank SDK's synchronous accessToken; its error is a CybridIdError of the main entry.
   const accessToken = await bankSdkAccessToken(client, { scopes: ["customers:read"] });
   if (!accessToken("oauth2", ["customers:read"]).startsWith("Bearer ")) throw new Error("bank-sdk: no Bearer");
   const uncovered = (() => { try { accessToken("oauth2", ["trades:execute"]); } catch (e) { return e; } })();
   if (!(uncovered instanceof NoUsableTokenError) || !(uncovered instanceof sdk.CybridIdError))
     throw new Error("bank-sdk: uncovered scopes gave " + uncovered);
   accessToken.dispose();
-  console.log(JSON.stringify({ ok: true, expiresIn: Math.round((token.expiresAt - Date.now()) / 1000) }));
+  console.log(JSON.stringify({ ok: true, expiresIn: Math.round((token.expiresAt - Date.now()) / 1000), dualBuildIdentity: Object.keys(identity).length }));
 } finally {
   await emulator.close();
 }
@@ -83,7 +106,15 @@ if (!(badStore instanceof sdk.ValidationError)) throw new Error("require: store 
     if (!(error instanceof sdk.AuthenticationError)) throw new Error("wrong secret: " + error);
     const badBridge = await bankSdkAccessToken(client, { scopes: [] }).then(() => undefined, (caught) => caught);
     if (!(badBridge instanceof sdk.ValidationError)) throw new Error("require: bank-sdk error is not sdk.ValidationError");
-    console.log(JSON.stringify({ ok: true, version }));
+    // The ESM build in this same process: the CJS build's errors are its classes, both ways.
+    const esm = await import("cybrid-id");
+    if (esm.AuthenticationError === sdk.AuthenticationError) throw new Error("dual: import() gave the CJS build");
+    if (!(error instanceof esm.AuthenticationError) || !(error instanceof esm.CybridIdError) || error instanceof esm.ValidationError)
+      throw new Error("dual: a CJS AuthenticationError is not (only) the ESM build's");
+    const fromEsm = new esm.TimeoutError("timed out", { code: esm.ERROR_CODES.TIMEOUT });
+    if (!(fromEsm instanceof sdk.TimeoutError) || fromEsm instanceof sdk.RateLimitError || !sdk.isCybridIdError(fromEsm, "timeout"))
+      throw new Error("dual: an ESM TimeoutError is not (only) the CJS build's");
+    console.log(JSON.stringify({ ok: true, version, dualBuildIdentity: true }));
   } finally {
     await emulator.close();
   }

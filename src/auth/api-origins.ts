@@ -6,6 +6,7 @@
 import { isLoopback } from "../environments.js";
 import { configError } from "../errors/config-error.js";
 import { ValidationError } from "../errors/cybrid-id-error.js";
+import { ERROR_CODES } from "../errors/error-codes.js";
 
 /**
  * The `apiOrigins` option as origins (`new URL(x).origin`). Each must be https, or http on
@@ -75,7 +76,7 @@ export function apiOriginGuard(origins: readonly string[]): OriginGuard {
     return new ValidationError(
       `${who} refused to send the bank token`,
       [why],
-      "origin_not_allowed",
+      ERROR_CODES.ORIGIN_NOT_ALLOWED,
     );
   }
 

@@ -2,7 +2,8 @@
  * The error of the bank-SDK bridge: its access-token function is synchronous, so when it has no
  * token it can send, it can only throw.
  */
-import { CybridIdError } from "../errors/cybrid-id-error.js";
+import { brand, CybridIdError } from "../errors/cybrid-id-error.js";
+import { ERROR_CODES } from "../errors/error-codes.js";
 
 /**
  * Thrown synchronously by the function of {@link bankSdkAccessToken} (so by the bank SDK's
@@ -12,11 +13,14 @@ import { CybridIdError } from "../errors/cybrid-id-error.js";
  * was disposed. Code `no_usable_token`; never carries a token.
  */
 export class NoUsableTokenError extends CybridIdError {
+  static {
+    brand(this, "NoUsableTokenError");
+  }
   override name = "NoUsableTokenError";
   /** The scopes the operation asked for (`[]` for operations that name none). */
   readonly scopes: readonly string[];
   constructor(message: string, scopes: readonly string[], cause?: unknown) {
-    super(message, { code: "no_usable_token", cause });
+    super(message, { code: ERROR_CODES.NO_USABLE_TOKEN, cause });
     this.scopes = Object.freeze([...scopes]);
   }
 }

@@ -5,10 +5,11 @@
  */
 import { MAX_TIMER_MS } from "../retry/sleep.js";
 import { ValidationError } from "./cybrid-id-error.js";
+import { ERROR_CODES } from "./error-codes.js";
 
 /** `what` heads the message ("Invalid configuration: ..."). */
 export function configError(what: string, ...issues: string[]): ValidationError {
-  return new ValidationError(what, issues, "invalid_configuration");
+  return new ValidationError(what, issues, ERROR_CODES.INVALID_CONFIGURATION);
 }
 
 /**

@@ -4,12 +4,48 @@
  *
  * Errors never hold a Request, a Response or headers: those carry the Authorization header,
  * and errors end up in logs, `util.inspect` and `JSON.stringify`.
+ *
+ * Identity is by a brand, not by class object: a process can hold several copies of these
+ * classes (the ESM and the CJS build, each subpath entry's bundle, two installed versions), and
+ * `instanceof` must hold across all of them. See `brand` and `Symbol.hasInstance` below.
  */
+import { ERROR_CODES, type CybridIdErrorCode } from "./error-codes.js";
+
+/**
+ * The brand's key. `Symbol.for` gives every copy of the package in a realm the same symbol where
+ * each copy has its own classes. Under it, each SDK class's prototype holds the kinds of its
+ * chain (`["ValidationError", "CybridIdError"]`); instances inherit it, so it is never an own
+ * property of an error (nothing in `util.inspect`, `JSON.stringify` or a spread).
+ */
+const BRAND = Symbol.for("cybrid-id.error");
+
+/** The kinds `value` is branded with; none for a non-object, or one whose lookup throws. */
+function kindsOf(value: unknown): readonly unknown[] {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return [];
+  try {
+    const kinds = (value as Record<symbol, unknown>)[BRAND];
+    return Array.isArray(kinds) ? kinds : [];
+  } catch {
+    return []; // a Proxy whose trap throws: not ours
+  }
+}
+
+/**
+ * Brands an SDK class (from its `static` block): its prototype gets `kind` followed by its
+ * parent's kinds. A caller's own subclass is not branded and keeps its parent's kinds.
+ */
+export function brand(Class: { prototype: object }, kind: string): void {
+  const parentKinds = kindsOf(Object.getPrototypeOf(Class.prototype));
+  Object.defineProperty(Class.prototype, BRAND, { value: Object.freeze([kind, ...parentKinds]) });
+}
 
 /** What the SDK knows about a failed call; every field is optional but `code`. */
 export interface CybridIdErrorDetails {
-  /** A stable, machine-readable code, e.g. `invalid_client`, `no_customer`, `timeout`. */
-  code: string;
+  /**
+   * A stable, machine-readable code: the server's own when it sent one (`invalid_client`,
+   * `no_customer`...), else one of the SDK's {@link ERROR_CODES} (`timeout`, `http_502`...).
+   */
+  code: CybridIdErrorCode | (string & {});
   /** The HTTP status, when the server answered. */
   status?: number | undefined;
   /** The provider's error id (`errorId` of the seed-004 dialect): quote it to support. */
@@ -26,11 +62,36 @@ export interface CybridIdErrorDetails {
   cause?: unknown;
 }
 
-/** The base class of every error thrown by cybrid-id. */
+/**
+ * The base class of every error thrown by cybrid-id. `instanceof` it, or any subclass, holds
+ * for an error made by any copy of the package (ESM or CJS build, any entry); so does
+ * {@link isCybridIdError}.
+ */
 export class CybridIdError extends Error {
+  static {
+    brand(this, "CybridIdError");
+  }
+
+  /**
+   * `instanceof` by the brand: true for this copy's instances (and those of a caller's
+   * subclass, the ordinary way), and for an error of this class made by another copy of the
+   * package. A caller's own subclass, which has no brand of its own, answers the ordinary way.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    try {
+      if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+      if (!Object.hasOwn(this.prototype, BRAND)) return false;
+      // A prototype holds the brand, but is not an instance.
+      if (kindsOf(value).length === 0 || Object.hasOwn(value as object, BRAND)) return false;
+      return kindsOf(value).includes(kindsOf(this.prototype)[0]);
+    } catch {
+      return false; // a Proxy whose traps throw, a revoked Proxy: not an error of ours
+    }
+  }
+
   override name = "CybridIdError";
   // `declare`: set from the details in the constructor (no field initialisers to emit).
-  declare readonly code: string;
+  declare readonly code: CybridIdErrorCode | (string & {});
   declare readonly status: number | undefined;
   declare readonly errorId: string | undefined;
   declare readonly requestId: string | undefined;
@@ -59,10 +120,18 @@ export class CybridIdError extends Error {
 
 /** Input that the spec rejects, caught before anything was sent. */
 export class ValidationError extends CybridIdError {
+  static {
+    brand(this, "ValidationError");
+  }
   override name = "ValidationError";
   /** Each problem found, as `path: message` (never the offending value: it may be a secret). */
   readonly issues: readonly string[];
-  constructor(message: string, issues: readonly string[], code = "validation_failed") {
+  /** `code`: `validation_error` for an argument, `invalid_configuration` for an option... */
+  constructor(
+    message: string,
+    issues: readonly string[],
+    code: CybridIdErrorCode = ERROR_CODES.VALIDATION_ERROR,
+  ) {
     super(`${message}: ${issues.join("; ")}`, { code });
     this.issues = issues;
   }
@@ -70,41 +139,83 @@ export class ValidationError extends CybridIdError {
 
 /** 400: the server rejected the request itself (e.g. OAuth `invalid_scope`). */
 export class BadRequestError extends CybridIdError {
+  static {
+    brand(this, "BadRequestError");
+  }
   override name = "BadRequestError";
 }
 /** 401: bad credentials, or a token that is expired, malformed or of the wrong kind. */
 export class AuthenticationError extends CybridIdError {
+  static {
+    brand(this, "AuthenticationError");
+  }
   override name = "AuthenticationError";
 }
 /** 403 that is not a rate limit: a missing scope, or an action that is forbidden. */
 export class PermissionDeniedError extends CybridIdError {
+  static {
+    brand(this, "PermissionDeniedError");
+  }
   override name = "PermissionDeniedError";
 }
 /** 429, or the 403 with which Cybrid's token endpoints answer past their rate limit. */
 export class RateLimitError extends CybridIdError {
+  static {
+    brand(this, "RateLimitError");
+  }
   override name = "RateLimitError";
 }
 /** 409: the action conflicts with the state on the server. */
 export class ConflictError extends CybridIdError {
+  static {
+    brand(this, "ConflictError");
+  }
   override name = "ConflictError";
 }
 /** 422: well-formed but impossible, e.g. an unknown customer (`no_customer`). */
 export class UnprocessableEntityError extends CybridIdError {
+  static {
+    brand(this, "UnprocessableEntityError");
+  }
   override name = "UnprocessableEntityError";
 }
 /** 5xx: the server failed. */
 export class ServerError extends CybridIdError {
+  static {
+    brand(this, "ServerError");
+  }
   override name = "ServerError";
 }
 /** The connection failed: refused, reset, DNS, TLS. */
 export class ConnectionError extends CybridIdError {
+  static {
+    brand(this, "ConnectionError");
+  }
   override name = "ConnectionError";
 }
 /** An attempt exceeded `timeout`, or all attempts together exceeded `deadline`. */
 export class TimeoutError extends CybridIdError {
+  static {
+    brand(this, "TimeoutError");
+  }
   override name = "TimeoutError";
 }
 /** The server answered with a body the SDK cannot use (malformed JSON, HTML, missing token). */
 export class InvalidResponseError extends CybridIdError {
+  static {
+    brand(this, "InvalidResponseError");
+  }
   override name = "InvalidResponseError";
+}
+
+/**
+ * Whether `value` is an error of cybrid-id (made by any copy of the package: ESM or CJS build,
+ * any entry), and, when `code` is given, one with that code:
+ * `isCybridIdError(error, ERROR_CODES.TIMEOUT)`.
+ */
+export function isCybridIdError(
+  value: unknown,
+  code?: CybridIdErrorCode | (string & {}),
+): value is CybridIdError {
+  return value instanceof CybridIdError && (code === undefined || value.code === code);
 }

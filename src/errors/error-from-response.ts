@@ -10,6 +10,7 @@ import {
   UnprocessableEntityError,
 } from "./cybrid-id-error.js";
 import type { ParsedErrorBody } from "./error-body.js";
+import { ERROR_CODES } from "./error-codes.js";
 
 export interface HttpFailure {
   /** e.g. `POST /oauth/token`, to say which call failed. */
@@ -39,7 +40,7 @@ const CLASS_BY_STATUS: Partial<Record<number, ErrorClass>> = {
 
 export function errorFromResponse(failure: HttpFailure): CybridIdError {
   const { parsed, status, rateLimited, requestId } = failure;
-  const code = parsed.code ?? (rateLimited ? "rate_limited" : `http_${status}`);
+  const code = parsed.code ?? (rateLimited ? ERROR_CODES.RATE_LIMITED : `http_${status}`);
   const what =
     parsed.message ?? (parsed.excerpt ? `unexpected body: ${parsed.excerpt}` : "no details");
   const ids = [

@@ -21,6 +21,7 @@
  * timeout; a failing store is reported (warn + `onStoreError`), bypassed for a while with an
  * exponential backoff, and each process fetches and caches on its own meanwhile.
  */
+import { ERROR_CODES } from "../errors/error-codes.js";
 import { sleep } from "../retry/sleep.js";
 import type { IssuedToken, TokenFetcher } from "../token/token-slot.js";
 import { planTokenTimes } from "../token/token-timing.js";
@@ -46,7 +47,7 @@ export interface SharedStoreSettings extends TokenStoreContext {
  * process cannot read (encrypted with another key): reported, then left alone (see
  * `call`). A string, not a class, so that it survives separate bundles of the entries.
  */
-export const UNREADABLE_VALUE = "store_value_unreadable";
+export const UNREADABLE_VALUE = ERROR_CODES.STORE_VALUE_UNREADABLE;
 
 /** Thrown inside this module when the store failed; the fetch then degrades to HTTP alone. */
 class StoreUnavailable extends Error {}

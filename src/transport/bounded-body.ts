@@ -9,6 +9,7 @@
 import type { Middleware } from "openapi-fetch";
 import { InvalidResponseError } from "../errors/cybrid-id-error.js";
 import { excerptOf, ID_LENGTH } from "../errors/error-body.js";
+import { ERROR_CODES } from "../errors/error-codes.js";
 import type { Redactor } from "../log/redactor.js";
 
 /**
@@ -74,7 +75,7 @@ export function boundedBody(
         throw new InvalidResponseError(
           `${operation} answered ${response.status} with a body over ${maxBytes} bytes`,
           {
-            code: "response_too_large",
+            code: ERROR_CODES.RESPONSE_TOO_LARGE,
             status: response.status,
             requestId: idOf(response.headers.get("x-request-id"), redactor),
             bodyExcerpt: excerptOf(head, redactor),

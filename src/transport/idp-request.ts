@@ -6,6 +6,7 @@ import type { Client } from "openapi-fetch";
 import type { paths } from "../../generated/openapi.js";
 import { InvalidResponseError } from "../errors/cybrid-id-error.js";
 import { excerptOf, ID_LENGTH, parseErrorBody } from "../errors/error-body.js";
+import { ERROR_CODES } from "../errors/error-codes.js";
 import { errorFromResponse } from "../errors/error-from-response.js";
 import type { Redactor } from "../log/redactor.js";
 import type { AttemptResult } from "../retry/attempt-loop.js";
@@ -68,7 +69,7 @@ function refusedRedirect(
   return new InvalidResponseError(
     `${operation} answered ${response.status || "a redirect"} to ${target}; ` +
       "redirects are not followed, so that credentials go to one origin only",
-    { code: "redirect_refused", status: response.status || undefined, requestId },
+    { code: ERROR_CODES.REDIRECT_REFUSED, status: response.status || undefined, requestId },
   );
 }
 
@@ -118,7 +119,7 @@ export async function postToIdp(
     const bodyExcerpt = excerptOf(text, redactor);
     const invalid = new InvalidResponseError(
       `${request.operation} answered ${response.status} with a body that is not a JSON object: ${bodyExcerpt}`,
-      { code: "invalid_response", status: response.status, requestId, bodyExcerpt },
+      { code: ERROR_CODES.INVALID_RESPONSE, status: response.status, requestId, bodyExcerpt },
     );
     return { ok: false, error: invalid, retry: false };
   }

@@ -1,7 +1,7 @@
 /**
  * JavaScript-level checks of what `getToken`, `getCustomerToken` and `createCustomerToken` are
  * handed (TypeScript callers get them from the types): an argument of the wrong type is a
- * `ValidationError` (`validation_failed`) before anything is sent, not a `TypeError` from deep
+ * `ValidationError` (`validation_error`) before anything is sent, not a `TypeError` from deep
  * inside. What a scope or a guid must look like is the spec's, checked by validate.ts.
  */
 import { ValidationError } from "../errors/cybrid-id-error.js";

@@ -47,7 +47,7 @@ describe("npm start walkthrough", () => {
       "still 1 POST /oauth/token (bank token reused)",
       "retry 1 of POST /oauth/token after 503 service_unavailable, waiting 1000 ms",
       "2 POST /oauth/token (503, then 200)",
-      "ValidationError (code validation_failed, 0 attempts): customerGuid",
+      "ValidationError (code validation_error, 0 attempts): customerGuid",
       "emulator log: 0 new requests",
       "AuthenticationError: status 401, code invalid_client, requestId ",
       "AuthenticationError: status 401, code invalid_subject, requestId ",

@@ -90,7 +90,7 @@ describe("getToken", () => {
       const error = await rejectionOf(cybrid.getToken({ scopes }));
       expect(error).toBeInstanceOf(ValidationError);
       expect(error).toBeInstanceOf(CybridIdError);
-      expect(error.code).toBe("validation_failed");
+      expect(error.code).toBe("validation_error");
     }
     expect(emu.count()).toBe(0);
   });

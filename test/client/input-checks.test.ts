@@ -132,12 +132,12 @@ describe("call input of the wrong type", () => {
     ],
   ];
 
-  it.each(cases)("%s: ValidationError (validation_failed), nothing sent", async (_, call) => {
+  it.each(cases)("%s: ValidationError (validation_error), nothing sent", async (_, call) => {
     const emu = await emulator();
     const cybrid = clientFor(emu);
     const error = await rejectionOf(call(cybrid));
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error.code).toBe("validation_failed");
+    expect(error.code).toBe("validation_error");
     expect(emu.count()).toBe(0);
   });
 

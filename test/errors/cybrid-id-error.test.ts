@@ -53,7 +53,7 @@ describe("CybridIdError", () => {
 
   it("ValidationError carries its issues, in the message and in JSON", () => {
     const error = new ValidationError("Invalid token request", ["client_id is required"]);
-    expect(error.code).toBe("validation_failed");
+    expect(error.code).toBe("validation_error");
     expect(error.message).toBe("Invalid token request: client_id is required");
     expect(JSON.parse(JSON.stringify(error))).toMatchObject({
       name: "ValidationError",

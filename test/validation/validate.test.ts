@@ -114,7 +114,7 @@ describe("validateCredentialsRequest", () => {
         scopes,
       ),
     );
-    expect(error?.code).toBe("validation_failed");
+    expect(error?.code).toBe("validation_error");
     expect(error?.issues).toEqual([
       "clientId must not be empty",
       "clientSecret must have at most 512 characters",
