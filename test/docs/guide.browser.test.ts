@@ -91,6 +91,6 @@ function sourceOptionNames(): string[] {
 /** The error classes src/index.ts exports: the guide must document each. */
 function sourceErrorClasses(): string[] {
   const source = readFileSync(join(ROOT, "src/index.ts"), "utf8");
-  const names = [...source.matchAll(/\b(\w+Error)\b/g)].map((match) => match[1] ?? "");
+  const names = [...source.matchAll(/\b([A-Z]\w*Error)\b/g)].map((match) => match[1] ?? "");
   return [...new Set(names)];
 }
