@@ -3,6 +3,7 @@
  * redacted, its lifetime worked out, reported), and a token slot wired to the client's hooks,
  * logs and shared store.
  */
+import { ERROR_CODES } from "../errors/error-codes.js";
 import { InvalidResponseError } from "../errors/cybrid-id-error.js";
 import type { SharedStore, StoredToken } from "../store/token-store.js";
 import type { IdpSuccess } from "../transport/idp-request.js";
@@ -50,7 +51,7 @@ export function issueToken<T extends TokenValue>(
   const token = data.access_token;
   const invalid = (problem: string) =>
     new InvalidResponseError(`${operation} answered ${problem}`, {
-      code: "invalid_response",
+      code: ERROR_CODES.INVALID_RESPONSE,
       attempts,
     });
   if (typeof token !== "string" || token === "") throw invalid("without an access_token");
@@ -78,7 +79,7 @@ export function issueToken<T extends TokenValue>(
     const ago = Math.round((sentAt - anchor - lifetimeMs) / 1000);
     throw new InvalidResponseError(
       `${operation} answered with a token that had expired ${ago} s before it was asked for (is a clock off?)`,
-      { code: "invalid_response", attempts },
+      { code: ERROR_CODES.INVALID_RESPONSE, attempts },
     );
   }
   const value = make(token, new Date(anchor + lifetimeMs));
