@@ -81,14 +81,18 @@ export async function runAttempts<T>(
   const { signal, pacer, budget } = options;
   const deadlineAt = Date.now() + settings.deadline;
   let retries = 0;
+  let lastError: CybridIdError | undefined;
   for (let attempts = 1; ; attempts++) {
     if (signal?.aborted) throw signal.reason;
     let slot: SendSlot | undefined;
     try {
       slot = await pacer?.acquire(deadlineAt, signal, attempts > 1);
     } catch (thrown) {
-      if (thrown instanceof CybridIdError) thrown.attempts = attempts - 1;
-      throw thrown;
+      // No slot before the deadline. After a failed attempt, its error says more (a status,
+      // the server's Retry-After) than the local refusal, as when a backoff outlasts the deadline.
+      if (!(thrown instanceof CybridIdError)) throw thrown;
+      thrown.attempts = attempts - 1;
+      throw lastError ?? thrown;
     }
     const remaining = deadlineAt - Date.now();
     const attemptBudget = Math.min(settings.timeout, remaining);
@@ -118,6 +122,7 @@ export async function runAttempts<T>(
     const throttled = error instanceof RateLimitError;
     slot?.release({ success: false, throttled, retryAfter: error.retryAfter });
     error.attempts = attempts;
+    lastError = error;
     // Paced, a throttled attempt waits its turn again instead of using up a retry.
     const paced = throttled && pacer !== undefined;
     if (!paced) retries++;
