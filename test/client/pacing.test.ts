@@ -155,9 +155,13 @@ describe("paced retries", () => {
     const { cybrid } = pacedClient(emu, { deadline: 3_000 });
     const started = performance.now();
     const error = await cybrid.getToken().catch((e: unknown) => e as CybridIdError);
+    // It kept its turn in the pace until the deadline left no slot, rather than give up after
+    // maxRetries quick retries.
+    expect(performance.now() - started).toBeGreaterThan(1_500);
     expect(performance.now() - started).toBeLessThan(3_500);
     expect(error).toMatchObject({ name: "RateLimitError", status: 403, code: "rate_limited" });
     // Paced at the floor rate (0.5/s) after the first throttle, not every 50 ms.
+    expect(emu.count(TOKEN)).toBeGreaterThanOrEqual(3);
     expect(emu.count(TOKEN)).toBeLessThanOrEqual(4);
   });
 });
