@@ -63,6 +63,8 @@ export class Pacer {
   /** The earliest the next paced request may go out. */
   private nextSendAt = 0;
   private pump: ReturnType<typeof setTimeout> | undefined;
+  /** How many cuts so far: a slot remembers the count it was sent under. */
+  private cuts = 0;
 
   constructor(private readonly settings: PacerSettings) {
     this.now = settings.now ?? Date.now;
@@ -123,6 +125,7 @@ export class Pacer {
 
   private take(at: number): SendSlot {
     this.inFlight++;
+    const epoch = this.cuts;
     const rate = this.rate.current(at);
     if (rate !== undefined) this.nextSendAt = Math.max(at, this.nextSendAt) + 1000 / rate;
     let released = false;
@@ -132,13 +135,13 @@ export class Pacer {
         if (released) return;
         released = true;
         this.inFlight--;
-        this.settle(at, outcome);
+        this.settle(at, epoch, outcome);
         this.schedule();
       },
     };
   }
 
-  private settle(sentAt: number, outcome: SendOutcome): void {
+  private settle(sentAt: number, epoch: number, outcome: SendOutcome): void {
     if (outcome.success) this.rate.recordSuccess(sentAt);
     if (!outcome.throttled) return;
     const at = this.now();
@@ -147,9 +150,10 @@ export class Pacer {
     }
     // One cut per round trip: answers to requests sent before the last cut were sent at the
     // old rate and say nothing new about the new one.
-    if (this.rate.paced && sentAt < this.rate.lastCutAt) return;
+    if (this.rate.paced && epoch < this.cuts) return;
     const started = !this.rate.paced;
     this.rate.cut();
+    this.cuts++;
     this.nextSendAt = Math.max(this.nextSendAt, at);
     this.settings.onChange?.(this.state, started ? "started" : "cut");
     this.refuseHopeless(at);
