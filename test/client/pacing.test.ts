@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.js";
-import { CybridIdError, type CybridIdOptions } from "../../src/index.js";
+import { CybridIdError, createCybridId, type CybridIdOptions } from "../../src/index.js";
 import { clientFor, emulator, sleep } from "../helpers/client-harness.js";
 import { collectingSink } from "../helpers/leak-watch.js";
 
@@ -199,4 +199,36 @@ describe("an outage", () => {
     const after = await burst(cybrid, 100, 10_000);
     expect(after.outcomes.every((o) => o.ok)).toBe(true);
   }, 30_000);
+});
+
+describe("pacing options", () => {
+  it.each([
+    [{ pacing: "off" }, "pacing must be false or { maxInFlight }"],
+    [{ pacing: { maxInFlight: 0 } }, "pacing.maxInFlight must be an integer from 1"],
+    [{ pacing: { maxInFlight: 1.5 } }, "pacing.maxInFlight must be an integer from 1"],
+    [{ retryBudget: -1 }, "retryBudget must be an integer from 0"],
+    [{ retryBudget: "250" }, "retryBudget must be an integer from 0"],
+  ])("%j is a ValidationError before anything is sent", (options, message) => {
+    const make = () =>
+      createCybridId({
+        baseUrl: "http://127.0.0.1:9",
+        clientId: "client",
+        clientSecret: "a-secret-of-some-length",
+        ...(options as CybridIdOptions),
+      });
+    expect(make).toThrow(expect.objectContaining({ code: "invalid_configuration" }));
+    expect(make).toThrow(message);
+  });
+
+  it("pacing: false and retryBudget: false are accepted", () => {
+    expect(() =>
+      createCybridId({
+        baseUrl: "http://127.0.0.1:9",
+        clientId: "client",
+        clientSecret: "a-secret-of-some-length",
+        pacing: false,
+        retryBudget: false,
+      }),
+    ).not.toThrow();
+  });
 });
