@@ -2,7 +2,9 @@
  * The attempt loop: per-attempt timeout, an overall deadline across attempts and sleeps,
  * exponential backoff with full jitter, Retry-After obeyed, and a caller's AbortSignal
  * honoured everywhere. Nobody else bounds total retry time; a deadline is what makes retries
- * safe to enable by default.
+ * safe to enable by default. With a pacer (src/pacing), each attempt first waits for a send
+ * slot within the deadline, and a throttled attempt is retried in the pace; with a budget, each
+ * retry is paid for, so an outage cannot multiply the load.
  */
 import {
   ConnectionError,
