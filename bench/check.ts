@@ -39,6 +39,14 @@ export function budgets(r: Results): Budget[] {
       limit: "== 1",
       ok: r.stampede.maxRequests === 1 && r.stampede.minRequests === 1,
     },
+    ...[r.burst, r.largeBurst].flatMap((b) => {
+      const name = `burst of ${b.n} customers at ${b.ratePerSecond}/s`;
+      return [
+        atMost(`${name}: failed calls`, b.paced.failures, 0),
+        atMost(`${name}: requests (1.10 N + 10)`, b.paced.requests, b.budget.requests),
+        atMost(`${name}: time until all served (1.3 N/R)`, b.paced.ms, b.budget.ms, " ms"),
+      ];
+    }),
     atMost("size: main entry min+gzip with openapi-fetch (bytes)", r.size.main.gzip, 6144),
     atMost("cold start: import() / openapi-fetch import() (ratio)", r.coldStart.ratio, 1.5),
   ];

@@ -11,6 +11,7 @@ import { availableParallelism, cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../src/emulator/index.js";
 import { createCybridId } from "../src/index.js";
+import { benchBurst } from "./burst.js";
 import { benchColdStart } from "./cold-start.js";
 import { benchGetToken } from "./get-token.js";
 import { startTinyServer } from "./http-server.js";
@@ -60,6 +61,10 @@ export async function runSuite(log: (line: string) => void = (line) => console.e
     const getToken = await benchGetToken(cybrid);
     log("bench: cold stampede...");
     const stampede = await benchStampede(emulator);
+    log("bench: burst of 400 customers at 40/s, paced and unpaced...");
+    const burst = await benchBurst(400, 40);
+    log("bench: burst of 2,000 customers at 20/s, paced and unpaced (about 2 minutes)...");
+    const largeBurst = await benchBurst(2_000, 20);
     log("bench: size...");
     const size = await benchSize();
     log("bench: cold start...");
@@ -77,6 +82,8 @@ export async function runSuite(log: (line: string) => void = (line) => console.e
       requests,
       getToken,
       stampede,
+      burst,
+      largeBurst,
       size,
       coldStart,
     };
@@ -160,6 +167,26 @@ export function formatTable(r: Results): string {
       "",
       "",
     ],
+    ...[r.burst, r.largeBurst].flatMap((b): [string, string, string, string][] => [
+      [
+        `burst of ${b.n} customers at ${b.ratePerSecond}/s: failed calls (paced vs unpaced)`,
+        `${b.paced.failures}`,
+        `${b.unpaced.failures}`,
+        "",
+      ],
+      [
+        `  requests (budget ${b.budget.requests})`,
+        `${b.paced.requests}`,
+        `${b.unpaced.requests}`,
+        x(b.paced.requests / b.n),
+      ],
+      [
+        `  time until all settled (budget ${b.budget.ms} ms, physical ${b.physicalMs} ms)`,
+        `${b.paced.ms} ms`,
+        `${b.unpaced.ms} ms`,
+        x(b.paced.ms / b.physicalMs),
+      ],
+    ]),
     ["size, min+gzip (openapi-fetch included)", kB(r.size.main.gzip), "budget 6.00 kB", ""],
     ["  openapi-fetch alone", kB(r.size.openapiFetch.gzip), "", ""],
     ["  cybrid-id without openapi-fetch", kB(r.size.mainWithoutOpenapiFetch.gzip), "", ""],

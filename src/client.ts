@@ -11,6 +11,7 @@ import { createAuthenticatedFetch } from "./auth/authenticated-fetch.js";
 import { storeNamespace } from "./auth/credential-tag.js";
 import { createLogger } from "./log/logger.js";
 import { Redactor } from "./log/redactor.js";
+import { createTrafficControl } from "./pacing/traffic-control.js";
 import { resolveOptions, type CybridIdOptions, type Scope } from "./options.js";
 import { createBankTokens, type AccessToken } from "./token/bank-tokens.js";
 import {
@@ -67,7 +68,13 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
   redactor.addClientSecret(clientSecret, resolved.clientId);
   const logger = createLogger(resolved.logLevel, resolved.logSink, (text) => redactor.redact(text));
   const api = createClient<paths>({ baseUrl: resolved.baseUrl, fetch: resolved.fetch });
-  const context = { api, options: resolved, logger, redactor };
+  const traffic = createTrafficControl(
+    resolved.pacing,
+    resolved.retryBudget,
+    logger,
+    resolved.hooks.onPacingChanged,
+  );
+  const context = { api, options: resolved, logger, redactor, traffic };
   // With a shared store, fetches go through it; without one, nothing of it is even created.
   // The protocol's code comes with the store (`cybrid-id/store`), not with this entry.
   const shared = resolved.store?.attach({

@@ -63,6 +63,14 @@ export function checkBackoff(backoff: unknown): { base?: unknown; max?: unknown 
   return backoff;
 }
 
+/** `pacing`: undefined (the defaults), `false`, or an object (numbers: numberOption). */
+export function checkPacing(pacing: unknown): { maxInFlight?: unknown } | false {
+  if (pacing === false) return false;
+  if (pacing === undefined) return {};
+  if (!isObject(pacing)) throw configError(CONFIG, "pacing must be false or { maxInFlight }");
+  return pacing;
+}
+
 /**
  * The token path, appended to `baseUrl` as is (by openapi-fetch): it must stay a path, or
  * ".evil.example/x" would send the secret to another host. One leading `/`, no query or

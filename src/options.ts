@@ -11,6 +11,7 @@ import {
   checkBackoff,
   checkHooks,
   checkLogger,
+  checkPacing,
   checkScopesOption,
   checkClientAuthentication,
   checkTokenEncoding,
@@ -67,6 +68,16 @@ export interface CybridIdHooks {
     delayMs: number;
     status: number | undefined;
     code: string;
+  }) => void;
+  /**
+   * The pacing of a token endpoint changed: `throttled` with the new `ratePerSecond` when the
+   * server's rate limit started or cut the pace, or `throttled: false` (rate undefined) when
+   * pacing ended after a minute without a rate-limit answer.
+   */
+  onPacingChanged?: (event: {
+    endpoint: string;
+    throttled: boolean;
+    ratePerSecond: number | undefined;
   }) => void;
   /**
    * A call to the shared token store failed or timed out. The client fetches on its own
@@ -193,6 +204,25 @@ export interface CybridIdOptions {
    * @default undefined (each process caches on its own)
    */
   store?: SharedTokenStore;
+  /**
+   * Pacing of each token endpoint, after the AWS SDKs' adaptive retry mode: at most
+   * `maxInFlight` requests in flight; unpaced until the server answers with its rate limit
+   * (429, or the 403 `rate_limited`), then paced to the rate the server let through, cut on
+   * each further throttle and raised again over time. A throttled call waits for its turn and
+   * is retried within its `deadline` (not counted in `maxRetries`); a call that cannot be sent
+   * before its deadline fails at once with RateLimitError `rate_limited_locally`. `false` turns
+   * pacing off (each call retries on its own, as `maxRetries` and `backoff` say).
+   * @default { maxInFlight: 16 }
+   */
+  pacing?: false | { maxInFlight?: number };
+  /**
+   * The client's retry budget (AWS standard retry quota): a retry costs 5, a retried timeout
+   * 10, each success gives 1 back, up to this capacity. Once spent, failures are thrown rather
+   * than retried (but for a reserve of 2 retries refilled at one per second), so an outage
+   * adds at most about capacity / 5 retries. `false` turns it off.
+   * @default 250
+   */
+  retryBudget?: false | number;
 }
 
 export { DEFAULT_BASE_URL };
@@ -219,6 +249,8 @@ export interface ResolvedOptions {
   logSink: LogSink;
   hooks: CybridIdHooks;
   store: SharedTokenStore | undefined;
+  pacing: { maxInFlight: number } | false;
+  retryBudget: number | false;
 }
 
 /**
@@ -309,6 +341,7 @@ export function resolveOptions(options: CybridIdOptions): {
   if (issues.length > 0) throw configError(CONFIG, ...issues);
   const logger = checkLogger(options.logger);
   const backoff = checkBackoff(options.backoff);
+  const pacing = checkPacing(options.pacing);
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
     throw configError(CONFIG, "no fetch available: pass options.fetch");
@@ -346,6 +379,13 @@ export function resolveOptions(options: CybridIdOptions): {
       logSink: logger.sink ?? console,
       hooks: checkHooks(options.hooks),
       store: checkStore(options.store),
+      pacing: pacing && {
+        maxInFlight: numberOption(pacing.maxInFlight, 16, "pacing.maxInFlight", 1),
+      },
+      retryBudget:
+        options.retryBudget === false
+          ? false
+          : numberOption(options.retryBudget, 250, "retryBudget"),
     },
   };
 }

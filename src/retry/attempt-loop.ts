@@ -2,9 +2,18 @@
  * The attempt loop: per-attempt timeout, an overall deadline across attempts and sleeps,
  * exponential backoff with full jitter, Retry-After obeyed, and a caller's AbortSignal
  * honoured everywhere. Nobody else bounds total retry time; a deadline is what makes retries
- * safe to enable by default.
+ * safe to enable by default. With a pacer (src/pacing), each attempt first waits for a send
+ * slot within the deadline, and a throttled attempt is retried in the pace; with a budget, each
+ * retry is paid for, so an outage cannot multiply the load.
  */
-import { ConnectionError, CybridIdError, TimeoutError } from "../errors/cybrid-id-error.js";
+import {
+  ConnectionError,
+  CybridIdError,
+  RateLimitError,
+  TimeoutError,
+} from "../errors/cybrid-id-error.js";
+import type { Pacer, SendSlot } from "../pacing/pacer.js";
+import type { RetryBudget } from "../pacing/retry-budget.js";
 import { backoffDelay, type BackoffSettings } from "./backoff.js";
 import { sleep } from "./sleep.js";
 
@@ -34,6 +43,13 @@ export interface AttemptLoopOptions {
   onRetry?: ((event: RetryEvent) => void) | undefined;
   /** Background work: waits must not keep the process alive. */
   background?: boolean;
+  /**
+   * Paces the attempts (in-flight cap, send rate). A throttled attempt is then retried after
+   * the pacer's wait, bounded by the deadline and the budget rather than by `maxRetries`.
+   */
+  pacer?: Pacer | undefined;
+  /** Pays for each retry; when it cannot, the error is thrown rather than retried. */
+  budget?: RetryBudget | undefined;
 }
 
 /** A fetch that threw, as a typed error: TimeoutError when `timedOut`, else ConnectionError. */
@@ -64,10 +80,22 @@ export async function runAttempts<T>(
   settings: RetrySettings,
   options: AttemptLoopOptions = {},
 ): Promise<T> {
-  const { signal } = options;
+  const { signal, pacer, budget } = options;
   const deadlineAt = Date.now() + settings.deadline;
+  let retries = 0;
+  let lastError: CybridIdError | undefined;
   for (let attempts = 1; ; attempts++) {
     if (signal?.aborted) throw signal.reason;
+    let slot: SendSlot | undefined;
+    try {
+      slot = await pacer?.acquire(deadlineAt, signal, attempts > 1);
+    } catch (thrown) {
+      // No slot before the deadline. After a failed attempt, its error says more (a status,
+      // the server's Retry-After) than the local refusal, as when a backoff outlasts the deadline.
+      if (!(thrown instanceof CybridIdError)) throw thrown;
+      thrown.attempts = attempts - 1;
+      throw lastError ?? thrown;
+    }
     const remaining = deadlineAt - Date.now();
     const attemptBudget = Math.min(settings.timeout, remaining);
     const timeoutSignal = AbortSignal.timeout(Math.max(1, attemptBudget));
@@ -76,9 +104,14 @@ export async function runAttempts<T>(
     let retry: boolean;
     try {
       const result = await attempt(attemptSignal);
-      if (result.ok) return result.value;
+      if (result.ok) {
+        slot?.release({ success: true, throttled: false });
+        budget?.recordSuccess();
+        return result.value;
+      }
       ({ error, retry } = result);
     } catch (thrown) {
+      slot?.release({ success: false, throttled: false });
       if (signal?.aborted) throw signal.reason;
       error = transportError(
         operation,
@@ -88,17 +121,25 @@ export async function runAttempts<T>(
       );
       retry = !(thrown instanceof CybridIdError) || error instanceof TimeoutError;
     }
+    const throttled = error instanceof RateLimitError;
+    slot?.release({ success: false, throttled, retryAfter: error.retryAfter });
     error.attempts = attempts;
-    if (!retry || attempts > settings.maxRetries) throw error;
+    lastError = error;
+    // Paced, a throttled attempt waits its turn again instead of using up a retry.
+    const paced = throttled && pacer !== undefined;
+    if (!paced) retries++;
+    if (!retry || retries > settings.maxRetries) throw error;
 
     const left = deadlineAt - Date.now();
     if (error.retryAfter !== undefined && error.retryAfter > left) {
       // The server asked for longer than we may wait: say so now rather than ignore it.
       throw error;
     }
-    const delayMs = error.retryAfter ?? backoffDelay(attempts - 1, settings.backoff);
+    // The pacer holds every send of the endpoint until Retry-After, and then paces them.
+    const delayMs = paced ? 0 : (error.retryAfter ?? backoffDelay(retries - 1, settings.backoff));
     if (delayMs >= left) throw error;
+    if (budget !== undefined && !budget.tryRetry(error instanceof TimeoutError)) throw error;
     options.onRetry?.({ operation, retry: attempts, delayMs, error });
-    await sleep(delayMs, signal, options.background);
+    if (delayMs > 0) await sleep(delayMs, signal, options.background);
   }
 }

@@ -9,6 +9,7 @@ import { redactError } from "../errors/redact-error.js";
 import type { Logger } from "../log/logger.js";
 import type { Redactor } from "../log/redactor.js";
 import type { ResolvedOptions } from "../options.js";
+import type { TrafficControl } from "../pacing/traffic-control.js";
 import { runAttempts } from "../retry/attempt-loop.js";
 import { postToIdp, type IdpRequest, type IdpSuccess } from "../transport/idp-request.js";
 
@@ -17,6 +18,8 @@ export interface EngineContext {
   options: ResolvedOptions;
   logger: Logger;
   redactor: Redactor;
+  /** Pacing and the retry budget; absent, attempts go out unpaced and retries are not budgeted. */
+  traffic?: TrafficControl | undefined;
 }
 
 /** A POST to the IdP with the retry policy, logging and hooks applied; errors are redacted. */
@@ -35,6 +38,8 @@ export async function postWithRetries(
       {
         signal: call.signal,
         background: call.background ?? false,
+        pacer: context.traffic?.pacer(request.path),
+        budget: context.traffic?.budget,
         onRetry: (event) => {
           attempts = event.retry + 1;
           const { error } = event;

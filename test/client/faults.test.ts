@@ -91,7 +91,8 @@ describe("retried statuses", () => {
       headers: { "retry-after-ms": "50" },
       times: Infinity,
     });
-    const error = await rejectionOf(clientFor(emu).getToken());
+    // Unpaced, throttled attempts count in maxRetries (paced: see pacing.test.ts).
+    const error = await rejectionOf(clientFor(emu, { pacing: false }).getToken());
     expect(error.name).toBe("RateLimitError");
     expect(error.status).toBe(403);
     expect(error.code).toBe("rate_limited");

@@ -1,0 +1,154 @@
+/**
+ * The pacer's timing with fake timers (Date.now and setTimeout both faked): the in-flight cap,
+ * the pause for Retry-After, the paced spacing, the deadline refusals, one cut per round trip,
+ * and the end of pacing after a quiet minute.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { Pacer, type PacingState, type SendSlot } from "../../src/pacing/pacer.js";
+
+const T0 = 1_700_000_000_000;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(T0);
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const elapsed = () => Date.now() - T0;
+
+/** Resolves each acquire into a record of when its slot came (or how it failed). */
+function track(promise: Promise<SendSlot>) {
+  const record: { slot?: SendSlot; at?: number; error?: any } = {};
+  promise.then(
+    (slot) => Object.assign(record, { slot, at: elapsed() }),
+    (error) => Object.assign(record, { error, at: elapsed() }),
+  );
+  return record;
+}
+
+const ok = { success: true, throttled: false } as const;
+const throttled = (retryAfter?: number) => ({ success: false, throttled: true, retryAfter });
+
+describe("unpaced", () => {
+  it("sends at once up to maxInFlight, then as slots are released", async () => {
+    const pacer = new Pacer({ endpoint: "/t", maxInFlight: 2 });
+    const far = T0 + 60_000;
+    const a = track(pacer.acquire(far));
+    const b = track(pacer.acquire(far));
+    const c = track(pacer.acquire(far));
+    await vi.advanceTimersByTimeAsync(0);
+    expect([a.at, b.at, c.at]).toEqual([0, 0, undefined]);
+    await vi.advanceTimersByTimeAsync(100);
+    a.slot?.release(ok);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(c.at).toBe(100);
+    expect(pacer.state).toEqual({ endpoint: "/t", throttled: false, ratePerSecond: undefined });
+  });
+
+  it("a call queued for the in-flight cap fails with TimeoutError at its deadline", async () => {
+    const pacer = new Pacer({ endpoint: "/t", maxInFlight: 1 });
+    track(pacer.acquire(T0 + 60_000));
+    const waiting = track(pacer.acquire(T0 + 500));
+    await vi.advanceTimersByTimeAsync(499);
+    expect(waiting.error).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(waiting.error).toMatchObject({ name: "TimeoutError", code: "deadline_exceeded" });
+  });
+
+  it("an aborted waiter leaves the queue with the signal's reason", async () => {
+    const pacer = new Pacer({ endpoint: "/t", maxInFlight: 1 });
+    track(pacer.acquire(T0 + 60_000));
+    const controller = new AbortController();
+    const waiting = track(pacer.acquire(T0 + 60_000, controller.signal));
+    controller.abort(new Error("stop"));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(waiting.error?.message).toBe("stop");
+  });
+});
+
+describe("paced", () => {
+  /** 20 successes sent in the last second, then a throttle with Retry-After 300 ms. */
+  async function throttledAt20(pacer: Pacer): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      (await pacer.acquire(T0 + 60_000)).release(ok);
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    (await pacer.acquire(T0 + 60_000)).release(throttled(300));
+  }
+
+  it("starts from the measured rate, waits out Retry-After, then spaces sends", async () => {
+    const changes: PacingState[] = [];
+    const pacer = new Pacer({
+      endpoint: "/t",
+      maxInFlight: 16,
+      onChange: (state) => changes.push(state),
+    });
+    await throttledAt20(pacer);
+    // 20 succeeded within the last second: paced to 0.7 x 20 = 14/s.
+    expect(changes).toEqual([{ endpoint: "/t", throttled: true, ratePerSecond: 14 }]);
+    const cutAt = elapsed();
+    const sends = [0, 1, 2].map(() => track(pacer.acquire(T0 + 60_000)));
+    await vi.advanceTimersByTimeAsync(1_000);
+    const times = sends.map((s) => (s.at ?? NaN) - cutAt);
+    expect(times[0]).toBe(300); // Retry-After
+    // Then spaced by the rate, which climbs back along the curve: 1000 / 16.3 ms after 0.3 s
+    // (20 x (1 + 0.0375 x (0.3 - 2)^3)), a little less each time.
+    const first = 1000 / (20 * (1 + 0.0375 * (0.3 - 2) ** 3));
+    expect(Math.abs(times[1]! - times[0]! - first)).toBeLessThanOrEqual(1);
+    expect(times[2]! - times[1]!).toBeLessThanOrEqual(times[1]! - times[0]!);
+    expect(times[2]! - times[1]!).toBeGreaterThan(50);
+  });
+
+  it("refuses at once, unsent, a call whose slot comes after its deadline", async () => {
+    const pacer = new Pacer({ endpoint: "/t", maxInFlight: 16 });
+    await throttledAt20(pacer);
+    const queued = Array.from({ length: 10 }, () => track(pacer.acquire(Date.now() + 500)));
+    await vi.advanceTimersByTimeAsync(0);
+    // At today's 14/s the slots come at 300, 371, 443, 514 ms...: three fit before 500 ms, the
+    // other seven fail now (the estimate is cautious: the rate climbs meanwhile).
+    const refused = queued.filter((q) => q.error !== undefined);
+    expect(refused).toHaveLength(7);
+    expect(refused[0]?.error).toMatchObject({
+      name: "RateLimitError",
+      code: "rate_limited_locally",
+    });
+    expect(refused[0]?.error.retryAfter).toBeGreaterThan(500);
+    const askedAt = elapsed();
+    expect(refused.every((q) => q.at === askedAt)).toBe(true);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(queued.filter((q) => q.slot !== undefined).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("cuts once per round trip: answers to requests sent before the cut do not cut again", async () => {
+    const changes: PacingState[] = [];
+    const pacer = new Pacer({ endpoint: "/t", maxInFlight: 16, onChange: (s) => changes.push(s) });
+    for (let i = 0; i < 20; i++) {
+      (await pacer.acquire(T0 + 60_000)).release(ok);
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    const inFlight = await Promise.all([1, 2, 3].map(() => pacer.acquire(T0 + 60_000)));
+    for (const slot of inFlight) slot.release(throttled(100));
+    expect(changes).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(100);
+    // A request sent after the cut and throttled does cut again.
+    (await pacer.acquire(T0 + 60_000)).release(throttled(100));
+    expect(changes).toHaveLength(2);
+    expect(changes[1]?.ratePerSecond).toBeLessThan(changes[0]!.ratePerSecond!);
+  });
+
+  it("ends pacing after a quiet minute", async () => {
+    const changes: [PacingState, string][] = [];
+    const pacer = new Pacer({
+      endpoint: "/t",
+      maxInFlight: 16,
+      onChange: (state, reason) => changes.push([state, reason]),
+    });
+    await throttledAt20(pacer);
+    await vi.advanceTimersByTimeAsync(60_000);
+    (await pacer.acquire(Date.now() + 1_000)).release(ok);
+    expect(changes.map(([, reason]) => reason)).toEqual(["started", "ended"]);
+    expect(pacer.state.throttled).toBe(false);
+  });
+});
