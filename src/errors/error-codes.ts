@@ -25,6 +25,11 @@ export const ERROR_CODES = {
   REDIRECT_REFUSED: "redirect_refused",
   /** `RateLimitError`: the 403 of a token endpoint past its rate limit, when the body named no code. */
   RATE_LIMITED: "rate_limited",
+  /**
+   * `RateLimitError`: pacing could not give the call a send slot before its deadline, so it was
+   * not sent (`retryAfter` is the wait it would have needed).
+   */
+  RATE_LIMITED_LOCALLY: "rate_limited_locally",
   /** `NoUsableTokenError` (`cybrid-id/bank-sdk`): no token covers the scopes the bank SDK asked for. */
   NO_USABLE_TOKEN: "no_usable_token",
   /**

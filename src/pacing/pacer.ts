@@ -6,6 +6,7 @@
  * server. The interface is small (`acquire`, then the slot's `release`) so the pacer can sit in
  * front of any sender.
  */
+import { ERROR_CODES } from "../errors/error-codes.js";
 import { RateLimitError, TimeoutError } from "../errors/cybrid-id-error.js";
 import { SendRate } from "./send-rate.js";
 
@@ -193,7 +194,7 @@ export class Pacer {
     const pace = rate === undefined ? "" : ` (paced to ${Math.round(rate * 10) / 10}/s)`;
     return new RateLimitError(
       `${this.settings.endpoint}: no send slot before the deadline${pace}; not sent`,
-      { code: "rate_limited_locally", retryAfter: Math.ceil(waitMs) },
+      { code: ERROR_CODES.RATE_LIMITED_LOCALLY, retryAfter: Math.ceil(waitMs) },
     );
   }
 
