@@ -38,3 +38,16 @@ export function defaultApiOrigins(baseUrl: string): readonly string[] {
   if (isLoopback(url.hostname)) return [url.origin];
   return API_ORIGINS.get(url.origin) ?? [];
 }
+
+/**
+ * An environment variable, or undefined where there is no environment or reading it is not
+ * allowed (browsers; Deno without --allow-env throws NotCapable).
+ */
+export function readEnv(name: string): string | undefined {
+  try {
+    const value = typeof process === "object" ? process.env?.[name] : undefined;
+    return value === "" ? undefined : value;
+  } catch {
+    return undefined;
+  }
+}

@@ -2,9 +2,10 @@
  * The one options type of `createCybridId`, its defaults, and the configuration checks that
  * run before anything is sent.
  */
+import type { CybridIdHooks } from "./hooks.js";
 import type { components } from "../generated/openapi.js";
 import { checkApiOrigins } from "./auth/api-origins.js";
-import { DEFAULT_BASE_URL, defaultApiOrigins, isLoopback } from "./environments.js";
+import { DEFAULT_BASE_URL, defaultApiOrigins, isLoopback, readEnv } from "./environments.js";
 import { configError, numberOption } from "./errors/config-error.js";
 import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "./log/logger.js";
 import {
@@ -38,57 +39,7 @@ export const MIN_CLIENT_SECRET_LENGTH = 8;
  */
 export type Scope = components["schemas"]["Scope"] | (string & {});
 
-/** Called for metrics. Hooks must not throw; they run on the request path. */
-export interface CybridIdHooks {
-  /** A token was fetched from the server. */
-  onTokenFetched?: (event: {
-    kind: "bank" | "customer";
-    scopes: readonly string[];
-    expiresAt: Date;
-    durationMs: number;
-    attempts: number;
-  }) => void;
-  /** A token was served from cache, with no request. */
-  onTokenServedFromCache?: (event: { kind: "bank" | "customer" }) => void;
-  /**
-   * A background refresh failed (one that no caller awaits, started inside the refresh
-   * window); `servingCached` is true when a still-valid token keeps being served. A fetch that
-   * callers wait for is not reported here: its error is thrown to them (and logged at debug).
-   */
-  onRefreshFailed?: (event: {
-    kind: "bank" | "customer";
-    error: unknown;
-    servingCached: boolean;
-    nextTryAt: Date;
-  }) => void;
-  /** A failed attempt will be retried after `delayMs`. */
-  onRetryScheduled?: (event: {
-    operation: string;
-    retry: number;
-    delayMs: number;
-    status: number | undefined;
-    code: string;
-  }) => void;
-  /**
-   * The pacing of a token endpoint changed: `throttled` with the new `ratePerSecond` when the
-   * server's rate limit started or cut the pace, or `throttled: false` (rate undefined) when
-   * pacing ended after a minute without a rate-limit answer.
-   */
-  onPacingChanged?: (event: {
-    endpoint: string;
-    throttled: boolean;
-    ratePerSecond: number | undefined;
-  }) => void;
-  /**
-   * A call to the shared token store failed or timed out. The client fetches on its own
-   * meanwhile (and skips the store for a while), so callers are not affected.
-   */
-  onStoreError?: (event: {
-    kind: "bank" | "customer";
-    operation: "get" | "set" | "acquire" | "release";
-    error: unknown;
-  }) => void;
-}
+export type { CybridIdHooks };
 
 export interface CybridIdOptions {
   /**
@@ -253,19 +204,6 @@ export interface ResolvedOptions {
   retryBudget: number | false;
 }
 
-/**
- * An environment variable, or undefined where there is no environment or reading it is not
- * allowed (browsers; Deno without --allow-env throws NotCapable).
- */
-function env(name: string): string | undefined {
-  try {
-    const value = typeof process === "object" ? process.env?.[name] : undefined;
-    return value === "" ? undefined : value;
-  } catch {
-    return undefined;
-  }
-}
-
 function checkBaseUrl(raw: string): string {
   let url: URL;
   try {
@@ -311,7 +249,7 @@ let warnedOfEnvLevel = false;
  * the value itself is not repeated (environments hold secrets).
  */
 function envLogLevel(sink: LogSink): LogLevel {
-  const level = env("CYBRID_ID_LOG");
+  const level = readEnv("CYBRID_ID_LOG");
   if (level === undefined || isLogLevel(level)) return level ?? "warn";
   if (!warnedOfEnvLevel) {
     warnedOfEnvLevel = true;
@@ -328,8 +266,8 @@ export function resolveOptions(options: CybridIdOptions): {
   if (typeof options !== "object" || options === null) {
     throw configError(CONFIG, "options must be an object");
   }
-  const clientId = options.clientId ?? env("CYBRID_CLIENT_ID") ?? "";
-  const clientSecret = options.clientSecret ?? env("CYBRID_CLIENT_SECRET") ?? "";
+  const clientId = options.clientId ?? readEnv("CYBRID_CLIENT_ID") ?? "";
+  const clientSecret = options.clientSecret ?? readEnv("CYBRID_CLIENT_SECRET") ?? "";
   const missing = [
     !clientId && "clientId is required",
     !clientSecret && "clientSecret is required",
@@ -346,7 +284,7 @@ export function resolveOptions(options: CybridIdOptions): {
   if (typeof fetchImpl !== "function") {
     throw configError(CONFIG, "no fetch available: pass options.fetch");
   }
-  const baseUrl = checkBaseUrl(options.baseUrl ?? env("CYBRID_ID_URL") ?? DEFAULT_BASE_URL);
+  const baseUrl = checkBaseUrl(options.baseUrl ?? readEnv("CYBRID_ID_URL") ?? DEFAULT_BASE_URL);
   const apiOrigins = checkApiOrigins(options.apiOrigins, CONFIG);
   return {
     clientSecret,

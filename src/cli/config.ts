@@ -6,7 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { createCybridId, type CybridId, type CybridIdHooks, type LogSink } from "../index.js";
-import { DEFAULT_BASE_URL } from "../environments.js";
+import { DEFAULT_BASE_URL, readEnv } from "../environments.js";
 import { UsageError } from "./exit-codes.js";
 import { debug, err, fail, formatDuration, neverPrint, talkingTo, timeLeft } from "./output.js";
 
@@ -85,12 +85,6 @@ export function parseCommandLine<const T extends OptionsConfig>(
   }
 }
 
-/** An env variable, with "" meaning unset (as the SDK reads them). */
-function env(name: string): string | undefined {
-  const value = process.env[name];
-  return value === "" ? undefined : value;
-}
-
 type ConnectionValues = { [K in keyof typeof CONNECTION_OPTIONS]?: string | undefined };
 
 /**
@@ -99,8 +93,8 @@ type ConnectionValues = { [K in keyof typeof CONNECTION_OPTIONS]?: string | unde
  * whose `ValidationError` main.ts also maps to exit 2.
  */
 export function connect(values: ConnectionValues, verbose: boolean): CybridId {
-  const clientId = values["client-id"] ?? env("CYBRID_CLIENT_ID");
-  const clientSecret = values["client-secret"] ?? env("CYBRID_CLIENT_SECRET");
+  const clientId = values["client-id"] ?? readEnv("CYBRID_CLIENT_ID");
+  const clientSecret = values["client-secret"] ?? readEnv("CYBRID_CLIENT_SECRET");
   // Registered before anything can fail, so even a crash report cannot print it.
   neverPrint(clientSecret, clientId);
   // Other users of the machine see the flag in `ps` (and shells keep it in their history).
@@ -109,7 +103,7 @@ export function connect(values: ConnectionValues, verbose: boolean): CybridId {
     throw new UsageError("no client id: pass --client-id or set CYBRID_CLIENT_ID");
   if (clientSecret === undefined)
     throw new UsageError("no client secret: set CYBRID_CLIENT_SECRET (or pass --client-secret)");
-  const baseUrl = values["base-url"] ?? env("CYBRID_ID_URL");
+  const baseUrl = values["base-url"] ?? readEnv("CYBRID_ID_URL");
   const client = createCybridId({
     clientId,
     clientSecret,

@@ -13,7 +13,7 @@
  * credential.
  */
 import type { Logger } from "../log/logger.js";
-import type { CybridIdHooks } from "../options.js";
+import type { CybridIdHooks } from "../hooks.js";
 import type { TokenFetcher } from "../token/token-slot.js";
 
 /**
