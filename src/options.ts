@@ -5,7 +5,7 @@
 import type { CybridIdHooks } from "./hooks.js";
 import type { components } from "../generated/openapi.js";
 import { checkApiOrigins } from "./auth/api-origins.js";
-import { DEFAULT_BASE_URL, defaultApiOrigins, isLoopback, readEnv } from "./environments.js";
+import { DEFAULT_BASE_URL, defaultApiOrigins, isLoopback, readEnv } from "./auth/environments.js";
 import { configError, numberOption } from "./errors/config-error.js";
 import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "./log/logger.js";
 import {

@@ -3,7 +3,7 @@
  * `apiOrigins` option, and the guard that runs before every request. A refused request is a
  * ValidationError `origin_not_allowed`, thrown before a token is asked for or anything is sent.
  */
-import { isLoopback } from "../environments.js";
+import { isLoopback } from "./environments.js";
 import { configError } from "../errors/config-error.js";
 import { ValidationError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";

@@ -9,14 +9,13 @@
  * asks again at shorter and shorter intervals, so the new token is picked up soon after the
  * client's background refresh brings it, even in a process that makes no calls.
  */
+import { MAX_TIMER_MS } from "../errors/config-error.js";
 import type { AccessToken } from "../token/bank-tokens.js";
 import { jwtLifetimeMs } from "../token/jwt.js";
 import { planTokenTimes, refreshRetryDelay } from "../token/token-timing.js";
 
 /** The shortest wait between two polls of one scope set. */
 const MIN_POLL_MS = 50;
-/** setTimeout's longest delay; a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** `random` for planTokenTimes: its refresh point at the earliest the client's window opens. */
 const WINDOW_START = () => 0;
 

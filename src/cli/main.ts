@@ -11,10 +11,10 @@
  */
 import { CybridIdError, ValidationError } from "../errors/cybrid-id-error.js";
 import type { Command } from "./command.js";
-import { customerTokenCommand } from "./commands/customer-token.js";
-import { decodeCommand } from "./commands/decode.js";
-import { serveCommand } from "./commands/serve.js";
-import { tokenCommand } from "./commands/token.js";
+import { customerTokenCommand } from "./customer-token-command.js";
+import { decodeCommand } from "./decode-command.js";
+import { serveCommand } from "./serve-command.js";
+import { tokenCommand } from "./token-command.js";
 import { ExitCode, UsageError } from "./exit-codes.js";
 import { describeFailure, err, fail, out } from "./output.js";
 import { packageVersion } from "./version.js";

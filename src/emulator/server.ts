@@ -19,8 +19,8 @@ import {
 } from "./http-io.js";
 import { signJwt } from "./jwt.js";
 import { RateLimiter } from "./rate-limit.js";
-import { handleCustomerToken } from "./routes/customer-tokens.js";
-import { handleToken } from "./routes/token.js";
+import { handleCustomerToken } from "./customer-tokens-route.js";
+import { handleToken } from "./token-route.js";
 import { allowedScopes } from "./scopes.js";
 import { assertRequiredExamples, CUSTOMER_TOKENS_PATH, TOKEN_PATH } from "./spec-examples.js";
 import { audienceOf, type EmulatorState, type RouteContext } from "./state.js";

@@ -6,8 +6,8 @@
  * Waits are rounded up to whole ms and capped at the timer range (about 24.8 days); a wait past
  * the call's deadline fails the call at once anyway (see the attempt loop).
  */
-import { parseHttpDate } from "../transport/http-date.js";
-import { MAX_TIMER_MS } from "./sleep.js";
+import { parseHttpDate } from "./http-date.js";
+import { MAX_TIMER_MS } from "../errors/config-error.js";
 
 /** Digits with an optional fraction: no sign, exponent, hex or unit. */
 const DECIMAL = /^\d+(\.\d+)?$/;

@@ -11,7 +11,7 @@ import { errorFromResponse } from "../errors/error-from-response.js";
 import type { Redactor } from "../log/redactor.js";
 import type { AttemptResult } from "../retry/attempt-loop.js";
 import { retryAfterMs } from "../retry/retry-after.js";
-import { parseHttpDate } from "./http-date.js";
+import { parseHttpDate } from "../retry/http-date.js";
 import { isRateLimit403, isRetriableStatus, shouldRetryHeader } from "../retry/retry-policy.js";
 import { boundedBody } from "./bounded-body.js";
 

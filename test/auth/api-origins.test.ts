@@ -6,7 +6,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { apiOriginGuard } from "../../src/auth/api-origins.js";
-import { DEFAULT_BASE_URL, PRODUCTION_ID_URL, defaultApiOrigins } from "../../src/environments.js";
+import {
+  DEFAULT_BASE_URL,
+  PRODUCTION_ID_URL,
+  defaultApiOrigins,
+} from "../../src/auth/environments.js";
 import { ValidationError, createCybridId } from "../../src/index.js";
 
 const SANDBOX = ["https://bank.sandbox.cybrid.app", "https://organization.sandbox.cybrid.app"];

@@ -3,11 +3,11 @@
  * Useful to see why a token is refused (expired, wrong scopes, wrong audience); useless to
  * decide whether to trust one, which the output says in as many words.
  */
-import { decodeJwtClaims, decodeJwtSegment } from "../../token/jwt.js";
-import type { Command } from "../command.js";
-import { COMMON_HELP, COMMON_OPTIONS, parseCommandLine } from "../config.js";
-import { ExitCode, UsageError } from "../exit-codes.js";
-import { debug, out, timeLeft } from "../output.js";
+import { decodeJwtClaims, decodeJwtSegment } from "../token/jwt.js";
+import type { Command } from "./command.js";
+import { COMMON_HELP, COMMON_OPTIONS, parseCommandLine } from "./config.js";
+import { ExitCode, UsageError } from "./exit-codes.js";
+import { debug, out, timeLeft } from "./output.js";
 
 const OPTIONS = { ...COMMON_OPTIONS, json: { type: "boolean" } } as const;
 

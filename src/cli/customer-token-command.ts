@@ -1,5 +1,5 @@
 /** `cybrid-id customer-token`: a customer JWT minted with the bank token. */
-import type { Command } from "../command.js";
+import type { Command } from "./command.js";
 import {
   COMMON_HELP,
   COMMON_OPTIONS,
@@ -7,9 +7,9 @@ import {
   CONNECTION_OPTIONS,
   connect,
   parseCommandLine,
-} from "../config.js";
-import { ExitCode, UsageError } from "../exit-codes.js";
-import { out, parseScopeList } from "../output.js";
+} from "./config.js";
+import { ExitCode, UsageError } from "./exit-codes.js";
+import { out, parseScopeList } from "./output.js";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,

@@ -3,14 +3,14 @@
  * Rails API runs them: rate limit (middleware), authentication, scopes, body, then the lookup.
  */
 import { randomUUID } from "node:crypto";
-import { spec } from "../../../generated/spec.js";
-import { serverPostCustomerToken } from "../../../generated/validators.js";
-import { json, type Reply } from "../http-io.js";
-import { signJwt } from "../jwt.js";
-import { splitScopes } from "../scopes.js";
-import { CUSTOMER_TOKENS_PATH, errorResponse } from "../spec-examples.js";
-import { audienceOf, rateLimited, type RouteContext } from "../state.js";
-import { describeIssues } from "../validation-message.js";
+import { spec } from "../../generated/spec.js";
+import { serverPostCustomerToken } from "../../generated/validators.js";
+import { json, type Reply } from "./http-io.js";
+import { signJwt } from "./jwt.js";
+import { splitScopes } from "./scopes.js";
+import { CUSTOMER_TOKENS_PATH, errorResponse } from "./spec-examples.js";
+import { audienceOf, rateLimited, type RouteContext } from "./state.js";
+import { describeIssues } from "./validation-message.js";
 
 /**
  * The scopes the spec's oauth2 security requirement names for this operation; a bank token

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseHttpDate } from "../../src/transport/http-date.js";
+import { parseHttpDate } from "../../src/retry/http-date.js";
 
 const NOV_6_1994 = Date.UTC(1994, 10, 6, 8, 49, 37);
 

@@ -9,11 +9,11 @@ import {
   startEmulator,
   type EmulatorOptions,
   type LoggedRequest,
-} from "../../emulator/index.js";
-import type { Command } from "../command.js";
-import { COMMON_HELP, COMMON_OPTIONS, parseCommandLine } from "../config.js";
-import { ExitCode, UsageError } from "../exit-codes.js";
-import { debug, err, fail, out } from "../output.js";
+} from "../emulator/index.js";
+import type { Command } from "./command.js";
+import { COMMON_HELP, COMMON_OPTIONS, parseCommandLine } from "./config.js";
+import { ExitCode, UsageError } from "./exit-codes.js";
+import { debug, err, fail, out } from "./output.js";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,

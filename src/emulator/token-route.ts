@@ -6,13 +6,13 @@ import { randomUUID } from "node:crypto";
 import {
   serverClientCredentialsRequest,
   type SpecValidationIssue,
-} from "../../../generated/validators.js";
-import { json, type Reply } from "../http-io.js";
-import { signJwt } from "../jwt.js";
-import { allowedScopes, credentialTypeOf, splitScopes } from "../scopes.js";
-import { exampleBody, TOKEN_PATH } from "../spec-examples.js";
-import { audienceOf, header, rateLimited, type RouteContext } from "../state.js";
-import { describeIssues } from "../validation-message.js";
+} from "../../generated/validators.js";
+import { json, type Reply } from "./http-io.js";
+import { signJwt } from "./jwt.js";
+import { allowedScopes, credentialTypeOf, splitScopes } from "./scopes.js";
+import { exampleBody, TOKEN_PATH } from "./spec-examples.js";
+import { audienceOf, header, rateLimited, type RouteContext } from "./state.js";
+import { describeIssues } from "./validation-message.js";
 
 function oauthError(status: number, name: string, description?: string): Reply {
   const body = exampleBody(TOKEN_PATH, status, name) as Record<string, unknown>;
