@@ -55,5 +55,7 @@ export async function benchGetToken(cybrid: CybridId, rounds = 60) {
     pairedRatio: round(pairedRatio),
     /** (info) One Date.now() per call: the floor of a cache that reads the clock per call. */
     clockFloorRatio: round(compare(samples.awaitPlusClock, samples.bareAwait).ratio),
+    /** The budget's ratio: getToken against that floor, "await + one clock read". */
+    vsClockFloorRatio: round(compare(samples.getToken, samples.awaitPlusClock).ratio),
   };
 }

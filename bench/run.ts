@@ -156,6 +156,12 @@ export function formatTable(r: Results): string {
       x(r.getToken.clockFloorRatio),
     ],
     [
+      "getToken() warm vs await + one Date.now() (the budget)",
+      `${r.getToken.nsPerCall.getToken} ns`,
+      `${r.getToken.nsPerCall.awaitPlusClock} ns`,
+      x(r.getToken.vsClockFloorRatio),
+    ],
+    [
       `cold stampede, ${r.stampede.callers} callers: token requests`,
       `${r.stampede.maxRequests} (max of ${r.stampede.repetitions})`,
       "1",
