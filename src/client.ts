@@ -93,29 +93,22 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
 
   return {
     getToken(call) {
-      // No async wrapper: on a warm cache this returns the token's one settled promise.
+      // The slot's get is the one async layer; a bad argument still rejects, never throws.
       try {
         checkGetTokenInput(call);
-        return bank.getAsync(call?.scopes, call?.signal);
+        return bank.get(call?.scopes, call?.signal);
       } catch (error) {
         return Promise.reject(error);
       }
     },
-    getCustomerToken(request) {
-      try {
-        checkCustomerTokenInput(request);
-        return Promise.resolve(customers.get(request));
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    // async: a bad argument rejects, like every other failure, rather than throwing.
+    async getCustomerToken(request) {
+      checkCustomerTokenInput(request);
+      return customers.get(request);
     },
-    createCustomerToken(request) {
-      try {
-        checkCustomerTokenInput(request);
-        return customers.create(request);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    async createCustomerToken(request) {
+      checkCustomerTokenInput(request);
+      return customers.create(request);
     },
     invalidate() {
       bank.invalidate();

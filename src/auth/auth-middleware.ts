@@ -44,13 +44,10 @@ export function createAuthMiddleware(bank: BankTokens, allow: OriginGuard): Midd
   }
 
   return {
-    onRequest({ request }) {
+    async onRequest({ request }) {
       allow(request.url, WHO);
       // The call's signal (openapi-fetch puts it on the Request) also stops the wait for a token.
-      const token = bank.get(undefined, request.signal);
-      return token instanceof Promise
-        ? token.then((resolved) => authorize(request, resolved))
-        : authorize(request, token);
+      return authorize(request, await bank.get(undefined, request.signal));
     },
     onResponse({ request, response, options }) {
       if (response.status !== 401) return undefined;

@@ -115,17 +115,10 @@ export function createAuthenticatedFetch(
     );
   }
 
-  return function authenticatedFetch(input: RequestInfo | URL, init?: RequestInit) {
-    try {
-      // Before a token is even asked for: a refused origin costs no token request.
-      allow(input, WHO);
-      const signal = callerSignal(input, init);
-      const token = bank.get(undefined, signal);
-      return token instanceof Promise
-        ? token.then((resolved) => sendOnce(resolved, input, init, signal))
-        : sendOnce(token, input, init, signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  return async function authenticatedFetch(input: RequestInfo | URL, init?: RequestInit) {
+    // Before a token is even asked for: a refused origin costs no token request.
+    allow(input, WHO);
+    const signal = callerSignal(input, init);
+    return sendOnce(await bank.get(undefined, signal), input, init, signal);
   };
 }

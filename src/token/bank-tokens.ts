@@ -25,9 +25,8 @@ export interface AccessToken {
 }
 
 export interface BankTokens {
-  get(scopes?: readonly string[], signal?: AbortSignal): AccessToken | Promise<AccessToken>;
-  /** `get` as a promise, allocation-free while the token is fresh (for getToken). */
-  getAsync(scopes?: readonly string[], signal?: AbortSignal): Promise<AccessToken>;
+  /** The token for a scope set (the client's `scopes` when omitted), from its slot. */
+  get(scopes?: readonly string[], signal?: AbortSignal): Promise<AccessToken>;
   refresh(scopes?: readonly string[], signal?: AbortSignal): Promise<AccessToken>;
   invalidate(staleToken?: string): void;
 }
@@ -130,7 +129,6 @@ export function createBankTokens(
 
   return {
     get: (scopes, signal) => slotOf(scopes).get(signal),
-    getAsync: (scopes, signal) => slotOf(scopes).getAsync(signal),
     refresh: (scopes, signal) => slotOf(scopes).refresh(signal),
     invalidate(staleToken) {
       // The store may still hold that token: it must not come back from there.

@@ -96,7 +96,7 @@ export function createCustomerTokens(
 
   return {
     /** Cached per customer and scope set (order does not matter). */
-    get(request: CustomerTokenRequest): CustomerToken | Promise<CustomerToken> {
+    get(request: CustomerTokenRequest): Promise<CustomerToken> {
       const key = `${request.customerGuid}|${scopeKey(request.scopes)}`;
       let slot = cache.get(key);
       if (slot === undefined) {

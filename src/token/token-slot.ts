@@ -39,13 +39,11 @@ export type TokenFetcher<T> = (background: boolean) => Promise<IssuedToken<T>>;
 
 /** One cached token and its single-flight fetch. */
 export interface TokenSlot<T> {
-  /** The token, from cache when it is still usable. Returns a value on the hot path. */
-  get(signal?: AbortSignal): T | Promise<T>;
   /**
-   * `get` as a promise. While the token is fresh, the same settled promise is returned on every
-   * call: getToken() on a warm cache then costs a clock read and no allocation.
+   * The token: from cache while it is usable (inside the refresh window, one background refresh
+   * starts behind it), else from the one fetch every caller shares.
    */
-  getAsync(signal?: AbortSignal): Promise<T>;
+  get(signal?: AbortSignal): Promise<T>;
   /** A new token now, whatever the cache holds (one fetch shared with concurrent callers). */
   refresh(signal?: AbortSignal): Promise<T>;
   /**
@@ -62,8 +60,6 @@ export interface TokenSlot<T> {
 interface Current<T> extends TokenTimes {
   value: T;
   token: string;
-  /** The value as a settled promise, made once per token for the fresh path of getAsync. */
-  resolved: Promise<T>;
 }
 
 export function createTokenSlot<T>(
@@ -85,7 +81,6 @@ export function createTokenSlot<T>(
         current = {
           value: issued.value,
           token: issued.token,
-          resolved: Promise.resolve(issued.value),
           ...planTokenTimes(issued.sentAt, issued.lifetimeMs),
         };
         failures = 0;
@@ -121,8 +116,8 @@ export function createTokenSlot<T>(
     return signal === undefined ? shared : raceAbort(shared, signal);
   }
 
-  function get(signal?: AbortSignal): T | Promise<T> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  async function get(signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw signal.reason;
     const decision = decide(current, Date.now(), inflight !== undefined, nextTryAt);
     if (current === undefined || decision === "wait") return refresh(signal);
     if (decision === "serve-and-refresh") start(true);
@@ -132,14 +127,6 @@ export function createTokenSlot<T>(
 
   return {
     get,
-    getAsync(signal) {
-      if (current !== undefined && signal?.aborted !== true && Date.now() < current.refreshAt) {
-        events.servedFromCache?.();
-        return current.resolved;
-      }
-      const value = get(signal);
-      return value instanceof Promise ? value : Promise.resolve(value);
-    },
     refresh,
     invalidate(staleToken) {
       if (staleToken === undefined) {

@@ -25,7 +25,7 @@ describe("createTokenSlot", () => {
     const { calls, fetch } = controlledFetch();
     const slot = createTokenSlot(fetch);
     const reason = new Error("gone");
-    await expect(slot.getAsync(AbortSignal.abort(reason))).rejects.toBe(reason);
+    await expect(slot.get(AbortSignal.abort(reason))).rejects.toBe(reason);
     await expect(slot.refresh(AbortSignal.abort(reason))).rejects.toBe(reason);
     expect(calls).toHaveLength(0);
   });
@@ -34,7 +34,7 @@ describe("createTokenSlot", () => {
     const { calls, fetch } = controlledFetch();
     const slot = createTokenSlot(fetch);
     const controller = new AbortController();
-    const waiting = slot.getAsync(controller.signal);
+    const waiting = slot.get(controller.signal);
     controller.abort(new Error("left"));
     await expect(waiting).rejects.toThrow("left");
     calls[0]!.answer(new Error("server down"));
@@ -44,15 +44,15 @@ describe("createTokenSlot", () => {
   it("invalidate() fences a fetch under way: later callers neither join it nor get its token", async () => {
     const { calls, fetch } = controlledFetch();
     const slot = createTokenSlot(fetch);
-    const early = slot.getAsync();
+    const early = slot.get();
     slot.invalidate();
-    const late = slot.getAsync();
+    const late = slot.get();
     expect(calls).toHaveLength(2);
     calls[0]!.answer("old");
     calls[1]!.answer("new");
     expect(await early).toBe("old");
     expect(await late).toBe("new");
-    expect(await slot.getAsync()).toBe("new");
+    expect(await slot.get()).toBe("new");
     expect(calls).toHaveLength(2);
   });
 
@@ -63,7 +63,7 @@ describe("createTokenSlot", () => {
       refreshFailed: () => events.push("refreshFailed"),
       fetchFailed: () => events.push("fetchFailed"),
     });
-    const waiting = slot.getAsync();
+    const waiting = slot.get();
     calls[0]!.answer(new Error("down"));
     await expect(waiting).rejects.toThrow("down");
     expect(events).toEqual(["fetchFailed"]);
