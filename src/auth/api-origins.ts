@@ -40,12 +40,6 @@ export function checkApiOrigins(value: readonly string[] | undefined, what: stri
 /** Throws ValidationError `origin_not_allowed` unless `input` is for one of the origins. */
 export type OriginGuard = (input: RequestInfo | URL, who: string) => void;
 
-/** Whether the character at `index` ends a URL's authority: the end, `/`, `?` or `#`. */
-function endsAuthority(url: string, index: number): boolean {
-  const code = url.charCodeAt(index); // NaN past the end
-  return code !== code || code === 0x2f || code === 0x3f || code === 0x23;
-}
-
 /** The URL a fetch `input` names, as a string. */
 export function urlOf(input: RequestInfo | URL): string {
   return typeof input === "string" ? input : input instanceof Request ? input.url : String(input);
@@ -58,19 +52,7 @@ export function urlOf(input: RequestInfo | URL): string {
  */
 export function apiOriginGuard(origins: readonly string[]): OriginGuard {
   const allowed = new Set(origins);
-  const prefixes = [...allowed];
-  const list = prefixes.length === 0 ? "none" : prefixes.join(", ");
-
-  /**
-   * The fast path, on every request: the URL starts with an allowed origin, followed by what
-   * ends an authority. Anything else (another case, a default port, userinfo) is parsed.
-   */
-  function startsWithAllowed(url: string): boolean {
-    for (const origin of prefixes) {
-      if (url.startsWith(origin) && endsAuthority(url, origin.length)) return true;
-    }
-    return false;
-  }
+  const list = allowed.size === 0 ? "none" : [...allowed].join(", ");
 
   function refuse(who: string, why: string): ValidationError {
     return new ValidationError(
@@ -81,11 +63,11 @@ export function apiOriginGuard(origins: readonly string[]): OriginGuard {
   }
 
   return (input, who) => {
-    const url = urlOf(input);
-    if (startsWithAllowed(url)) return;
+    // The URL parser decides, as fetch will: no prefix shortcut to get subtly wrong (userinfo,
+    // default ports, case); a parse costs about a microsecond against a request's hundreds.
     let origin: string;
     try {
-      origin = new URL(url).origin;
+      origin = new URL(urlOf(input)).origin;
     } catch {
       throw refuse(who, "a relative URL has no origin to check: pass an absolute URL");
     }

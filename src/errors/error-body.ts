@@ -27,6 +27,12 @@ export const ID_LENGTH = 100;
 
 const foldWhitespace = (text: string) => text.replace(/\s+/g, " ").trim();
 
+/** The `X-Request-Id` a server sent: it may echo anything, so redacted and cut like every id. */
+export function requestIdOf(headers: Headers, redactor: Redactor): string | undefined {
+  const header = headers.get("x-request-id");
+  return header === null ? undefined : redactor.redactHead(header, ID_LENGTH);
+}
+
 /** Redacts a raw body, folds whitespace and cuts it down to something fit for one log line. */
 export function excerptOf(text: string, redactor: Redactor): string {
   const excerpt = redactor.redactHead(text, EXCERPT_LENGTH, foldWhitespace);

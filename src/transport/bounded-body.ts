@@ -8,7 +8,7 @@
  */
 import type { Middleware } from "openapi-fetch";
 import { InvalidResponseError } from "../errors/cybrid-id-error.js";
-import { excerptOf, ID_LENGTH } from "../errors/error-body.js";
+import { excerptOf, requestIdOf } from "../errors/error-body.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
 import type { Redactor } from "../log/redactor.js";
 
@@ -77,7 +77,7 @@ export function boundedBody(
           {
             code: ERROR_CODES.RESPONSE_TOO_LARGE,
             status: response.status,
-            requestId: idOf(response.headers.get("x-request-id"), redactor),
+            requestId: requestIdOf(response.headers, redactor),
             bodyExcerpt: excerptOf(head, redactor),
           },
         );
@@ -95,9 +95,4 @@ export function boundedBody(
       return copy;
     },
   };
-}
-
-/** A request id as a server sent it may echo anything: redacted and cut like every id. */
-function idOf(header: string | null, redactor: Redactor): string | undefined {
-  return header === null ? undefined : redactor.redactHead(header, ID_LENGTH);
 }

@@ -5,7 +5,7 @@
 import type { Client } from "openapi-fetch";
 import type { paths } from "../../generated/openapi.js";
 import { InvalidResponseError } from "../errors/cybrid-id-error.js";
-import { excerptOf, ID_LENGTH, parseErrorBody } from "../errors/error-body.js";
+import { excerptOf, parseErrorBody, requestIdOf } from "../errors/error-body.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
 import { errorFromResponse } from "../errors/error-from-response.js";
 import type { Redactor } from "../log/redactor.js";
@@ -97,9 +97,7 @@ export async function postToIdp(
     middleware: [boundedBody(request.operation, redactor)],
     ...(request.encoding === "form" ? { bodySerializer: formSerializer } : {}),
   });
-  const requestHeader = response.headers.get("x-request-id");
-  const requestId =
-    requestHeader === null ? undefined : redactor.redactHead(requestHeader, ID_LENGTH);
+  const requestId = requestIdOf(response.headers, redactor);
   const redirect = refusedRedirect(request.operation, response, requestId);
   // Before any retry decision: not even `x-should-retry` makes a redirect worth another try.
   if (redirect !== undefined) return { ok: false, error: redirect, retry: false };
