@@ -22,7 +22,7 @@ import {
 
 export type { ClientAuthentication };
 import type { SharedTokenStore } from "./store/token-store.js";
-import type { BodyEncoding } from "./transport/idp-request.js";
+import type { BodyEncoding } from "./pipeline/idp-pipeline.js";
 
 /** Heads the message of every configuration error thrown here. */
 const CONFIG = "Invalid configuration";

@@ -23,7 +23,7 @@
  */
 import { ERROR_CODES } from "../errors/error-codes.js";
 import { sleep } from "../retry/sleep.js";
-import type { IssuedToken, TokenFetcher } from "../token/token-slot.js";
+import type { IssuedToken, TokenFetcher } from "../token/issued-token.js";
 import { planTokenTimes } from "../token/token-timing.js";
 import type {
   SharedStore,

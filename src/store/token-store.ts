@@ -14,7 +14,7 @@
  */
 import type { Logger } from "../log/logger.js";
 import type { CybridIdHooks } from "../hooks.js";
-import type { TokenFetcher } from "../token/token-slot.js";
+import type { TokenFetcher } from "../token/issued-token.js";
 
 /**
  * Where tokens are shared between processes (Redis, Memcached, a database): four raw

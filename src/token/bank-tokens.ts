@@ -7,10 +7,11 @@
 import { basicCredentials } from "../auth/basic-credentials.js";
 import type { SharedStore } from "../store/token-store.js";
 import { validateCredentialsRequest } from "../validation/validate.js";
-import { postWithRetries, type EngineContext } from "./engine-context.js";
+import { sendToIdp, type Engine } from "../pipeline/idp-pipeline.js";
 import { LruMap } from "./lru-map.js";
 import { scopeKey } from "./scope-key.js";
-import type { IssuedToken, TokenSlot } from "./token-slot.js";
+import type { IssuedToken } from "./issued-token.js";
+import type { TokenSlot } from "./token-slot.js";
 import { cachedTokenSlot, issueToken } from "./token-source.js";
 
 /** An access token from the client-credentials grant. */
@@ -42,7 +43,7 @@ function accessToken(token: string, scopes: readonly string[], expiresAt: Date):
 }
 
 export function createBankTokens(
-  context: EngineContext,
+  context: Engine,
   clientSecret: string,
   shared?: SharedStore,
 ): BankTokens {
@@ -73,7 +74,7 @@ export function createBankTokens(
     scopes: readonly string[] | undefined,
     background: boolean,
   ): Promise<IssuedToken<AccessToken>> {
-    const result = await postWithRetries(
+    const result = await sendToIdp(
       context,
       {
         operation,

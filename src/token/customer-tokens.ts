@@ -9,10 +9,11 @@ import type { Scope } from "../options.js";
 import type { SharedStore } from "../store/token-store.js";
 import { validateCustomerTokenRequest } from "../validation/validate.js";
 import type { BankTokens } from "./bank-tokens.js";
-import { postWithRetries, type EngineContext } from "./engine-context.js";
+import { sendToIdp, type Engine } from "../pipeline/idp-pipeline.js";
 import { LruMap } from "./lru-map.js";
 import { scopeKey } from "./scope-key.js";
-import type { IssuedToken, TokenSlot } from "./token-slot.js";
+import type { IssuedToken } from "./issued-token.js";
+import type { TokenSlot } from "./token-slot.js";
 import { cachedTokenSlot, issueToken } from "./token-source.js";
 
 export interface CustomerTokenRequest {
@@ -37,11 +38,7 @@ export interface CustomerToken {
 const PATH = "/api/customer_tokens";
 const OPERATION = `POST ${PATH}`;
 
-export function createCustomerTokens(
-  context: EngineContext,
-  bank: BankTokens,
-  shared?: SharedStore,
-) {
+export function createCustomerTokens(context: Engine, bank: BankTokens, shared?: SharedStore) {
   const { options, logger } = context;
   const cache = new LruMap<string, TokenSlot<CustomerToken>>(options.customerTokenCacheSize);
 
@@ -52,7 +49,7 @@ export function createCustomerTokens(
     background: boolean,
     signal?: AbortSignal,
   ) {
-    return postWithRetries(
+    return sendToIdp(
       context,
       {
         operation: OPERATION,

@@ -13,18 +13,8 @@
  * `invalidate()` fences: a fetch started before it neither installs its token nor is joined by
  * later callers (each fetch carries the generation it started in).
  */
+import type { TokenFetcher } from "./issued-token.js";
 import { decide, planTokenTimes, refreshRetryDelay, type TokenTimes } from "./token-timing.js";
-
-/** What a token fetch produced. */
-export interface IssuedToken<T> {
-  /** What callers receive (e.g. `{ accessToken, expiresAt, ... }`). */
-  value: T;
-  /** The raw token, to recognise it when a server rejects it. */
-  token: string;
-  /** When its lifetime counts from: the send time, or the server's issue time just before. */
-  sentAt: number;
-  lifetimeMs: number;
-}
 
 export interface TokenSlotEvents {
   servedFromCache?: (() => void) | undefined;
@@ -33,9 +23,6 @@ export interface TokenSlotEvents {
   /** A foreground fetch failed: its callers get the error; this is a trace, not a report. */
   fetchFailed?: ((error: unknown) => void) | undefined;
 }
-
-/** `background` is true when nobody waits for the fetch (its waits must not hold the process). */
-export type TokenFetcher<T> = (background: boolean) => Promise<IssuedToken<T>>;
 
 /** One cached token and its single-flight fetch. */
 export interface TokenSlot<T> {

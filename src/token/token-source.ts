@@ -6,16 +6,11 @@
 import { ERROR_CODES } from "../errors/error-codes.js";
 import { InvalidResponseError } from "../errors/cybrid-id-error.js";
 import type { SharedStore, StoredToken } from "../store/token-store.js";
-import type { IdpSuccess } from "../transport/idp-request.js";
-import type { EngineContext } from "./engine-context.js";
+import type { Engine, IdpSuccess } from "../pipeline/idp-pipeline.js";
 import { decodeJwtClaims, jwtLifetimeMs } from "./jwt.js";
 import { tokenLifetime } from "./token-timing.js";
-import {
-  createTokenSlot,
-  type IssuedToken,
-  type TokenFetcher,
-  type TokenSlot,
-} from "./token-slot.js";
+import type { IssuedToken, TokenFetcher } from "./issued-token.js";
+import { createTokenSlot, type TokenSlot } from "./token-slot.js";
 
 export type TokenKind = "bank" | "customer";
 
@@ -39,7 +34,7 @@ interface TokenValue {
  * the issue time. `make` builds the value callers get from the token and its expiry.
  */
 export function issueToken<T extends TokenValue>(
-  context: EngineContext,
+  context: Engine,
   kind: TokenKind,
   operation: string,
   success: IdpSuccess & { attempts: number },
@@ -103,7 +98,7 @@ export function issueToken<T extends TokenValue>(
  * another process stored into the value callers get.
  */
 export function cachedTokenSlot<T extends TokenValue>(
-  context: EngineContext,
+  context: Engine,
   shared: SharedStore | undefined,
   kind: TokenKind,
   keyParts: readonly string[],

@@ -1,6 +1,7 @@
 /** The token slot's single flight with a controllable fetch: abort, fence, failure reports. */
 import { describe, expect, it } from "vitest";
-import { createTokenSlot, type IssuedToken } from "../../src/token/token-slot.js";
+import type { IssuedToken } from "../../src/token/issued-token.js";
+import { createTokenSlot } from "../../src/token/token-slot.js";
 
 /** A fetch whose answers the test gives, one per call, in order. */
 function controlledFetch() {

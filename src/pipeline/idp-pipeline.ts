@@ -1,6 +1,8 @@
 /**
- * What the token sources share: the transport, the resolved options, logging and hooks. The
- * client secret is not here: it lives in the bank-token source's closure only.
+ * The IdP pipeline: one POST to the identity provider, paced, attempted, classified, retried by
+ * one decision, and returned as the parsed success or a typed, redacted error. `Engine` is what
+ * the token requests share: the transport, the resolved options, logging, hooks and pacing.
+ * The client secret is not here: it lives in the bank-token request's closure only.
  */
 import type { Client } from "openapi-fetch";
 import type { paths } from "../../generated/openapi.js";
@@ -13,7 +15,9 @@ import type { TrafficControl } from "../pacing/traffic-control.js";
 import { runAttempts } from "../retry/attempt-loop.js";
 import { postToIdp, type IdpRequest, type IdpSuccess } from "../transport/idp-request.js";
 
-export interface EngineContext {
+export type { BodyEncoding, IdpRequest, IdpSuccess } from "../transport/idp-request.js";
+
+export interface Engine {
   api: Client<paths>;
   options: ResolvedOptions;
   logger: Logger;
@@ -23,8 +27,8 @@ export interface EngineContext {
 }
 
 /** A POST to the IdP with the retry policy, logging and hooks applied; errors are redacted. */
-export async function postWithRetries(
-  context: EngineContext,
+export async function sendToIdp(
+  context: Engine,
   request: IdpRequest,
   call: { signal?: AbortSignal | undefined; background?: boolean },
 ): Promise<IdpSuccess & { attempts: number }> {
