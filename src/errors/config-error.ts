@@ -5,13 +5,8 @@
  */
 import { ValidationError } from "./cybrid-id-error.js";
 import { ERROR_CODES } from "./error-codes.js";
+import { MAX_TIMER_MS } from "../timers.js";
 
-/**
- * The longest delay timers take (`setTimeout`, `AbortSignal.timeout`): a signed 32-bit count of
- * ms, about 24.8 days. Beyond it Node fires after 1 ms (with a warning) and
- * `AbortSignal.timeout` throws, so every ms option and server-given wait stays within it.
- */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** `what` heads the message ("Invalid configuration: ..."). */
 export function configError(what: string, ...issues: string[]): ValidationError {

@@ -15,7 +15,7 @@ import {
 import type { Pacer, SendSlot } from "../pacing/pacer.js";
 import type { RetryBudget } from "../pacing/retry-budget.js";
 import { backoffDelay, type BackoffSettings } from "./backoff.js";
-import { sleep } from "./sleep.js";
+import { sleep } from "../timers.js";
 
 export interface RetrySettings {
   maxRetries: number;

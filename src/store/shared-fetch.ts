@@ -22,7 +22,7 @@
  * exponential backoff, and each process fetches and caches on its own meanwhile.
  */
 import { ERROR_CODES } from "../errors/error-codes.js";
-import { sleep } from "../retry/sleep.js";
+import { sleep } from "../timers.js";
 import type { IssuedToken, TokenFetcher } from "../token/issued-token.js";
 import { planTokenTimes } from "../token/token-timing.js";
 import type {

@@ -13,6 +13,7 @@
  * `invalidate()` fences: a fetch started before it neither installs its token nor is joined by
  * later callers (each fetch carries the generation it started in).
  */
+import { raceAbort } from "../timers.js";
 import type { TokenFetcher } from "./issued-token.js";
 import { decide, planTokenTimes, refreshRetryDelay, type TokenTimes } from "./token-timing.js";
 
@@ -126,12 +127,4 @@ export function createTokenSlot<T>(
     },
     usable: () => current !== undefined && Date.now() < current.usableUntil,
   };
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

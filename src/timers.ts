@@ -1,0 +1,40 @@
+/**
+ * The one timer and abort helper: every wait in the SDK that a caller's AbortSignal may cut
+ * short goes through here, and so does every timer that must not keep a process alive.
+ */
+
+/**
+ * The longest delay timers take (`setTimeout`, `AbortSignal.timeout`): a signed 32-bit count of
+ * ms, about 24.8 days. Beyond it Node fires after 1 ms (with a warning) and
+ * `AbortSignal.timeout` throws, so every ms option and server-given wait stays within it.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A sleep that an AbortSignal cuts short. `unref` lets a background refresh wait without
+ * keeping the process alive: nobody is awaiting it, so an exiting program must not hang on it.
+ */
+export function sleep(ms: number, signal?: AbortSignal, unref = false): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    if (unref && typeof timer === "object" && typeof timer.unref === "function") timer.unref();
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** `promise`, or the signal's reason as soon as it aborts (the promise itself goes on). */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
