@@ -17,49 +17,40 @@ export const SUCCESS_REFUND = 1;
 const RESERVE = 2;
 const RESERVE_REFILL_MS = 1_000;
 
-export class RetryBudget {
-  private tokens: number;
-  private reserve = RESERVE;
-  private reserveAt: number;
-
-  constructor(
-    readonly capacity: number,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.tokens = capacity;
-    this.reserveAt = now();
-  }
-
+export interface RetryBudget {
+  readonly capacity: number;
   /** What is left in the bucket (not counting the reserve). */
-  get available(): number {
-    return this.tokens;
-  }
-
+  readonly available: number;
   /** Takes what a retry costs; false when neither the bucket nor the reserve can pay. */
-  tryRetry(timedOut: boolean): boolean {
-    const cost = timedOut ? TIMEOUT_COST : RETRY_COST;
-    if (this.tokens >= cost) {
-      this.tokens -= cost;
-      return true;
-    }
-    this.refillReserve();
-    if (this.reserve >= 1) {
-      this.reserve -= 1;
-      return true;
-    }
-    return false;
-  }
-
+  tryRetry(timedOut: boolean): boolean;
   /** A request succeeded. */
-  recordSuccess(): void {
-    this.tokens = Math.min(this.capacity, this.tokens + SUCCESS_REFUND);
-  }
+  recordSuccess(): void;
+}
 
-  private refillReserve(): void {
-    const at = this.now();
-    const earned = Math.floor((at - this.reserveAt) / RESERVE_REFILL_MS);
-    if (earned <= 0) return;
-    this.reserve = Math.min(RESERVE, this.reserve + earned);
-    this.reserveAt += earned * RESERVE_REFILL_MS;
-  }
+export function createRetryBudget(capacity: number, now: () => number = Date.now): RetryBudget {
+  let tokens = capacity;
+  // The reserve kept as a time: at `at` it holds (at - reserveEmptyAt) / RESERVE_REFILL_MS
+  // retries, at most RESERVE. It starts full.
+  let reserveEmptyAt = now() - RESERVE * RESERVE_REFILL_MS;
+  return {
+    capacity,
+    get available() {
+      return tokens;
+    },
+    tryRetry(timedOut) {
+      const cost = timedOut ? TIMEOUT_COST : RETRY_COST;
+      if (tokens >= cost) {
+        tokens -= cost;
+        return true;
+      }
+      const at = now();
+      if (at - reserveEmptyAt < RESERVE_REFILL_MS) return false;
+      reserveEmptyAt =
+        Math.max(reserveEmptyAt, at - RESERVE * RESERVE_REFILL_MS) + RESERVE_REFILL_MS;
+      return true;
+    },
+    recordSuccess() {
+      tokens = Math.min(capacity, tokens + SUCCESS_REFUND);
+    },
+  };
 }

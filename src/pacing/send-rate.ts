@@ -3,8 +3,8 @@
  * server first throttles, then set from the rate that the server did let through, cut on each
  * further throttle and grown back along a CUBIC curve while no throttle comes. The curve
  * regains the rate of the last cut within `RECOVERY_S` (2 s) and then climbs fast (x1.9 one
- * second later, x8 two seconds later), so a raised limit is found within seconds while a steady limit costs one
- * throttled request every second or two.
+ * second later, x8 two seconds later), so a raised limit is found within seconds while a steady
+ * limit costs one throttled request every second or two.
  */
 
 /** Each throttle keeps this share of the rate (AWS and CUBIC use 0.7). */
@@ -21,67 +21,62 @@ const SCALE = (1 - BETA) / RECOVERY_S ** 3;
 const PROBE_SCALE = 0.9;
 /** Rates are not cut below this (requests per second): a paced endpoint still moves. */
 export const MIN_RATE = 0.5;
-/** The window over which successful sends are counted to estimate the server's rate. */
-const MEASURE_MS = 1_000;
 
-export class SendRate {
-  /** The rate at the last cut, per second; undefined while unpaced. */
-  private ceiling: number | undefined;
-  private cutAt = 0;
-  /** When successful requests were sent, over the last MEASURE_MS. */
-  private readonly successes: number[] = [];
-
-  constructor(private readonly now: () => number = Date.now) {}
-
-  get paced(): boolean {
-    return this.ceiling !== undefined;
-  }
-
-  /** When the last cut happened (ms since epoch), 0 before any. */
-  get lastCutAt(): number {
-    return this.cutAt;
-  }
-
-  /** The current rate in requests per second, or undefined while unpaced. */
-  current(at = this.now()): number | undefined {
-    if (this.ceiling === undefined) return undefined;
-    const t = (at - this.cutAt) / 1000 - RECOVERY_S;
-    return Math.max(MIN_RATE, this.ceiling * (1 + (t < 0 ? SCALE : PROBE_SCALE) * t ** 3));
-  }
-
+export interface SendRate {
+  /** Requests per second at `at` (default now), or undefined while unpaced. */
+  current(at?: number): number | undefined;
+  /** When the last cut came (ms since epoch), 0 before any. */
+  readonly cutAt: number;
   /** A request sent at `sentAt` succeeded. */
-  recordSuccess(sentAt: number): void {
-    this.successes.push(sentAt);
-    this.trim();
-  }
-
+  recordSuccess(sentAt: number): void;
   /**
    * The server throttled: the curve restarts from BETA of the rate that got through. That is
    * the rate of successful sends over the last second (a window limit lets a higher rate run
    * until the window fills, so the paced rate at the throttle overstates the limit), but not
-   * above the paced rate nor below BETA of it. Returns the new rate.
+   * above the paced rate nor below BETA of it.
    */
-  cut(): number {
-    const at = this.now();
-    this.trim();
-    const measured = Math.max(MIN_RATE, this.successes.length / (MEASURE_MS / 1000));
-    const paced = this.current(at);
-    const from = paced === undefined ? measured : Math.min(paced, Math.max(measured, paced * BETA));
-    this.ceiling = from;
-    this.cutAt = at;
-    return this.current(at) ?? from;
-  }
-
+  cut(): void;
   /** Back to unpaced (a long time with no throttle). */
-  reset(): void {
-    this.ceiling = undefined;
-    this.successes.length = 0;
-  }
+  reset(): void;
+}
 
-  private trim(): void {
-    const since = this.now() - MEASURE_MS;
-    let drop = 0;
-    while (drop < this.successes.length && (this.successes[drop] ?? 0) <= since) drop++;
-    if (drop > 0) this.successes.splice(0, drop);
-  }
+export function createSendRate(now: () => number = Date.now): SendRate {
+  /** The rate at the last cut, per second; undefined while unpaced. */
+  let ceiling: number | undefined;
+  let cutAt = 0;
+  /** When the successful requests of the last second were sent. */
+  let successes: number[] = [];
+
+  const current = (at = now()): number | undefined => {
+    if (ceiling === undefined) return undefined;
+    const t = (at - cutAt) / 1000 - RECOVERY_S;
+    return Math.max(MIN_RATE, ceiling * (1 + (t < 0 ? SCALE : PROBE_SCALE) * t ** 3));
+  };
+  const forgetOlderThanASecond = () => {
+    const since = now() - 1000;
+    while (successes[0] !== undefined && successes[0] <= since) successes.shift();
+  };
+
+  return {
+    current,
+    get cutAt() {
+      return cutAt;
+    },
+    recordSuccess(sentAt) {
+      successes.push(sentAt);
+      forgetOlderThanASecond();
+    },
+    cut() {
+      const at = now();
+      forgetOlderThanASecond();
+      const measured = Math.max(MIN_RATE, successes.length);
+      const paced = current(at);
+      ceiling = paced === undefined ? measured : Math.min(paced, Math.max(measured, paced * BETA));
+      cutAt = at;
+    },
+    reset() {
+      ceiling = undefined;
+      successes = [];
+    },
+  };
 }

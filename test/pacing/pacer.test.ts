@@ -4,7 +4,12 @@
  * and the end of pacing after a quiet minute.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Pacer, type PacingState, type SendSlot } from "../../src/pacing/pacer.js";
+import {
+  createPacer,
+  type Pacer,
+  type PacingState,
+  type SendSlot,
+} from "../../src/pacing/pacer.js";
 
 const T0 = 1_700_000_000_000;
 
@@ -33,7 +38,7 @@ const throttled = (retryAfter?: number) => ({ success: false, throttled: true, r
 
 describe("unpaced", () => {
   it("sends at once up to maxInFlight, then as slots are released", async () => {
-    const pacer = new Pacer({ endpoint: "/t", maxInFlight: 2 });
+    const pacer = createPacer("/t", 2);
     const far = T0 + 60_000;
     const a = track(pacer.acquire(far));
     const b = track(pacer.acquire(far));
@@ -48,7 +53,7 @@ describe("unpaced", () => {
   });
 
   it("a call queued for the in-flight cap fails with TimeoutError at its deadline", async () => {
-    const pacer = new Pacer({ endpoint: "/t", maxInFlight: 1 });
+    const pacer = createPacer("/t", 1);
     track(pacer.acquire(T0 + 60_000));
     const waiting = track(pacer.acquire(T0 + 500));
     await vi.advanceTimersByTimeAsync(499);
@@ -57,8 +62,40 @@ describe("unpaced", () => {
     expect(waiting.error).toMatchObject({ name: "TimeoutError", code: "deadline_exceeded" });
   });
 
+  it("waiters queued in any order each fail at their own deadline, the others still wait", async () => {
+    const pacer = createPacer("/t", 1);
+    const first = track(pacer.acquire(T0 + 60_000));
+    const late = track(pacer.acquire(T0 + 900));
+    const early = track(pacer.acquire(T0 + 300));
+    const served = track(pacer.acquire(T0 + 60_000));
+    await vi.advanceTimersByTimeAsync(300);
+    expect([early.error?.code, early.at, late.error]).toEqual([
+      "deadline_exceeded",
+      300,
+      undefined,
+    ]);
+    await vi.advanceTimersByTimeAsync(600);
+    expect([late.error?.code, late.at]).toEqual(["deadline_exceeded", 900]);
+    expect(served.slot).toBeUndefined();
+    first.slot?.release(ok);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(served.at).toBe(900);
+  });
+
+  it("a slot released twice frees one place only", async () => {
+    const pacer = createPacer("/t", 1);
+    const first = track(pacer.acquire(T0 + 60_000));
+    const second = track(pacer.acquire(T0 + 60_000));
+    const third = track(pacer.acquire(T0 + 60_000));
+    await vi.advanceTimersByTimeAsync(0);
+    first.slot?.release(ok);
+    first.slot?.release(ok);
+    await vi.advanceTimersByTimeAsync(0);
+    expect([second.at, third.at]).toEqual([0, undefined]);
+  });
+
   it("an aborted waiter leaves the queue with the signal's reason", async () => {
-    const pacer = new Pacer({ endpoint: "/t", maxInFlight: 1 });
+    const pacer = createPacer("/t", 1);
     track(pacer.acquire(T0 + 60_000));
     const controller = new AbortController();
     const waiting = track(pacer.acquire(T0 + 60_000, controller.signal));
@@ -80,11 +117,7 @@ describe("paced", () => {
 
   it("starts from the measured rate, waits out Retry-After, then spaces sends", async () => {
     const changes: PacingState[] = [];
-    const pacer = new Pacer({
-      endpoint: "/t",
-      maxInFlight: 16,
-      onChange: (state) => changes.push(state),
-    });
+    const pacer = createPacer("/t", 16, (state) => changes.push(state));
     await throttledAt20(pacer);
     // 20 succeeded within the last second: paced to 0.7 x 20 = 14/s.
     expect(changes).toEqual([{ endpoint: "/t", throttled: true, ratePerSecond: 14 }]);
@@ -102,7 +135,7 @@ describe("paced", () => {
   });
 
   it("refuses at once, unsent, a call whose slot comes after its deadline", async () => {
-    const pacer = new Pacer({ endpoint: "/t", maxInFlight: 16 });
+    const pacer = createPacer("/t", 16);
     await throttledAt20(pacer);
     const queued = Array.from({ length: 10 }, () => track(pacer.acquire(Date.now() + 500)));
     await vi.advanceTimersByTimeAsync(0);
@@ -123,7 +156,7 @@ describe("paced", () => {
 
   it("cuts once per round trip: answers to requests sent before the cut do not cut again", async () => {
     const changes: PacingState[] = [];
-    const pacer = new Pacer({ endpoint: "/t", maxInFlight: 16, onChange: (s) => changes.push(s) });
+    const pacer = createPacer("/t", 16, (state) => changes.push(state));
     for (let i = 0; i < 20; i++) {
       (await pacer.acquire(T0 + 60_000)).release(ok);
       await vi.advanceTimersByTimeAsync(10);
@@ -139,16 +172,13 @@ describe("paced", () => {
   });
 
   it("ends pacing after a quiet minute", async () => {
-    const changes: [PacingState, string][] = [];
-    const pacer = new Pacer({
-      endpoint: "/t",
-      maxInFlight: 16,
-      onChange: (state, reason) => changes.push([state, reason]),
-    });
+    const changes: PacingState[] = [];
+    const pacer = createPacer("/t", 16, (state) => changes.push(state));
     await throttledAt20(pacer);
     await vi.advanceTimersByTimeAsync(60_000);
     (await pacer.acquire(Date.now() + 1_000)).release(ok);
-    expect(changes.map(([, reason]) => reason)).toEqual(["started", "ended"]);
+    // Started, then ended.
+    expect(changes.map((state) => state.throttled)).toEqual([true, false]);
     expect(pacer.state.throttled).toBe(false);
   });
 });

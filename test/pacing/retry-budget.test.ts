@@ -3,17 +3,17 @@
  * small reserve keeps one call's retries going once the bucket is spent.
  */
 import { describe, expect, it } from "vitest";
-import { RetryBudget } from "../../src/pacing/retry-budget.js";
+import { createRetryBudget } from "../../src/pacing/retry-budget.js";
 
 function clock(start = 1_000_000) {
   let now = start;
   return { now: () => now, advance: (ms: number) => (now += ms) };
 }
 
-describe("RetryBudget", () => {
+describe("the retry budget", () => {
   it("250 pays for 50 retries, then the reserve's 2, then none", () => {
     const time = clock();
-    const budget = new RetryBudget(250, time.now);
+    const budget = createRetryBudget(250, time.now);
     let granted = 0;
     while (budget.tryRetry(false)) granted++;
     expect(granted).toBe(52);
@@ -21,7 +21,7 @@ describe("RetryBudget", () => {
   });
 
   it("a retried timeout costs twice as much", () => {
-    const budget = new RetryBudget(20, clock().now);
+    const budget = createRetryBudget(20, clock().now);
     expect(budget.tryRetry(true)).toBe(true);
     expect(budget.available).toBe(10);
     expect(budget.tryRetry(false)).toBe(true);
@@ -29,7 +29,7 @@ describe("RetryBudget", () => {
   });
 
   it("successes refill it, one each, up to the capacity", () => {
-    const budget = new RetryBudget(10, clock().now);
+    const budget = createRetryBudget(10, clock().now);
     budget.tryRetry(false);
     budget.tryRetry(false);
     for (let i = 0; i < 4; i++) budget.recordSuccess();
@@ -43,7 +43,7 @@ describe("RetryBudget", () => {
 
   it("the reserve refills at one retry per second, up to 2", () => {
     const time = clock();
-    const budget = new RetryBudget(0, time.now);
+    const budget = createRetryBudget(0, time.now);
     expect([budget.tryRetry(false), budget.tryRetry(false), budget.tryRetry(false)]).toEqual([
       true,
       true,
