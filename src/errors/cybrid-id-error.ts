@@ -20,7 +20,7 @@ import { ERROR_CODES, type CybridIdErrorCode } from "./error-codes.js";
 const BRAND = Symbol.for("cybrid-id.error");
 
 /**
- * Names and brands an SDK class (from its `static` block): its prototype gets `name` (as
+ * Names and brands an SDK class (once, after its declaration): its prototype gets `name` (as
  * `Error.prototype` holds "Error": one string per class, not a field per instance) and `name`
  * as its kind under the brand. A caller's own subclass is not branded and keeps its parent's.
  */
@@ -60,10 +60,6 @@ export interface CybridIdErrorDetails {
  * {@link isCybridIdError}.
  */
 export class CybridIdError extends Error {
-  static {
-    brand(this, "CybridIdError");
-  }
-
   /**
    * `instanceof` by the brand: true when a prototype up `value`'s chain holds this class's kind,
    * whichever copy of the package made it (and never for a class's own prototype, as without a
@@ -113,9 +109,6 @@ export class CybridIdError extends Error {
 
 /** Input that the spec rejects, caught before anything was sent. */
 export class ValidationError extends CybridIdError {
-  static {
-    brand(this, "ValidationError");
-  }
   /** Each problem found, as `path: message` (never the offending value: it may be a secret). */
   declare readonly issues: readonly string[];
   /** `code`: `validation_error` for an argument, `invalid_configuration` for an option... */
@@ -130,65 +123,43 @@ export class ValidationError extends CybridIdError {
 }
 
 /** 400: the server rejected the request itself (e.g. OAuth `invalid_scope`). */
-export class BadRequestError extends CybridIdError {
-  static {
-    brand(this, "BadRequestError");
-  }
-}
+export class BadRequestError extends CybridIdError {}
 /** 401: bad credentials, or a token that is expired, malformed or of the wrong kind. */
-export class AuthenticationError extends CybridIdError {
-  static {
-    brand(this, "AuthenticationError");
-  }
-}
+export class AuthenticationError extends CybridIdError {}
 /** 403 that is not a rate limit: a missing scope, or an action that is forbidden. */
-export class PermissionDeniedError extends CybridIdError {
-  static {
-    brand(this, "PermissionDeniedError");
-  }
-}
+export class PermissionDeniedError extends CybridIdError {}
 /** 429, or the 403 with which Cybrid's token endpoints answer past their rate limit. */
-export class RateLimitError extends CybridIdError {
-  static {
-    brand(this, "RateLimitError");
-  }
-}
+export class RateLimitError extends CybridIdError {}
 /** 409: the action conflicts with the state on the server. */
-export class ConflictError extends CybridIdError {
-  static {
-    brand(this, "ConflictError");
-  }
-}
+export class ConflictError extends CybridIdError {}
 /** 422: well-formed but impossible, e.g. an unknown customer (`no_customer`). */
-export class UnprocessableEntityError extends CybridIdError {
-  static {
-    brand(this, "UnprocessableEntityError");
-  }
-}
+export class UnprocessableEntityError extends CybridIdError {}
 /** 5xx: the server failed. */
-export class ServerError extends CybridIdError {
-  static {
-    brand(this, "ServerError");
-  }
-}
+export class ServerError extends CybridIdError {}
 /** The connection failed: refused, reset, DNS, TLS. */
-export class ConnectionError extends CybridIdError {
-  static {
-    brand(this, "ConnectionError");
-  }
-}
+export class ConnectionError extends CybridIdError {}
 /** An attempt exceeded `timeout`, or all attempts together exceeded `deadline`. */
-export class TimeoutError extends CybridIdError {
-  static {
-    brand(this, "TimeoutError");
-  }
-}
+export class TimeoutError extends CybridIdError {}
 /** The server answered with a body the SDK cannot use (malformed JSON, HTML, missing token). */
-export class InvalidResponseError extends CybridIdError {
-  static {
-    brand(this, "InvalidResponseError");
-  }
-}
+export class InvalidResponseError extends CybridIdError {}
+
+// Each class's name and kind, set on its prototype (see `brand`). Keyed by name: a minifier
+// renames classes, never property keys.
+for (const [name, Class] of Object.entries({
+  CybridIdError,
+  ValidationError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  RateLimitError,
+  ConflictError,
+  UnprocessableEntityError,
+  ServerError,
+  ConnectionError,
+  TimeoutError,
+  InvalidResponseError,
+}))
+  brand(Class, name);
 
 /**
  * Whether `value` is an error of cybrid-id (made by any copy of the package: ESM or CJS build,
