@@ -19,16 +19,15 @@ const AUTH_HEADER_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 /** The longest text AUTH_HEADER_VALUE needs to see to blank a value ("Basic " + 8, padded). */
 const AUTH_HEADER_SPAN = 32;
 
-/** The forms in which `secret` may come back from a server (distinct, non-empty). */
+/** The forms in which `secret` may come back from a server (none for an empty one). */
 export function encodedForms(secret: string): string[] {
   if (secret === "") return [];
-  const forms = [
+  return [
     secret,
     formUrlEncode(secret),
     encodeURIComponent(secret),
     JSON.stringify(secret).slice(1, -1),
   ];
-  return [...new Set(forms)];
 }
 
 /** Knows a client's secrets and blanks them out of text; made by {@link createRedactor}. */
@@ -56,10 +55,15 @@ export function createRedactor(): Redactor {
   const pinned = new Set<string>();
   /** Issued tokens, oldest first, each with its forms (encoded once, not at every re-sort). */
   const tokens = new Map<string, string[]>();
-  /** Every form, longest first (a form containing another is blanked whole); undefined: stale. */
+  /**
+   * Every form once (most tokens read the same in several), longest first (a form containing
+   * another is blanked whole); undefined: stale.
+   */
   let sorted: string[] | undefined;
   const forms = () =>
-    (sorted ??= [...pinned, ...[...tokens.values()].flat()].sort((a, b) => b.length - a.length));
+    (sorted ??= [...new Set([...pinned, ...[...tokens.values()].flat()])].sort(
+      (a, b) => b.length - a.length,
+    ));
 
   function redact(text: string): string {
     let out = text;
