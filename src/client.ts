@@ -13,7 +13,7 @@ import { createAuthMiddleware } from "./auth/auth-middleware.js";
 import { createAuthenticatedFetch } from "./auth/authenticated-fetch.js";
 import { storeNamespace } from "./auth/credential-tag.js";
 import { createLogger } from "./log/logger.js";
-import { Redactor } from "./log/redactor.js";
+import { createRedactor } from "./log/redactor.js";
 import { createTrafficControl } from "./pacing/traffic-control.js";
 import { resolveOptions, type CybridIdOptions, type Scope } from "./options.js";
 import { createBankTokens, type AccessToken } from "./token/bank-tokens.js";
@@ -67,7 +67,7 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 /** Creates a client. Configuration is checked here; nothing is sent until a token is asked for. */
 export function createCybridId(options: CybridIdOptions = {}): CybridId {
   const { resolved, clientSecret } = resolveOptions(options);
-  const redactor = new Redactor();
+  const redactor = createRedactor();
   redactor.addClientSecret(clientSecret, resolved.clientId);
   const logger = createLogger(resolved.logLevel, resolved.logSink, (text) => redactor.redact(text));
   const api = createClient<paths>({ baseUrl: resolved.baseUrl, fetch: resolved.fetch });

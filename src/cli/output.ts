@@ -10,9 +10,9 @@ import {
   TimeoutError,
   ValidationError,
 } from "../errors/cybrid-id-error.js";
-import { Redactor } from "../log/redactor.js";
+import { createRedactor } from "../log/redactor.js";
 
-const redactor = new Redactor();
+const redactor = createRedactor();
 
 /**
  * Registers a client secret that must never be printed, with its client id when known (for

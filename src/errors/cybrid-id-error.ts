@@ -13,30 +13,22 @@ import { ERROR_CODES, type CybridIdErrorCode } from "./error-codes.js";
 
 /**
  * The brand's key. `Symbol.for` gives every copy of the package in a realm the same symbol where
- * each copy has its own classes. Under it, each SDK class's prototype holds the kinds of its
- * chain (`["ValidationError", "CybridIdError"]`); instances inherit it, so it is never an own
- * property of an error (nothing in `util.inspect`, `JSON.stringify` or a spread).
+ * each copy has its own classes. Under it, each SDK class's prototype holds its kind (its name);
+ * instances inherit it, so it is never an own property of an error (nothing in `util.inspect`,
+ * `JSON.stringify` or a spread).
  */
 const BRAND = Symbol.for("cybrid-id.error");
 
-/** The kinds `value` is branded with; none for a non-object, or one whose lookup throws. */
-function kindsOf(value: unknown): readonly unknown[] {
-  if ((typeof value !== "object" && typeof value !== "function") || value === null) return [];
-  try {
-    const kinds = (value as Record<symbol, unknown>)[BRAND];
-    return Array.isArray(kinds) ? kinds : [];
-  } catch {
-    return []; // a Proxy whose trap throws: not ours
-  }
-}
-
 /**
- * Brands an SDK class (from its `static` block): its prototype gets `kind` followed by its
- * parent's kinds. A caller's own subclass is not branded and keeps its parent's kinds.
+ * Names and brands an SDK class (once, after its declaration): its prototype gets `name` (as
+ * `Error.prototype` holds "Error": one string per class, not a field per instance) and `name`
+ * as its kind under the brand. A caller's own subclass is not branded and keeps its parent's.
  */
-export function brand(Class: { prototype: object }, kind: string): void {
-  const parentKinds = kindsOf(Object.getPrototypeOf(Class.prototype));
-  Object.defineProperty(Class.prototype, BRAND, { value: Object.freeze([kind, ...parentKinds]) });
+export function brand(Class: { prototype: object }, name: string): void {
+  Object.defineProperties(Class.prototype, {
+    name: { value: name, writable: true, configurable: true },
+    [BRAND]: { value: name },
+  });
 }
 
 /** What the SDK knows about a failed call; every field is optional but `code`. */
@@ -68,28 +60,24 @@ export interface CybridIdErrorDetails {
  * {@link isCybridIdError}.
  */
 export class CybridIdError extends Error {
-  static {
-    brand(this, "CybridIdError");
-  }
-
   /**
-   * `instanceof` by the brand: true for this copy's instances (and those of a caller's
-   * subclass, the ordinary way), and for an error of this class made by another copy of the
-   * package. A caller's own subclass, which has no brand of its own, answers the ordinary way.
+   * `instanceof` by the brand: true when a prototype up `value`'s chain holds this class's kind,
+   * whichever copy of the package made it (and never for a class's own prototype, as without a
+   * brand). A caller's own subclass, which has no brand of its own, answers the ordinary way.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    const prototype = this.prototype as unknown as Record<symbol, unknown>;
+    const kind = Object.hasOwn(prototype, BRAND) && prototype[BRAND];
     try {
-      if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-      if (!Object.hasOwn(this.prototype, BRAND)) return false;
-      // A prototype holds the brand, but is not an instance.
-      if (kindsOf(value).length === 0 || Object.hasOwn(value as object, BRAND)) return false;
-      return kindsOf(value).includes(kindsOf(this.prototype)[0]);
+      if (!kind) return super[Symbol.hasInstance](value);
+      for (let proto = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto))
+        if (proto[BRAND] === kind) return true;
     } catch {
-      return false; // a Proxy whose traps throw, a revoked Proxy: not an error of ours
+      // a Proxy whose traps throw, a revoked Proxy: not an error of ours
     }
+    return false;
   }
 
-  override name = "CybridIdError";
   // `declare`: set from the details in the constructor (no field initialisers to emit).
   declare readonly code: CybridIdErrorCode | (string & {});
   declare readonly status: number | undefined;
@@ -111,6 +99,7 @@ export class CybridIdError extends Error {
   toJSON(): Record<string, unknown> {
     const { cause } = this;
     return {
+      name: this.name,
       ...(this as unknown as Record<string, unknown>),
       message: this.message,
       cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined,
@@ -120,12 +109,8 @@ export class CybridIdError extends Error {
 
 /** Input that the spec rejects, caught before anything was sent. */
 export class ValidationError extends CybridIdError {
-  static {
-    brand(this, "ValidationError");
-  }
-  override name = "ValidationError";
   /** Each problem found, as `path: message` (never the offending value: it may be a secret). */
-  readonly issues: readonly string[];
+  declare readonly issues: readonly string[];
   /** `code`: `validation_error` for an argument, `invalid_configuration` for an option... */
   constructor(
     message: string,
@@ -138,75 +123,43 @@ export class ValidationError extends CybridIdError {
 }
 
 /** 400: the server rejected the request itself (e.g. OAuth `invalid_scope`). */
-export class BadRequestError extends CybridIdError {
-  static {
-    brand(this, "BadRequestError");
-  }
-  override name = "BadRequestError";
-}
+export class BadRequestError extends CybridIdError {}
 /** 401: bad credentials, or a token that is expired, malformed or of the wrong kind. */
-export class AuthenticationError extends CybridIdError {
-  static {
-    brand(this, "AuthenticationError");
-  }
-  override name = "AuthenticationError";
-}
+export class AuthenticationError extends CybridIdError {}
 /** 403 that is not a rate limit: a missing scope, or an action that is forbidden. */
-export class PermissionDeniedError extends CybridIdError {
-  static {
-    brand(this, "PermissionDeniedError");
-  }
-  override name = "PermissionDeniedError";
-}
+export class PermissionDeniedError extends CybridIdError {}
 /** 429, or the 403 with which Cybrid's token endpoints answer past their rate limit. */
-export class RateLimitError extends CybridIdError {
-  static {
-    brand(this, "RateLimitError");
-  }
-  override name = "RateLimitError";
-}
+export class RateLimitError extends CybridIdError {}
 /** 409: the action conflicts with the state on the server. */
-export class ConflictError extends CybridIdError {
-  static {
-    brand(this, "ConflictError");
-  }
-  override name = "ConflictError";
-}
+export class ConflictError extends CybridIdError {}
 /** 422: well-formed but impossible, e.g. an unknown customer (`no_customer`). */
-export class UnprocessableEntityError extends CybridIdError {
-  static {
-    brand(this, "UnprocessableEntityError");
-  }
-  override name = "UnprocessableEntityError";
-}
+export class UnprocessableEntityError extends CybridIdError {}
 /** 5xx: the server failed. */
-export class ServerError extends CybridIdError {
-  static {
-    brand(this, "ServerError");
-  }
-  override name = "ServerError";
-}
+export class ServerError extends CybridIdError {}
 /** The connection failed: refused, reset, DNS, TLS. */
-export class ConnectionError extends CybridIdError {
-  static {
-    brand(this, "ConnectionError");
-  }
-  override name = "ConnectionError";
-}
+export class ConnectionError extends CybridIdError {}
 /** An attempt exceeded `timeout`, or all attempts together exceeded `deadline`. */
-export class TimeoutError extends CybridIdError {
-  static {
-    brand(this, "TimeoutError");
-  }
-  override name = "TimeoutError";
-}
+export class TimeoutError extends CybridIdError {}
 /** The server answered with a body the SDK cannot use (malformed JSON, HTML, missing token). */
-export class InvalidResponseError extends CybridIdError {
-  static {
-    brand(this, "InvalidResponseError");
-  }
-  override name = "InvalidResponseError";
-}
+export class InvalidResponseError extends CybridIdError {}
+
+// Each class's name and kind, set on its prototype (see `brand`). Keyed by name: a minifier
+// renames classes, never property keys.
+for (const [name, Class] of Object.entries({
+  CybridIdError,
+  ValidationError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  RateLimitError,
+  ConflictError,
+  UnprocessableEntityError,
+  ServerError,
+  ConnectionError,
+  TimeoutError,
+  InvalidResponseError,
+}))
+  brand(Class, name);
 
 /**
  * Whether `value` is an error of cybrid-id (made by any copy of the package: ESM or CJS build,

@@ -39,30 +39,28 @@ export function excerptOf(text: string, redactor: Redactor): string {
   return excerpt === "" ? "(empty body)" : excerpt;
 }
 
-/** `body` is what openapi-fetch produced: parsed JSON when it could, else the raw text. */
+/**
+ * `body` is what openapi-fetch produced: parsed JSON when it could, else the raw text. Each
+ * field is read in every dialect's spelling (no body mixes them); a body with none of them is
+ * not one of the dialects, and gives an excerpt instead.
+ */
 export function parseErrorBody(body: unknown, redactor: Redactor): ParsedErrorBody {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    return { excerpt: excerptOf(typeof body === "string" ? body : "", redactor) };
-  }
-  const record = body as Record<string, unknown>;
+  const record = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
   const field = (key: string, max = ID_LENGTH) => {
     const value = record[key];
     return typeof value === "string" && value !== "" ? redactor.redactHead(value, max) : undefined;
   };
-  const message = (key: string) => field(key, MESSAGE_LENGTH);
-  if (field("message_code") || "error_message" in record) {
-    return { code: field("message_code"), message: message("error_message") };
-  }
-  if (field("error")) return { code: field("error"), message: message("error_description") };
-  if (field("errorId") || "text" in record) {
-    // parameter_value is left out on purpose: it echoes input, which may be the secret.
-    const parameter = field("parameter_name");
-    const text = message("text");
-    return {
-      code: field("code"),
-      message: parameter && text ? `${text} (parameter ${parameter})` : text,
-      errorId: field("errorId"),
-    };
-  }
-  return { excerpt: excerptOf(JSON.stringify(body), redactor) };
+  const text = field("text", MESSAGE_LENGTH);
+  // parameter_value is left out on purpose: it echoes input, which may be the secret.
+  const parameter = field("parameter_name");
+  const code = field("message_code") ?? field("error") ?? field("code");
+  const message =
+    field("error_message", MESSAGE_LENGTH) ??
+    field("error_description", MESSAGE_LENGTH) ??
+    (text && parameter ? `${text} (parameter ${parameter})` : text);
+  const errorId = field("errorId");
+  if (code || message || errorId) return { code, message, errorId };
+  return {
+    excerpt: excerptOf(typeof body === "string" ? body : (JSON.stringify(body) ?? ""), redactor),
+  };
 }

@@ -22,49 +22,45 @@ const SDK_MESSAGE_LENGTH = MESSAGE_LENGTH + 500;
 /** An AggregateError's errors kept (happy eyeballs gives one per address tried). */
 const MAX_ERRORS = 10;
 
-/** Redacts `error` in place (it is the SDK's own) and returns it. */
-export function redactError(error: CybridIdError, redactor: Redactor): CybridIdError {
-  const { message, stack } = error;
-  const clean = redactor.redactHead(message, SDK_MESSAGE_LENGTH);
-  if (clean !== message) error.message = clean;
-  const cleanStack = redactedStack(stack, error.name, message, clean, redactor);
-  if (cleanStack !== stack) error.stack = cleanStack;
-  if (error.bodyExcerpt !== undefined) {
-    const excerpt = redactor.redact(error.bodyExcerpt);
-    if (excerpt !== error.bodyExcerpt)
-      Object.defineProperty(error, "bodyExcerpt", { value: excerpt });
-  }
-  if ("cause" in error) {
-    const cause = redactedCause(error.cause, redactor, 1);
-    if (cause === undefined) delete (error as { cause?: unknown }).cause;
-    else
-      Object.defineProperty(error, "cause", {
-        value: cause,
-        writable: true,
-        configurable: true,
-        enumerable: false,
-      });
-  }
-  return error;
-}
+/**
+ * The first line of a stack: V8 writes it when the error is made, as `Error.prototype.toString`
+ * does (`name: message`, or `name` alone), whatever toString the error has.
+ */
+const headOf = (error: Error) => Error.prototype.toString.call(error);
 
 /**
- * `stack` with its first line (`name: message`, written when the error was made) rebuilt from
- * the redacted message, and its frames redacted and capped.
+ * Redacts `error`'s message (cut to `max`) and stack in place: the stack's head (`head`, the
+ * first line it was made with) rebuilt from the redacted message, its frames redacted and
+ * capped; a stack of another shape is redacted whole.
  */
-function redactedStack(
-  stack: unknown,
-  name: string,
-  message: string,
-  cleanMessage: string,
+function redactMessageAndStack(
+  error: Error,
+  max: number,
   redactor: Redactor,
-): string | undefined {
-  if (typeof stack !== "string") return undefined;
-  const header = message === "" ? name : `${name}: ${message}`;
-  if (!stack.startsWith(header))
-    return redactor.redactHead(stack, SDK_MESSAGE_LENGTH + FRAMES_LENGTH);
-  const frames = redactor.redactHead(stack.slice(header.length), FRAMES_LENGTH);
-  return `${cleanMessage === "" ? name : `${name}: ${cleanMessage}`}${frames}`;
+  head = headOf(error),
+) {
+  const { stack } = error;
+  error.message = redactor.redactHead(error.message, max);
+  error.stack =
+    typeof stack !== "string"
+      ? undefined
+      : stack.startsWith(head)
+        ? headOf(error) + redactor.redactHead(stack.slice(head.length), FRAMES_LENGTH)
+        : redactor.redactHead(stack, SDK_MESSAGE_LENGTH + FRAMES_LENGTH);
+}
+
+/** Redacts `error` in place (it is the SDK's own) and returns it. */
+export function redactError(error: CybridIdError, redactor: Redactor): CybridIdError {
+  redactMessageAndStack(error, SDK_MESSAGE_LENGTH, redactor);
+  // `bodyExcerpt` is readonly to callers only.
+  const writable: { bodyExcerpt?: string; cause?: unknown } = error;
+  if (error.bodyExcerpt !== undefined) writable.bodyExcerpt = redactor.redact(error.bodyExcerpt);
+  if ("cause" in error) {
+    // Assigned, the own cause stays what Error made it: not enumerable.
+    writable.cause = redactedCause(error.cause, redactor, 1);
+    if (writable.cause === undefined) delete writable.cause;
+  }
+  return error;
 }
 
 /** A redacted copy of a cause, or undefined when it cannot be made safe. */
@@ -72,32 +68,31 @@ function redactedCause(value: unknown, redactor: Redactor, depth: number): unkno
   if (depth > MAX_DEPTH) return undefined;
   if (typeof value === "string") return redactor.redactHead(value, MESSAGE_LENGTH);
   if (!(value instanceof Error)) return undefined;
+  const inner = (cause: unknown) => redactedCause(cause, redactor, depth + 1);
   try {
-    const name = redactor.redactHead(String(value.name), ID_LENGTH);
-    const message = redactor.redactHead(String(value.message), MESSAGE_LENGTH);
-    const copy = new Error(message);
-    Object.defineProperty(copy, "name", { value: name, writable: true, configurable: true });
-    copy.stack = redactedStack(
-      value.stack,
-      String(value.name),
-      String(value.message),
-      message,
-      redactor,
-    );
     const { code, errors } = value as { code?: unknown; errors?: unknown };
+    const cause = "cause" in value ? inner(value.cause) : undefined;
+    // The message as it came: redacted below, with the stack that repeats it.
+    const copy: Error & { code?: unknown; errors?: unknown[] } = new Error(
+      String(value.message),
+      cause === undefined ? undefined : { cause },
+    );
+    // Not enumerable, as on Error.prototype.
+    Object.defineProperty(copy, "name", {
+      value: redactor.redactHead(String(value.name), ID_LENGTH),
+      writable: true,
+      configurable: true,
+    });
+    copy.stack = value.stack;
+    redactMessageAndStack(copy, MESSAGE_LENGTH, redactor, headOf(value));
     // `code` (ECONNREFUSED, UND_ERR_SOCKET...) is what callers and our messages branch on.
-    if (typeof code === "number") Object.assign(copy, { code });
-    if (typeof code === "string")
-      Object.assign(copy, { code: redactor.redactHead(code, ID_LENGTH) });
-    if (Array.isArray(errors)) {
-      const kept = errors.slice(0, MAX_ERRORS).map((e) => redactedCause(e, redactor, depth + 1));
-      Object.assign(copy, { errors: kept.filter((e) => e !== undefined) });
-    }
-    if ("cause" in value) {
-      const cause = redactedCause(value.cause, redactor, depth + 1);
-      if (cause !== undefined)
-        Object.defineProperty(copy, "cause", { value: cause, writable: true, configurable: true });
-    }
+    if (typeof code === "number") copy.code = code;
+    if (typeof code === "string") copy.code = redactor.redactHead(code, ID_LENGTH);
+    if (Array.isArray(errors))
+      copy.errors = errors
+        .slice(0, MAX_ERRORS)
+        .map(inner)
+        .filter((e) => e !== undefined);
     return copy;
   } catch {
     return undefined; // a getter that throws, a revoked proxy: nothing we can vouch for

@@ -12,14 +12,11 @@ export interface LogSink {
   error(message: string): void;
 }
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+/** The levels, most verbose first: a level's index is its rank. */
+export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
 
-/** The levels, most verbose first (for messages). */
-export const LOG_LEVELS = Object.keys(RANK) as readonly LogLevel[];
-
-/** An own key of RANK only: `in` would take "toString" and the other prototype keys. */
 export function isLogLevel(value: unknown): value is LogLevel {
-  return typeof value === "string" && Object.hasOwn(RANK, value);
+  return (LOG_LEVELS as readonly unknown[]).includes(value);
 }
 
 export interface Logger {
@@ -32,11 +29,12 @@ export function createLogger(
   sink: LogSink,
   redact: (text: string) => string,
 ): Logger {
-  const threshold = RANK[level];
+  const threshold = LOG_LEVELS.indexOf(level);
+  const enabled = (at: LogLevel) => LOG_LEVELS.indexOf(at) >= threshold;
   return {
-    enabled: (at) => RANK[at] >= threshold,
+    enabled,
     log(at, message) {
-      if (RANK[at] >= threshold) sink[at](`[cybrid-id] ${redact(message)}`);
+      if (enabled(at)) sink[at](`[cybrid-id] ${redact(message)}`);
     },
   };
 }

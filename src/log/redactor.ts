@@ -19,62 +19,27 @@ const AUTH_HEADER_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 /** The longest text AUTH_HEADER_VALUE needs to see to blank a value ("Basic " + 8, padded). */
 const AUTH_HEADER_SPAN = 32;
 
-/** The forms in which `secret` may come back from a server (distinct, non-empty). */
+/** The forms in which `secret` may come back from a server (none for an empty one). */
 export function encodedForms(secret: string): string[] {
   if (secret === "") return [];
-  const forms = [
+  return [
     secret,
     formUrlEncode(secret),
     encodeURIComponent(secret),
     JSON.stringify(secret).slice(1, -1),
   ];
-  return [...new Set(forms)];
 }
 
-export class Redactor {
-  /** The client credential's forms: never forgotten. */
-  readonly #pinned: string[] = [];
-  /** Issued tokens, oldest first, each with its forms. */
-  readonly #tokens = new Map<string, string[]>();
-  /** Every form, longest first (a form containing another is blanked whole); undefined: stale. */
-  #sorted: string[] | undefined;
-
+/** Knows a client's secrets and blanks them out of text; made by {@link createRedactor}. */
+export interface Redactor {
   /**
    * The client secret, and with `clientId` the Basic credentials made of both (the header
    * value a proxy may echo: base64 hides the secret from a search for its raw form).
    */
-  addClientSecret(clientSecret: string, clientId?: string): void {
-    const forms = encodedForms(clientSecret);
-    if (clientId !== undefined && clientSecret !== "")
-      forms.push(...encodedForms(basicCredentials(clientId, clientSecret)));
-    for (const form of forms) if (!this.#pinned.includes(form)) this.#pinned.push(form);
-    this.#sorted = undefined;
-  }
-
+  addClientSecret(clientSecret: string, clientId?: string): void;
   /** A token (or any other secret) learned while running. */
-  add(secret: string | undefined): void {
-    if (secret === undefined || secret === "" || this.#tokens.has(secret)) return;
-    this.#tokens.set(secret, encodedForms(secret));
-    if (this.#tokens.size > MAX_REMEMBERED) {
-      const oldest = this.#tokens.keys().next().value as string;
-      this.#tokens.delete(oldest);
-    }
-    this.#sorted = undefined;
-  }
-
-  #forms(): string[] {
-    this.#sorted ??= [...this.#pinned, ...[...this.#tokens.values()].flat()].sort(
-      (a, b) => b.length - a.length,
-    );
-    return this.#sorted;
-  }
-
-  redact(text: string): string {
-    let out = text;
-    for (const form of this.#forms()) if (out.includes(form)) out = out.split(form).join(REDACTED);
-    return out.replace(AUTH_HEADER_VALUE, `$1 ${REDACTED}`);
-  }
-
+  add(secret: string | undefined): void;
+  redact(text: string): string;
   /**
    * The head of `tidy(redact(text))`, at most `max` characters, with "…" when cut. Redaction
    * comes first, so a secret straddling the cut is blanked whole rather than cut in two; only
@@ -82,17 +47,57 @@ export class Redactor {
    * no more than a short one).
    * @param tidy a transformation that keeps order and never lengthens (whitespace folding).
    */
-  redactHead(text: string, max: number, tidy: (text: string) => string = (t) => t): string {
-    const longest = Math.max(this.#forms()[0]?.length ?? 0, AUTH_HEADER_SPAN);
-    // A window of the text, redacted, is safe except within its last `longest - 1` characters
-    // (a secret may start there and go on past the window). Blanking can turn each of those
-    // characters into a whole REDACTED, hence the bound on the unsafe tail of the result.
-    const unsafeTail = (longest - 1) * REDACTED.length;
-    for (let size = max + unsafeTail + longest; ; size *= 2) {
-      const whole = size >= text.length;
-      const head = tidy(this.redact(whole ? text : text.slice(0, size)));
-      if (whole) return head.length > max ? `${head.slice(0, max)}…` : head;
-      if (head.length - unsafeTail > max) return `${head.slice(0, max)}…`;
-    }
+  redactHead(text: string, max: number, tidy?: (text: string) => string): string;
+}
+
+export function createRedactor(): Redactor {
+  /** The forms of the client secret and its Basic credentials: never forgotten. */
+  const pinned = new Set<string>();
+  /** Issued tokens, oldest first, each with its forms (encoded once, not at every re-sort). */
+  const tokens = new Map<string, string[]>();
+  /**
+   * Every form once (most tokens read the same in several), longest first (a form containing
+   * another is blanked whole); undefined: stale.
+   */
+  let sorted: string[] | undefined;
+  const forms = () =>
+    (sorted ??= [...new Set([...pinned, ...[...tokens.values()].flat()])].sort(
+      (a, b) => b.length - a.length,
+    ));
+
+  function redact(text: string): string {
+    let out = text;
+    for (const form of forms()) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    return out.replace(AUTH_HEADER_VALUE, `$1 ${REDACTED}`);
   }
+
+  return {
+    addClientSecret(clientSecret, clientId) {
+      const secrets = [clientSecret];
+      if (clientId !== undefined && clientSecret !== "")
+        secrets.push(basicCredentials(clientId, clientSecret));
+      for (const form of secrets.flatMap(encodedForms)) pinned.add(form);
+      sorted = undefined;
+    },
+    add(secret) {
+      if (!secret || tokens.has(secret)) return;
+      tokens.set(secret, encodedForms(secret));
+      if (tokens.size > MAX_REMEMBERED) tokens.delete(tokens.keys().next().value!);
+      sorted = undefined;
+    },
+    redact,
+    redactHead(text, max, tidy = (t) => t) {
+      const longest = Math.max(forms()[0]?.length ?? 0, AUTH_HEADER_SPAN);
+      // A window of the text, redacted, is safe except within its last `longest - 1` characters
+      // (a secret may start there and go on past the window). Blanking can turn each of those
+      // characters into a whole REDACTED, hence the bound on the unsafe tail of the result.
+      const unsafeTail = (longest - 1) * REDACTED.length;
+      for (let size = max + unsafeTail + longest; ; size *= 2) {
+        const whole = size >= text.length;
+        const head = tidy(redact(whole ? text : text.slice(0, size)));
+        if (whole || head.length - unsafeTail > max)
+          return head.length > max ? `${head.slice(0, max)}…` : head;
+      }
+    },
+  };
 }

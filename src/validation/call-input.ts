@@ -6,42 +6,35 @@
  */
 import { ValidationError } from "../errors/cybrid-id-error.js";
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null;
-
 /**
  * An AbortSignal, by shape: a signal of another realm (an iframe, a test environment) fails
  * `instanceof` but works everywhere it is used.
  */
-function isAbortSignal(value: unknown): value is AbortSignal {
-  return (
-    isObject(value) &&
-    typeof value.aborted === "boolean" &&
-    typeof value.addEventListener === "function" &&
-    typeof value.removeEventListener === "function"
-  );
-}
+const isAbortSignal = (value: Record<string, unknown>) =>
+  typeof value.aborted === "boolean" &&
+  typeof value.addEventListener === "function" &&
+  typeof value.removeEventListener === "function";
 
-function fail(what: string, issue: string): never {
-  throw new ValidationError(`Invalid ${what}`, [issue]);
-}
-
-function checkCommon(input: Record<string, unknown>, what: string): void {
-  const { scopes, signal } = input;
-  if (scopes !== undefined && !Array.isArray(scopes)) fail(what, "scopes must be an array");
-  if (signal !== undefined && !isAbortSignal(signal)) fail(what, "signal must be an AbortSignal");
+/** `input` is an object (else `wrongType` is the issue) whose `scopes` and `signal` fit. */
+function checkInput(input: unknown, what: string, wrongType: string): void {
+  const { scopes, signal } = (input ?? {}) as Record<string, unknown>;
+  const issue =
+    typeof input !== "object" || input === null
+      ? wrongType
+      : scopes !== undefined && !Array.isArray(scopes)
+        ? "scopes must be an array"
+        : signal !== undefined && !isAbortSignal(Object(signal))
+          ? "signal must be an AbortSignal"
+          : undefined;
+  if (issue) throw new ValidationError(`Invalid ${what}`, [issue]);
 }
 
 /** `getToken(options?)`: undefined, or an object with optional `scopes` and `signal`. */
 export function checkGetTokenInput(input: unknown): void {
-  if (input === undefined) return;
-  if (!isObject(input)) fail("token request", "options must be an object");
-  checkCommon(input, "token request");
+  if (input !== undefined) checkInput(input, "token request", "options must be an object");
 }
 
 /** `getCustomerToken(request)` and `createCustomerToken(request)`: an object, required. */
 export function checkCustomerTokenInput(input: unknown): void {
-  const what = "customer token request";
-  if (!isObject(input)) fail(what, "request must be an object { customerGuid, scopes }");
-  checkCommon(input, what);
+  checkInput(input, "customer token request", "request must be an object { customerGuid, scopes }");
 }

@@ -13,55 +13,33 @@ import {
 } from "../../generated/client-validators.js";
 import { ValidationError } from "../errors/cybrid-id-error.js";
 
-/** The spec's field names as the SDK's options and arguments spell them. */
-const SDK_NAMES: Partial<Record<string, string>> = {
-  customer_guid: "customerGuid",
-  client_id: "clientId",
-  client_secret: "clientSecret",
-  scope: "scopes",
-};
+/** An issue about `scope`, quoted (control characters escaped) and cut. */
+const aboutScope = (scope: string, rule: string) =>
+  `scope ${JSON.stringify(scope.length > 60 ? `${scope.slice(0, 60)}…` : scope)} ${rule}`;
 
-/** A scope as an issue shows it: quoted (control characters escaped) and cut. */
-function quoted(scope: string): string {
-  return JSON.stringify(scope.length > 60 ? `${scope.slice(0, 60)}…` : scope);
-}
-
-/** `customer_guid must ...` as `customerGuid must ...`; `scopes[1] is ...` as `scope "x" is ...`. */
-function sdkIssue(issue: string, scopes: unknown): string {
-  const space = issue.indexOf(" ");
-  const path = issue.slice(0, space);
-  const rule = issue.slice(space + 1);
-  const index = /^scopes\[(\d+)\]$/.exec(path)?.[1];
-  const scope = index !== undefined && Array.isArray(scopes) ? scopes[Number(index)] : undefined;
-  if (typeof scope === "string") return `scope ${quoted(scope)} ${rule}`;
-  return `${SDK_NAMES[path] ?? path} ${rule}`;
-}
-
-function check(issues: string[], scopes: unknown, what: string): void {
-  if (issues.length > 0)
-    throw new ValidationError(
-      `Invalid ${what}`,
-      issues.map((issue) => sdkIssue(issue, scopes)),
+/**
+ * The issues worded for the caller: the spec's snake_case field as the SDK spells it
+ * (`customer_guid must ...` as `customerGuid must ...`), and `scopes[1] is ...` as
+ * `scope "x" is ...`.
+ */
+function report(issues: string[], scopes: unknown, what: string): void {
+  const sdkIssues = issues.map((issue) => {
+    const index = /^scopes\[(\d+)\]/.exec(issue)?.[1];
+    const scope = index !== undefined && Array.isArray(scopes) ? scopes[Number(index)] : undefined;
+    if (typeof scope === "string") return aboutScope(scope, issue.slice(issue.indexOf(" ") + 1));
+    return issue.replace(/^\w+/, (path) =>
+      path.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
     );
+  });
+  if (sdkIssues.length > 0) throw new ValidationError(`Invalid ${what}`, sdkIssues);
 }
 
 /**
- * The bank token's scopes reach the spec joined into one `scope` string: its pattern cannot see
- * a scope listed twice, and would call an empty list a malformed string. Both checked here.
+ * The client-credentials body as it will be sent, `scope` joined from `scopes`. Joined, the
+ * list is out of the spec's sight: its pattern could not say which scope is malformed, nor see
+ * one listed twice, and would call an empty list a malformed string. So the body is checked
+ * without it, and each scope alone by the same validator.
  */
-function checkScopeList(scopes: readonly string[], what: string): void {
-  if (!Array.isArray(scopes) || scopes.length === 0) {
-    throw new ValidationError(`Invalid ${what}`, ["scopes must not be empty"]);
-  }
-  const seen = new Set<string>();
-  for (const scope of scopes) {
-    if (seen.has(scope))
-      throw new ValidationError(`Invalid ${what}`, [`scope ${quoted(scope)} is listed twice`]);
-    seen.add(scope);
-  }
-}
-
-/** The client-credentials body as it will be sent; `scope` already joined. */
 export function validateCredentialsRequest(
   body: {
     grant_type: "client_credentials";
@@ -72,27 +50,22 @@ export function validateCredentialsRequest(
   },
   scopes: readonly string[] | undefined,
 ): void {
-  if (scopes !== undefined) checkScopeList(scopes, "token request");
-  const issues = clientClientCredentialsRequest(body);
-  if (scopes !== undefined && issues.some((issue) => issue.startsWith("scope "))) {
-    // The spec checks the joined string; name the scopes that made it malformed, each checked
-    // alone by the same validator.
-    const malformed = scopes.filter(
-      (scope) => clientClientCredentialsRequest({ grant_type: body.grant_type, scope }).length > 0,
-    );
-    const others = issues.filter((issue) => !issue.startsWith("scope "));
-    const named = malformed.map((scope) => `scope ${quoted(scope)} is not a well-formed scope`);
-    throw new ValidationError("Invalid token request", [
-      ...others.map((i) => sdkIssue(i, scopes)),
-      ...named,
-    ]);
+  const { scope: _joined, ...credentials } = body;
+  const issues = clientClientCredentialsRequest(credentials);
+  if (scopes !== undefined) {
+    if (scopes.length === 0) issues.push("scopes must not be empty");
+    scopes.forEach((scope, i) => {
+      if (clientClientCredentialsRequest({ grant_type: body.grant_type, scope }).length > 0)
+        issues.push(aboutScope(scope, "is not a well-formed scope"));
+      if (scopes.indexOf(scope) !== i) issues.push(aboutScope(scope, "is listed twice"));
+    });
   }
-  check(issues, scopes, "token request");
+  report(issues, undefined, "token request");
 }
 
 export function validateCustomerTokenRequest(body: {
   customer_guid: unknown;
   scopes: unknown;
 }): void {
-  check(clientPostCustomerToken(body), body.scopes, "customer token request");
+  report(clientPostCustomerToken(body), body.scopes, "customer token request");
 }

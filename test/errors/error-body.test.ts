@@ -8,9 +8,9 @@ import {
   ServerError,
   UnprocessableEntityError,
 } from "../../src/errors/cybrid-id-error.js";
-import { Redactor } from "../../src/log/redactor.js";
+import { createRedactor } from "../../src/log/redactor.js";
 
-const redactor = new Redactor();
+const redactor = createRedactor();
 
 describe("parseErrorBody", () => {
   it("reads Cybrid's ErrorResponse", () => {
@@ -62,7 +62,7 @@ describe("parseErrorBody", () => {
   });
 
   it("redacts every field before cutting it to its documented length", () => {
-    const secrets = new Redactor();
+    const secrets = createRedactor();
     secrets.addClientSecret("0123456789-secret");
     const parsed = parseErrorBody(
       {

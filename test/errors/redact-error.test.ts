@@ -2,10 +2,10 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConnectionError } from "../../src/errors/cybrid-id-error.js";
 import { redactError } from "../../src/errors/redact-error.js";
-import { Redactor } from "../../src/log/redactor.js";
+import { createRedactor } from "../../src/log/redactor.js";
 
 const SECRET = "cause-secret-5b1e";
-const redactor = new Redactor();
+const redactor = createRedactor();
 redactor.addClientSecret(SECRET);
 
 const failed = (cause: unknown) =>

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { basicCredentials, formUrlEncode } from "../../src/auth/basic-credentials.js";
-import { Redactor } from "../../src/log/redactor.js";
+import { createRedactor } from "../../src/log/redactor.js";
 
 describe("Redactor", () => {
   it("blanks out every known secret and any bearer value", () => {
-    const redactor = new Redactor();
+    const redactor = createRedactor();
     redactor.addClientSecret("client-secret-123");
     redactor.add("eyJ.token.value");
     const text = "secret client-secret-123 token eyJ.token.value header Bearer abcdefghijkl";
@@ -16,7 +16,7 @@ describe("Redactor", () => {
   });
 
   it("blanks every secret, however short", () => {
-    const redactor = new Redactor();
+    const redactor = createRedactor();
     redactor.add("a1");
     redactor.add("");
     expect(redactor.redact("xa1x b")).toBe("x[redacted]x b");
@@ -24,7 +24,7 @@ describe("Redactor", () => {
 
   it("knows each secret in the encodings a server may echo it in", () => {
     const secret = 'p+a/s=s"w\\o rd&é';
-    const redactor = new Redactor();
+    const redactor = createRedactor();
     redactor.addClientSecret(secret, "my client");
     for (const form of [
       secret,
@@ -37,7 +37,7 @@ describe("Redactor", () => {
   });
 
   it("redacts before it cuts: a secret straddling the cut is blanked whole", () => {
-    const redactor = new Redactor();
+    const redactor = createRedactor();
     redactor.addClientSecret("straddling-secret");
     const text = `${"a".repeat(115)}straddling-secret${"b".repeat(50)}`;
     expect(redactor.redactHead(text, 120)).toBe(`${"a".repeat(115)}[reda…`);
@@ -45,7 +45,7 @@ describe("Redactor", () => {
   });
 
   it("scans only the head of a huge text, yet never a secret pulled forward by blanking", () => {
-    const redactor = new Redactor();
+    const redactor = createRedactor();
     const token = `tok-${"t".repeat(996)}`; // 1000 characters, each blanked to 10
     redactor.add(token);
     // Blanking the tokens shrinks the text: what was far past the cut comes within it.
