@@ -12,8 +12,8 @@ import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "./log/logge
 /** Heads the message of every configuration error of `createCybridId`. */
 export const CONFIG = "Invalid configuration";
 
-/** The error for one wrong option. */
-export const invalid = (issue: string) => configError(CONFIG, issue);
+/** The error for wrong options, one issue each. */
+export const invalid = (...issues: string[]) => configError(CONFIG, ...issues);
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null;
@@ -101,9 +101,7 @@ export function checkHooks<T extends object>(hooks: T | undefined): T {
 export function checkTokenPath(baseUrl: string, raw: unknown): string {
   const shaped = typeof raw === "string" && /^\/(?![/\\])[^?#\\]*$/.test(raw);
   if (!shaped || new URL(baseUrl + raw).origin !== new URL(baseUrl).origin) {
-    throw invalid(
-      "tokenPath must be a path that starts with a single / (no host, query or fragment)",
-    );
+    throw invalid("tokenPath must be a path: one leading /, no host, query or fragment");
   }
   return raw;
 }

@@ -14,6 +14,7 @@ import {
   checkLogger,
   checkScopesOption,
   checkTokenPath,
+  invalid,
   objectOption,
   oneOf,
 } from "./option-checks.js";
@@ -236,8 +237,7 @@ export function resolveOptions(options: CybridIdOptions): {
   resolved: ResolvedOptions;
   clientSecret: string;
 } {
-  if (typeof options !== "object" || options === null)
-    throw configError(CONFIG, "options must be an object");
+  if (typeof options !== "object" || options === null) throw invalid("options must be an object");
   const clientId = options.clientId ?? readEnv("CYBRID_CLIENT_ID") ?? "";
   const clientSecret = options.clientSecret ?? readEnv("CYBRID_CLIENT_SECRET") ?? "";
   const issues = [
@@ -247,15 +247,15 @@ export function resolveOptions(options: CybridIdOptions): {
         ? `clientSecret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`
         : "clientSecret is required"),
   ].filter((issue) => issue !== false);
-  if (issues.length > 0) throw configError(CONFIG, ...issues);
+  if (issues.length > 0) throw invalid(...issues);
   const logger = checkLogger(options.logger);
-  const backoff = objectOption(options.backoff, "backoff must be an object { base, max }");
+  const backoff = objectOption(options.backoff, "backoff must be { base, max }");
   const pacing =
     options.pacing !== false &&
     objectOption(options.pacing, "pacing must be false or { maxInFlight }");
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
-    throw configError(CONFIG, "no fetch available: pass options.fetch");
+    throw invalid("no fetch available: pass options.fetch");
   }
   const baseUrl = checkUrlOption(
     options.baseUrl ?? readEnv("CYBRID_ID_URL") ?? DEFAULT_BASE_URL,

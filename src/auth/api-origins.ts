@@ -49,7 +49,7 @@ export type OriginGuard = (input: RequestInfo | URL, who: string) => void;
 
 /** The URL a fetch `input` names, as a string. */
 export function urlOf(input: RequestInfo | URL): string {
-  return typeof input === "string" ? input : input instanceof Request ? input.url : String(input);
+  return input instanceof Request ? input.url : String(input);
 }
 
 /**
@@ -73,9 +73,8 @@ export function apiOriginGuard(origins: readonly string[]): OriginGuard {
     // Only the origin is named: a path or query may carry data the caller would not log.
     const why =
       origin === "null"
-        ? "a relative or opaque URL has no origin to check: pass an absolute URL"
-        : `${origin} is not an API origin of this client (allowed: ${list}); ` +
-          "to allow it, add it to the apiOrigins option";
+        ? "a relative or opaque URL has no origin to check"
+        : `${origin} is not one of the client's API origins (${list}): add it to apiOrigins`;
     throw new ValidationError(
       `${who} refused to send the bank token`,
       [why],

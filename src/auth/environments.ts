@@ -40,7 +40,7 @@ export function defaultApiOrigins(baseUrl: string): readonly string[] {
  */
 export function readEnv(name: string): string | undefined {
   try {
-    const value = typeof process === "object" ? process.env?.[name] : undefined;
+    const value = globalThis.process?.env?.[name];
     return value === "" ? undefined : value;
   } catch {
     return undefined;
