@@ -1,7 +1,8 @@
 /**
- * Where cybrid.fetch and cybrid.middleware may send the bank token: the check of the
- * `apiOrigins` option, and the guard that runs before every request. A refused request is a
- * ValidationError `origin_not_allowed`, thrown before a token is asked for or anything is sent.
+ * Where the client sends what it holds: the check of the configured URLs (`baseUrl`, where the
+ * secret goes; `apiOrigins`, where cybrid.fetch and cybrid.middleware may send the bank token),
+ * and the guard that runs before every such request. A refused request is a ValidationError
+ * `origin_not_allowed`, thrown before a token is asked for or anything is sent.
  */
 import { isLoopback } from "./environments.js";
 import { configError } from "../errors/config-error.js";
