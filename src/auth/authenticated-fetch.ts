@@ -78,12 +78,13 @@ export function createAuthenticatedFetch(
     const request = input instanceof Request ? input : undefined;
     const signal = (init?.signal !== undefined ? init.signal : request?.signal) ?? undefined;
     const token = await bank.get(undefined, signal);
-    return send(token, input, init, signal, (response) =>
-      // Replayed only if the body can be sent twice (a stream cannot).
-      response.status === 401 &&
-      !((init?.body !== undefined ? init.body : request?.body) instanceof ReadableStream)
-        ? replayAfter401(token, response, input, init, signal)
-        : response,
-    );
+    return send(token, input, init, signal, (response) => {
+      if (response.status !== 401) return response;
+      // A stream cannot be sent twice: such a request is not replayed.
+      const body = init?.body !== undefined ? init.body : request?.body;
+      return body instanceof ReadableStream
+        ? response
+        : replayAfter401(token, response, input, init, signal);
+    });
   };
 }
