@@ -5,70 +5,92 @@
  * spec's own rules (what a scope looks like) are checked per request by the generated
  * validators, not here.
  */
+import { readEnv } from "./auth/environments.js";
 import { configError } from "./errors/config-error.js";
 import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "./log/logger.js";
 
-const CONFIG = "Invalid configuration";
+/** Heads the message of every configuration error of `createCybridId`. */
+export const CONFIG = "Invalid configuration";
 
-/** Where the client credentials go on a token request (OAuth's registered method names). */
-export type ClientAuthentication = "client_secret_post" | "client_secret_basic";
+/** The error for wrong options, one issue each. */
+export const invalid = (...issues: string[]) => configError(CONFIG, ...issues);
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null;
 
+/** An object-shaped option: `{}` when omitted; anything but an object is refused with `message`. */
+export function objectOption(value: unknown, message: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (isObject(value)) return value;
+  throw invalid(message);
+}
+
+/**
+ * An option that takes one of a few strings, the first when omitted. JavaScript callers may
+ * pass anything, and a typo must not silently change what is sent (where the secret goes, how
+ * the body is encoded).
+ */
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string): T {
+  if (value === undefined) return allowed[0]!;
+  if ((allowed as readonly unknown[]).includes(value)) return value as T;
+  throw invalid(`${name} must be one of ${allowed.join(", ")}`);
+}
+
 /** An array of strings, or undefined. */
 export function checkScopesOption(scopes: unknown): readonly string[] | undefined {
   if (scopes === undefined) return undefined;
-  if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === "string")) {
-    throw configError(CONFIG, "scopes must be an array of strings");
-  }
-  return scopes as readonly string[];
+  if (Array.isArray(scopes) && scopes.every((scope) => typeof scope === "string")) return scopes;
+  throw invalid("scopes must be an array of strings");
 }
 
-/** `logger`: a level, or `{ level?, sink? }` with a sink that has the four level methods. */
-export function checkLogger(logger: unknown): { level?: LogLevel; sink?: LogSink } {
-  if (logger === undefined) return {};
-  let level: unknown;
-  let sink: unknown;
-  if (typeof logger === "string") level = logger;
-  else if (isObject(logger)) ({ level, sink } = logger);
-  else throw configError(CONFIG, "logger must be a level or { level, sink }");
-  if (level !== undefined && !isLogLevel(level)) {
-    throw configError(CONFIG, `logger level must be one of ${LOG_LEVELS.join(", ")}`);
+/**
+ * `logger`: a level, or `{ level?, sink? }` with a sink that has the four level methods. With no
+ * level, CYBRID_ID_LOG's.
+ */
+export function checkLogger(logger: unknown): { level: LogLevel; sink: LogSink } {
+  const { level, sink = console }: { level?: unknown; sink?: unknown } =
+    typeof logger === "string"
+      ? { level: logger }
+      : objectOption(logger, "logger must be a level or { level, sink }");
+  const methods = ["debug", "info", "warn", "error"];
+  if (!isObject(sink) || !methods.every((method) => typeof sink[method] === "function")) {
+    throw invalid("logger sink must have debug, info, warn and error methods");
   }
-  const methods = ["debug", "info", "warn", "error"] as const;
-  const sinkOk = isObject(sink) && methods.every((method) => typeof sink[method] === "function");
-  if (sink !== undefined && !sinkOk) {
-    throw configError(CONFIG, "logger sink must have debug, info, warn and error methods");
+  return {
+    level:
+      level === undefined
+        ? envLogLevel(sink as unknown as LogSink)
+        : oneOf(level, LOG_LEVELS, "logger level"),
+    sink: sink as unknown as LogSink,
+  };
+}
+
+let warnedOfEnvLevel = false;
+
+/**
+ * CYBRID_ID_LOG, read only when the options name no level. An unknown value is "warn" (an
+ * environment variable must not break start-up), said once per process on the sink; the value
+ * itself is not repeated (environments hold secrets).
+ */
+function envLogLevel(sink: LogSink): LogLevel {
+  const level = readEnv("CYBRID_ID_LOG") ?? "warn";
+  if (isLogLevel(level)) return level;
+  if (!warnedOfEnvLevel) {
+    warnedOfEnvLevel = true;
+    sink.warn(`[cybrid-id] CYBRID_ID_LOG is not one of ${LOG_LEVELS.join(", ")}; using warn`);
   }
-  return { level, sink: sink as LogSink | undefined };
+  return "warn";
 }
 
 /** `hooks`: an object whose hooks are functions. */
 export function checkHooks<T extends object>(hooks: T | undefined): T {
-  if (hooks === undefined) return {} as T;
-  if (!isObject(hooks)) throw configError(CONFIG, "hooks must be an object of functions");
-  for (const [name, hook] of Object.entries(hooks)) {
+  const checked = objectOption(hooks, "hooks must be an object of functions");
+  for (const [name, hook] of Object.entries(checked)) {
     if (hook !== undefined && typeof hook !== "function") {
-      throw configError(CONFIG, `hooks.${name} must be a function`);
+      throw invalid(`hooks.${name} must be a function`);
     }
   }
-  return hooks;
-}
-
-/** `backoff`: undefined or an object (its numbers are checked by numberOption). */
-export function checkBackoff(backoff: unknown): { base?: unknown; max?: unknown } {
-  if (backoff === undefined) return {};
-  if (!isObject(backoff)) throw configError(CONFIG, "backoff must be an object { base, max }");
-  return backoff;
-}
-
-/** `pacing`: undefined (the defaults), `false`, or an object (numbers: numberOption). */
-export function checkPacing(pacing: unknown): { maxInFlight?: unknown } | false {
-  if (pacing === false) return false;
-  if (pacing === undefined) return {};
-  if (!isObject(pacing)) throw configError(CONFIG, "pacing must be false or { maxInFlight }");
-  return pacing;
+  return checked as T;
 }
 
 /**
@@ -79,28 +101,7 @@ export function checkPacing(pacing: unknown): { maxInFlight?: unknown } | false 
 export function checkTokenPath(baseUrl: string, raw: unknown): string {
   const shaped = typeof raw === "string" && /^\/(?![/\\])[^?#\\]*$/.test(raw);
   if (!shaped || new URL(baseUrl + raw).origin !== new URL(baseUrl).origin) {
-    throw configError(
-      CONFIG,
-      "tokenPath must be a path that starts with a single / (no host, query or fragment)",
-    );
+    throw invalid("tokenPath must be a path: one leading /, no host, query or fragment");
   }
   return raw;
-}
-
-export function checkClientAuthentication(value: unknown): ClientAuthentication {
-  // JavaScript callers may pass anything; a typo must not silently send the secret elsewhere.
-  if (value === undefined || value === "client_secret_post") return "client_secret_post";
-  if (value === "client_secret_basic") return value;
-  throw configError(
-    CONFIG,
-    'clientAuthentication must be "client_secret_post" or "client_secret_basic"',
-  );
-}
-
-export function checkTokenEncoding(encoding: unknown): "json" | "form" {
-  if (encoding === undefined) return "json";
-  if (encoding !== "json" && encoding !== "form") {
-    throw configError(CONFIG, 'tokenEncoding must be "json" or "form"');
-  }
-  return encoding;
 }

@@ -4,28 +4,25 @@
  */
 import type { CybridIdHooks } from "./hooks.js";
 import type { components } from "../generated/openapi.js";
-import { checkApiOrigins } from "./auth/api-origins.js";
-import { DEFAULT_BASE_URL, defaultApiOrigins, isLoopback, readEnv } from "./auth/environments.js";
+import { checkApiOrigins, checkUrlOption } from "./auth/api-origins.js";
+import { DEFAULT_BASE_URL, defaultApiOrigins, readEnv } from "./auth/environments.js";
 import { configError, numberOption } from "./errors/config-error.js";
-import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "./log/logger.js";
+import type { LogLevel, LogSink } from "./log/logger.js";
 import {
-  checkBackoff,
+  CONFIG,
   checkHooks,
   checkLogger,
-  checkPacing,
   checkScopesOption,
-  checkClientAuthentication,
-  checkTokenEncoding,
   checkTokenPath,
-  type ClientAuthentication,
+  invalid,
+  objectOption,
+  oneOf,
 } from "./option-checks.js";
 
-export type { ClientAuthentication };
+/** Where the client credentials go on a token request (OAuth's registered method names). */
+export type ClientAuthentication = "client_secret_post" | "client_secret_basic";
 import type { SharedTokenStore } from "./store/token-store.js";
 import type { BodyEncoding } from "./pipeline/idp-pipeline.js";
-
-/** Heads the message of every configuration error thrown here. */
-const CONFIG = "Invalid configuration";
 
 /**
  * Shorter client secrets are refused: a secret is redacted from whatever a server echoes,
@@ -176,8 +173,6 @@ export interface CybridIdOptions {
   retryBudget?: false | number;
 }
 
-export { DEFAULT_BASE_URL };
-
 export interface ResolvedOptions {
   clientId: string;
   baseUrl: string;
@@ -204,28 +199,6 @@ export interface ResolvedOptions {
   retryBudget: number | false;
 }
 
-function checkBaseUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw configError(CONFIG, "baseUrl is not a URL");
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
-    throw configError(CONFIG, "baseUrl must use https (plain http is allowed on loopback only)");
-  }
-  // Userinfo would be printed wherever the URL is (inspect, --verbose); a query or fragment
-  // would swallow the paths appended to it. The messages never repeat the URL.
-  if (url.username !== "" || url.password !== "") {
-    throw configError(CONFIG, "baseUrl must not contain credentials (user:password@)");
-  }
-  // `href`, not `search`/`hash`: those are empty for a bare "?" or "#", which still cut the path.
-  if (/[?#]/.test(url.href)) {
-    throw configError(CONFIG, "baseUrl must not contain a query or a fragment");
-  }
-  return url.href.replace(/\/+$/, "");
-}
-
 /**
  * The store, if it can be attached. A bare TokenStore (what `store` took before the protocol
  * moved to `cybrid-id/store`) fails here, with the fix, rather than on the first token.
@@ -241,21 +214,22 @@ function checkStore(store: SharedTokenStore | undefined): SharedTokenStore | und
   );
 }
 
-let warnedOfEnvLevel = false;
-
 /**
- * CYBRID_ID_LOG, read only when the options name no level. An unknown value is "warn", as
- * before (an environment variable must not break start-up), said once per process on the sink;
- * the value itself is not repeated (environments hold secrets).
+ * Numeric options of one object (the options, `backoff`, `pacing`) by name: [default, minimum
+ * (0 when omitted)]. Each is an integer up to 2^31-1 (numberOption says why); `prefix` names the
+ * group in messages.
  */
-function envLogLevel(sink: LogSink): LogLevel {
-  const level = readEnv("CYBRID_ID_LOG");
-  if (level === undefined || isLogLevel(level)) return level ?? "warn";
-  if (!warnedOfEnvLevel) {
-    warnedOfEnvLevel = true;
-    sink.warn(`[cybrid-id] CYBRID_ID_LOG is not one of ${LOG_LEVELS.join(", ")}; using warn`);
+function numbers<K extends string>(
+  from: Partial<Record<NoInfer<K>, unknown>>,
+  table: Record<K, readonly [number, number?]>,
+  prefix = "",
+): Record<K, number> {
+  const resolved = {} as Record<K, number>;
+  for (const name in table) {
+    const [fallback, min] = table[name];
+    resolved[name] = numberOption(from[name], fallback, prefix + name, min);
   }
-  return "warn";
+  return resolved;
 }
 
 /** Resolves defaults and the environment; the secret is returned apart so it is never stored on an object. */
@@ -263,67 +237,58 @@ export function resolveOptions(options: CybridIdOptions): {
   resolved: ResolvedOptions;
   clientSecret: string;
 } {
-  if (typeof options !== "object" || options === null) {
-    throw configError(CONFIG, "options must be an object");
-  }
+  if (typeof options !== "object" || options === null) throw invalid("options must be an object");
   const clientId = options.clientId ?? readEnv("CYBRID_CLIENT_ID") ?? "";
   const clientSecret = options.clientSecret ?? readEnv("CYBRID_CLIENT_SECRET") ?? "";
-  const missing = [
+  const issues = [
     !clientId && "clientId is required",
-    !clientSecret && "clientSecret is required",
-    clientSecret.length > 0 &&
-      clientSecret.length < MIN_CLIENT_SECRET_LENGTH &&
-      `clientSecret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`,
-  ];
-  const issues = missing.filter((issue): issue is string => typeof issue === "string");
-  if (issues.length > 0) throw configError(CONFIG, ...issues);
+    clientSecret.length < MIN_CLIENT_SECRET_LENGTH &&
+      (clientSecret
+        ? `clientSecret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`
+        : "clientSecret is required"),
+  ].filter((issue) => issue !== false);
+  if (issues.length > 0) throw invalid(...issues);
   const logger = checkLogger(options.logger);
-  const backoff = checkBackoff(options.backoff);
-  const pacing = checkPacing(options.pacing);
+  const backoff = objectOption(options.backoff, "backoff must be { base, max }");
+  const pacing =
+    options.pacing !== false &&
+    objectOption(options.pacing, "pacing must be false or { maxInFlight }");
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
-    throw configError(CONFIG, "no fetch available: pass options.fetch");
+    throw invalid("no fetch available: pass options.fetch");
   }
-  const baseUrl = checkBaseUrl(options.baseUrl ?? readEnv("CYBRID_ID_URL") ?? DEFAULT_BASE_URL);
-  const apiOrigins = checkApiOrigins(options.apiOrigins, CONFIG);
+  const baseUrl = checkUrlOption(
+    options.baseUrl ?? readEnv("CYBRID_ID_URL") ?? DEFAULT_BASE_URL,
+    "baseUrl",
+    CONFIG,
+  ).href.replace(/\/+$/, "");
   return {
     clientSecret,
     resolved: {
       clientId,
       baseUrl,
-      apiOrigins: [...defaultApiOrigins(baseUrl), ...apiOrigins],
+      apiOrigins: [...defaultApiOrigins(baseUrl), ...checkApiOrigins(options.apiOrigins, CONFIG)],
       scopes: checkScopesOption(options.scopes),
       fetch: fetchImpl,
       retry: {
-        maxRetries: numberOption(options.maxRetries, 2, "maxRetries"),
-        timeout: numberOption(options.timeout, 10_000, "timeout"),
-        deadline: numberOption(options.deadline, 60_000, "deadline"),
-        backoff: {
-          base: numberOption(backoff.base, 500, "backoff.base"),
-          max: numberOption(backoff.max, 8_000, "backoff.max"),
-        },
+        ...numbers(options, { maxRetries: [2], timeout: [10_000], deadline: [60_000] }),
+        backoff: numbers(backoff, { base: [500], max: [8_000] }, "backoff."),
       },
-      customerTokenCacheSize: numberOption(
-        options.customerTokenCacheSize,
-        1000,
-        "customerTokenCacheSize",
-        1,
-      ),
-      bankTokenCacheSize: numberOption(options.bankTokenCacheSize, 100, "bankTokenCacheSize", 1),
+      ...numbers(options, { customerTokenCacheSize: [1000, 1], bankTokenCacheSize: [100, 1] }),
       tokenPath: checkTokenPath(baseUrl, options.tokenPath ?? "/oauth/token"),
-      tokenEncoding: checkTokenEncoding(options.tokenEncoding),
-      clientAuthentication: checkClientAuthentication(options.clientAuthentication),
-      logLevel: logger.level ?? envLogLevel(logger.sink ?? console),
-      logSink: logger.sink ?? console,
+      tokenEncoding: oneOf(options.tokenEncoding, ["json", "form"], "tokenEncoding"),
+      clientAuthentication: oneOf(
+        options.clientAuthentication,
+        ["client_secret_post", "client_secret_basic"],
+        "clientAuthentication",
+      ),
+      logLevel: logger.level,
+      logSink: logger.sink,
       hooks: checkHooks(options.hooks),
       store: checkStore(options.store),
-      pacing: pacing && {
-        maxInFlight: numberOption(pacing.maxInFlight, 16, "pacing.maxInFlight", 1),
-      },
+      pacing: pacing && numbers(pacing, { maxInFlight: [16, 1] }, "pacing."),
       retryBudget:
-        options.retryBudget === false
-          ? false
-          : numberOption(options.retryBudget, 250, "retryBudget"),
+        options.retryBudget !== false && numberOption(options.retryBudget, 250, "retryBudget"),
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
- * Where cybrid.fetch and cybrid.middleware may send the bank token: the check of the
- * `apiOrigins` option, and the guard that runs before every request. A refused request is a
- * ValidationError `origin_not_allowed`, thrown before a token is asked for or anything is sent.
+ * Where the client sends what it holds: the check of the configured URLs (`baseUrl`, where the
+ * secret goes; `apiOrigins`, where cybrid.fetch and cybrid.middleware may send the bank token),
+ * and the guard that runs before every such request. A refused request is a ValidationError
+ * `origin_not_allowed`, thrown before a token is asked for or anything is sent.
  */
 import { isLoopback } from "./environments.js";
 import { configError } from "../errors/config-error.js";
@@ -9,29 +10,36 @@ import { ValidationError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
 
 /**
- * The `apiOrigins` option as origins (`new URL(x).origin`). Each must be https, or http on
- * loopback, and nothing but scheme, host and port. Issues name the index, never the value: a
- * userinfo part may hold a password.
+ * A URL of the configuration (`baseUrl`, an entry of `apiOrigins`): https, or plain http on
+ * loopback (the emulator), with no userinfo (it would be printed wherever the URL is), query or
+ * fragment (they would swallow the paths appended to it). Issues name the option, never the
+ * value: userinfo may hold a password.
  */
+export function checkUrlOption(raw: unknown, name: string, what: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw as string);
+  } catch {
+    throw configError(what, `${name} is not a URL`);
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+    throw configError(what, `${name} must use https (plain http on loopback only)`);
+  }
+  // `href`, not `search`/`hash`: those are empty for a bare "?" or "#", which still cut the path.
+  if (url.username || url.password || /[?#]/.test(url.href)) {
+    throw configError(what, `${name} must not contain credentials, a query or a fragment`);
+  }
+  return url;
+}
+
+/** The `apiOrigins` option as origins (`new URL(x).origin`): scheme, host and port only. */
 export function checkApiOrigins(value: readonly string[] | undefined, what: string): string[] {
   if (value == null) return [];
   if (!Array.isArray(value)) throw configError(what, "apiOrigins must be an array of origins");
   return value.map((raw: unknown, index) => {
-    const issue = (why: string) => configError(what, `apiOrigins[${index}] ${why}`);
-    let url: URL;
-    try {
-      url = new URL(raw as string);
-    } catch {
-      throw issue("is not a URL");
-    }
-    if (typeof raw !== "string") throw issue("is not a URL");
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
-      throw issue("must use https (plain http is allowed on loopback only)");
-    }
-    if (url.username || url.password || url.pathname !== "/" || /[?#]/.test(raw)) {
-      throw issue(
-        "must be an origin: scheme, host and port, with no user, path, query or fragment",
-      );
+    const url = checkUrlOption(raw, `apiOrigins[${index}]`, what);
+    if (url.pathname !== "/") {
+      throw configError(what, `apiOrigins[${index}] must be an origin, with no path`);
     }
     return url.origin;
   });
@@ -42,7 +50,7 @@ export type OriginGuard = (input: RequestInfo | URL, who: string) => void;
 
 /** The URL a fetch `input` names, as a string. */
 export function urlOf(input: RequestInfo | URL): string {
-  return typeof input === "string" ? input : input instanceof Request ? input.url : String(input);
+  return input instanceof Request ? input.url : String(input);
 }
 
 /**
@@ -52,31 +60,26 @@ export function urlOf(input: RequestInfo | URL): string {
  */
 export function apiOriginGuard(origins: readonly string[]): OriginGuard {
   const allowed = new Set(origins);
-  const list = allowed.size === 0 ? "none" : [...allowed].join(", ");
-
-  function refuse(who: string, why: string): ValidationError {
-    return new ValidationError(
-      `${who} refused to send the bank token`,
-      [why],
-      ERROR_CODES.ORIGIN_NOT_ALLOWED,
-    );
-  }
-
+  const list = [...allowed].join(", ") || "none";
   return (input, who) => {
     // The URL parser decides, as fetch will: no prefix shortcut to get subtly wrong (userinfo,
     // default ports, case); a parse costs about a microsecond against a request's hundreds.
-    let origin: string;
+    let origin = "null";
     try {
       origin = new URL(urlOf(input)).origin;
     } catch {
-      throw refuse(who, "a relative URL has no origin to check: pass an absolute URL");
+      // A relative URL: no origin, as "data:" and other opaque URLs have none ("null").
     }
-    if (allowed.has(origin)) return;
+    if (origin !== "null" && allowed.has(origin)) return;
     // Only the origin is named: a path or query may carry data the caller would not log.
-    throw refuse(
-      who,
-      `${origin === "null" ? "a URL without an origin" : origin} is not an API origin of this ` +
-        `client (allowed: ${list}); to allow it, add it to the apiOrigins option`,
+    const why =
+      origin === "null"
+        ? "a relative or opaque URL has no origin to check"
+        : `${origin} is not one of the client's API origins (${list}): add it to apiOrigins`;
+    throw new ValidationError(
+      `${who} refused to send the bank token`,
+      [why],
+      ERROR_CODES.ORIGIN_NOT_ALLOWED,
     );
   };
 }

@@ -5,16 +5,13 @@
  * rate limit, and a new token fixes neither. The token goes only to the client's API origins:
  * for any other, `onRequest` throws and openapi-fetch rejects the call without sending it.
  *
- * Both hooks are synchronous on the common path (a cached token, a non-401 answer): openapi-fetch
- * awaits whatever they return on every request.
+ * `onResponse` is synchronous on the common path (a non-401 answer): openapi-fetch awaits
+ * whatever it returns on every request.
  */
 import type { Middleware } from "openapi-fetch";
-import type { AccessToken, BankTokens } from "../token/bank-tokens.js";
+import type { BankTokens } from "../token/bank-tokens.js";
 import type { OriginGuard } from "./api-origins.js";
-import { bearerHeaderCache } from "./bearer-header.js";
-import { tokenAfter401 } from "./token-after-401.js";
-
-const BEARER_PREFIX = "Bearer ".length;
+import { bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";
 
 const WHO = "cybrid.middleware";
 
@@ -23,20 +20,10 @@ export function createAuthMiddleware(bank: BankTokens, allow: OriginGuard): Midd
   /** Copies of requests with a body, taken before it is consumed, for a replay. */
   const bodies = new WeakMap<Request, Request>();
 
-  function authorize(request: Request, token: AccessToken): undefined {
-    request.headers.set("authorization", bearer(token));
-    if (request.body !== null) bodies.set(request, request.clone());
-    return undefined;
-  }
-
   async function replayAfter401(request: Request, response: Response, send: typeof fetch) {
-    const fresh = await tokenAfter401(
-      bank,
-      request.headers.get("authorization")?.slice(BEARER_PREFIX),
-      request.signal,
-    );
+    const sent = request.headers.get("authorization")?.slice("Bearer ".length);
+    const fresh = await tokenAfter401(bank, sent, response, request.signal);
     if (fresh === undefined) return undefined;
-    await response.body?.cancel();
     const replay = bodies.get(request) ?? new Request(request);
     bodies.delete(request);
     replay.headers.set("authorization", bearer(fresh));
@@ -47,7 +34,10 @@ export function createAuthMiddleware(bank: BankTokens, allow: OriginGuard): Midd
     async onRequest({ request }) {
       allow(request.url, WHO);
       // The call's signal (openapi-fetch puts it on the Request) also stops the wait for a token.
-      return authorize(request, await bank.get(undefined, request.signal));
+      const token = await bank.get(undefined, request.signal);
+      request.headers.set("authorization", bearer(token));
+      if (request.body !== null) bodies.set(request, request.clone());
+      return undefined;
     },
     onResponse({ request, response, options }) {
       if (response.status !== 401) return undefined;

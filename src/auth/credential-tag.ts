@@ -25,8 +25,7 @@ export function storeNamespace(
 
 async function credentialTag(secret: string): Promise<string> {
   const subtle = globalThis.crypto?.subtle;
-  if (subtle === undefined)
-    throw new Error("WebCrypto (crypto.subtle) is unavailable: a shared store needs it");
+  if (subtle === undefined) throw new Error("a shared store needs WebCrypto (crypto.subtle)");
   const encoder = new TextEncoder();
   const key = await subtle.importKey(
     "raw",

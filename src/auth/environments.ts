@@ -2,30 +2,24 @@
  * Cybrid's environments in one place: the identity API (IdP) base URLs, and for each the API
  * origins its bank tokens are for. cybrid.fetch and cybrid.middleware send the token to these
  * origins only (plus the `apiOrigins` option), so that a token of one environment never goes
- * to the other, nor anywhere else.
+ * to the other, nor anywhere else. Every host of Cybrid's is `<service>.<environment>.cybrid.app`.
  */
 
-/** The sandbox identity API: the default `baseUrl`. */
-export const SANDBOX_ID_URL = "https://id.sandbox.cybrid.app";
-/** The production identity API. */
-export const PRODUCTION_ID_URL = "https://id.production.cybrid.app";
+const ENVIRONMENTS = ["sandbox", "production"];
+
+const cybridUrl = (service: string, environment: string) =>
+  `https://${service}.${environment}.cybrid.app`;
+
+/** The sandbox identity API (https://id.sandbox.cybrid.app): the default `baseUrl`. */
+export const SANDBOX_ID_URL = cybridUrl("id", "sandbox");
+/** The production identity API (https://id.production.cybrid.app). */
+export const PRODUCTION_ID_URL = cybridUrl("id", "production");
 
 export const DEFAULT_BASE_URL = SANDBOX_ID_URL;
 
-/** IdP origin -> the origins of the bank and organization APIs of the same environment. */
-const API_ORIGINS: ReadonlyMap<string, readonly string[]> = new Map([
-  [SANDBOX_ID_URL, ["https://bank.sandbox.cybrid.app", "https://organization.sandbox.cybrid.app"]],
-  [
-    PRODUCTION_ID_URL,
-    ["https://bank.production.cybrid.app", "https://organization.production.cybrid.app"],
-  ],
-]);
-
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
-
 /** Whether a URL's `hostname` is loopback, where plain http is allowed (the emulator). */
 export function isLoopback(hostname: string): boolean {
-  return LOOPBACK.test(hostname);
+  return /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(hostname);
 }
 
 /**
@@ -34,9 +28,10 @@ export function isLoopback(hostname: string): boolean {
  * too) `baseUrl`'s own origin; none for any other IdP (only what `apiOrigins` names).
  */
 export function defaultApiOrigins(baseUrl: string): readonly string[] {
-  const url = new URL(baseUrl);
-  if (isLoopback(url.hostname)) return [url.origin];
-  return API_ORIGINS.get(url.origin) ?? [];
+  const { origin, hostname } = new URL(baseUrl);
+  if (isLoopback(hostname)) return [origin];
+  const environment = ENVIRONMENTS.find((name) => origin === cybridUrl("id", name));
+  return environment ? ["bank", "organization"].map((api) => cybridUrl(api, environment)) : [];
 }
 
 /**
@@ -45,7 +40,7 @@ export function defaultApiOrigins(baseUrl: string): readonly string[] {
  */
 export function readEnv(name: string): string | undefined {
   try {
-    const value = typeof process === "object" ? process.env?.[name] : undefined;
+    const value = globalThis.process?.env?.[name];
     return value === "" ? undefined : value;
   } catch {
     return undefined;

@@ -25,6 +25,14 @@ export const CONNECTION_OPTIONS = {
   "client-secret": { type: "string" },
 } as const satisfies OptionsConfig;
 
+/** The flags of the commands that print a token (`token`, `customer-token`). */
+export const TOKEN_OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...CONNECTION_OPTIONS,
+  scopes: { type: "string", short: "s" },
+  json: { type: "boolean" },
+} as const satisfies OptionsConfig;
+
 export const COMMON_HELP = `  -v, --verbose           log each request, retry and cache decision to stderr
   -h, --help              show this help`;
 
@@ -33,6 +41,11 @@ export const CONNECTION_HELP = `Connection (flags win over the environment):
   --client-id <id>        client id          env CYBRID_CLIENT_ID
   --client-secret <s>     client secret      env CYBRID_CLIENT_SECRET
                           (prefer the env variable: flags are visible to other users in \`ps\`)`;
+
+/** The flag help of the commands that connect (common flags, then the connection). */
+export const CONNECTED_HELP = `${COMMON_HELP}
+
+${CONNECTION_HELP}`;
 
 /** Printed (on stderr) whenever the secret is given as a flag; never the secret itself. */
 const CLIENT_SECRET_FLAG_WARNING =

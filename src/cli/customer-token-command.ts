@@ -1,23 +1,10 @@
 /** `cybrid-id customer-token`: a customer JWT minted with the bank token. */
 import type { Command } from "./command.js";
-import {
-  COMMON_HELP,
-  COMMON_OPTIONS,
-  CONNECTION_HELP,
-  CONNECTION_OPTIONS,
-  connect,
-  parseCommandLine,
-} from "./config.js";
+import { CONNECTED_HELP, TOKEN_OPTIONS, connect, parseCommandLine } from "./config.js";
 import { ExitCode, UsageError } from "./exit-codes.js";
 import { out, parseScopeList } from "./output.js";
 
-const OPTIONS = {
-  ...COMMON_OPTIONS,
-  ...CONNECTION_OPTIONS,
-  customer: { type: "string", short: "c" },
-  scopes: { type: "string", short: "s" },
-  json: { type: "boolean" },
-} as const;
+const OPTIONS = { ...TOKEN_OPTIONS, customer: { type: "string", short: "c" } } as const;
 
 export const customerTokenCommand: Command = {
   name: "customer-token",
@@ -33,9 +20,7 @@ Options:
                           e.g. "accounts:read,trades:execute"
   --json                  print {accessToken, tokenType, customerGuid, scopes, expiresAt,
                           expiresIn} (expiresAt as an ISO date, expiresIn in seconds)
-${COMMON_HELP}
-
-${CONNECTION_HELP}
+${CONNECTED_HELP}
 
 Exit status: 0 success, 1 API or network failure, 2 usage or validation error (a bad guid
 or scope is refused before any request).`,

@@ -1,22 +1,8 @@
 /** `cybrid-id token`: a client-credentials (bank or organization) access token. */
 import type { Command } from "./command.js";
-import {
-  COMMON_HELP,
-  COMMON_OPTIONS,
-  CONNECTION_HELP,
-  CONNECTION_OPTIONS,
-  connect,
-  parseCommandLine,
-} from "./config.js";
+import { CONNECTED_HELP, TOKEN_OPTIONS, connect, parseCommandLine } from "./config.js";
 import { ExitCode, UsageError } from "./exit-codes.js";
 import { out, parseScopeList } from "./output.js";
-
-const OPTIONS = {
-  ...COMMON_OPTIONS,
-  ...CONNECTION_OPTIONS,
-  scopes: { type: "string", short: "s" },
-  json: { type: "boolean" },
-} as const;
 
 export const tokenCommand: Command = {
   name: "token",
@@ -31,14 +17,12 @@ Options:
                           (default: the client's default scopes)
   --json                  print {accessToken, tokenType, scopes, expiresAt, expiresIn}
                           (expiresAt as an ISO date, expiresIn in seconds)
-${COMMON_HELP}
-
-${CONNECTION_HELP}
+${CONNECTED_HELP}
 
 Exit status: 0 success, 1 API or network failure, 2 usage or validation error.`,
 
   async run(args) {
-    const { values } = parseCommandLine(args, OPTIONS);
+    const { values } = parseCommandLine(args, TOKEN_OPTIONS);
     const scopes = values.scopes === undefined ? undefined : parseScopeList(values.scopes);
     if (scopes !== undefined && scopes.length === 0)
       throw new UsageError("--scopes is empty: name at least one scope, or leave it out");

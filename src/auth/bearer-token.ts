@@ -1,0 +1,42 @@
+/**
+ * What cybrid.fetch and cybrid.middleware share: the Authorization header of the token in use,
+ * and what they do alike when the server rejects that token with a 401.
+ */
+import type { AccessToken, BankTokens } from "../token/bank-tokens.js";
+
+/**
+ * `Bearer <token>` for the token in use, built once per token rather than once per request: the
+ * string is long, and fetch validates every header value it is given.
+ */
+export function bearerHeaderCache(): (token: AccessToken) => string {
+  let lastToken: AccessToken | undefined;
+  let lastHeader = "";
+  return (token) => {
+    if (token !== lastToken) {
+      lastToken = token;
+      lastHeader = `Bearer ${token.accessToken}`;
+    }
+    return lastHeader;
+  };
+}
+
+/**
+ * The token to replay a request with after the server answered 401 to `sentToken`: that token
+ * is dropped (only if it is still the cached one) and a new one is fetched, shared with every
+ * other request that got the same 401. Undefined when the new token is the same one: a replay
+ * would fail again. Before a replay, the 401's body is cancelled (nobody will read it).
+ * `signal` (the caller's) stops the wait for the new token.
+ */
+export async function tokenAfter401(
+  bank: Pick<BankTokens, "invalidate" | "get">,
+  sentToken: string | undefined,
+  response: Response,
+  signal?: AbortSignal,
+): Promise<AccessToken | undefined> {
+  // No token was sent (another middleware removed it): nothing to drop; replay with ours.
+  if (sentToken !== undefined) bank.invalidate(sentToken);
+  const fresh = await bank.get(undefined, signal);
+  if (fresh.accessToken === sentToken) return undefined;
+  await response.body?.cancel();
+  return fresh;
+}
