@@ -21,78 +21,55 @@ export const MAX_RESPONSE_BYTES = 64 * 1024;
 /** How much of a too-large body is decoded for the error's excerpt. */
 const HEAD_BYTES = 1024;
 
-/** Statuses whose Response has no body and cannot be built with one. */
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
-
-/** The body's bytes when it fits in `maxBytes`; else its head, with the stream cancelled. */
+/**
+ * The body's bytes, read until it ends or passes `maxBytes`. Past the bound the stream is
+ * cancelled, not drained: the rest is never downloaded and the connection is released. So a
+ * result over `maxBytes` (by at most one chunk) means "too large".
+ */
 export async function readAtMost(
   body: ReadableStream<Uint8Array>,
   maxBytes: number,
-): Promise<{ bytes: Uint8Array; complete: boolean }> {
+): Promise<Blob> {
   const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return { bytes: concat(chunks, size), complete: true };
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > maxBytes) {
-      // Cancelling, not draining: the rest is never downloaded and the connection is released.
-      await reader.cancel().catch(() => undefined);
-      return { bytes: concat(chunks, size).subarray(0, HEAD_BYTES), complete: false };
-    }
+  for (let read; size <= maxBytes && !(read = await reader.read()).done;) {
+    chunks.push(read.value as Uint8Array<ArrayBuffer>);
+    size += read.value.byteLength;
   }
-}
-
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  // Not awaited: cancelling a branch of a tee'd body (a clone) settles only when the other
+  // branch is cancelled too, which may be never.
+  if (size > maxBytes) reader.cancel().catch(() => undefined);
+  return new Blob(chunks);
 }
 
 /** The middleware for one request; `operation` (e.g. "POST /oauth/token") heads messages. */
-export function boundedBody(
-  operation: string,
-  redactor: Redactor,
-  maxBytes = MAX_RESPONSE_BYTES,
-): Middleware {
+export function boundedBody(operation: string, redactor: Redactor): Middleware {
   return {
     async onResponse({ response }) {
-      // Status 0 (an opaque redirect in browsers) cannot be rebuilt; there is nothing to read.
-      if (response.body === null || response.status < 200 || NULL_BODY.has(response.status)) {
-        return undefined;
-      }
-      const { bytes, complete } = await readAtMost(response.body, maxBytes);
-      if (!complete) {
-        // `stream: true` leaves out a character cut at the end of the head, not a U+FFFD.
-        const head = new TextDecoder().decode(bytes, { stream: true });
+      const { body, status } = response;
+      // Status 0 (an opaque redirect in browsers) and the statuses without a body cannot be
+      // rebuilt with one; there is nothing to read.
+      if (body === null || status < 200 || [204, 205, 304].includes(status)) return undefined;
+      const bytes = await readAtMost(body, MAX_RESPONSE_BYTES);
+      if (bytes.size > MAX_RESPONSE_BYTES) {
+        // The excerpt is the first 120 characters of the head (a character cut at its end
+        // becomes U+FFFD, which only a head of mostly whitespace could bring into them).
+        const head = await bytes.slice(0, HEAD_BYTES).text();
         throw new InvalidResponseError(
-          `${operation} answered ${response.status} with a body over ${maxBytes} bytes`,
+          `${operation} answered ${status} with a body over ${MAX_RESPONSE_BYTES} bytes`,
           {
             code: ERROR_CODES.RESPONSE_TOO_LARGE,
-            status: response.status,
+            status,
             requestId: requestIdOf(response.headers, redactor),
             bodyExcerpt: excerptOf(head, redactor),
           },
         );
       }
-      const copy = new Response(bytes as Uint8Array<ArrayBuffer>, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
-      // A built Response has no url and was not redirected: keep the original's.
-      Object.defineProperties(copy, {
-        url: { value: response.url },
-        redirected: { value: response.redirected },
-      });
-      return copy;
+      // The Response itself serves as the init (status, statusText, headers). A built Response
+      // has no url: keep the original's, a relative Location resolves against it. (It was not
+      // redirected: the pipeline's fetch follows none.)
+      return Object.defineProperty(new Response(bytes, response), "url", { value: response.url });
     },
   };
 }
