@@ -1,10 +1,10 @@
 /**
  * createCybridId: options -> engine (token sources) -> openapi-fetch. A call reads top to
  * bottom: input checks (validation/, generated validators) -> token cache (token/: fresh, or
- * join or start the one fetch) -> attempt loop (retry/attempt-loop.ts: a send slot from the
- * endpoint's pacer (pacing/), one attempt (transport/idp-request.ts), the retry decision with
- * the retry budget, backoff or Retry-After within the deadline) -> openapi-fetch -> a token or
- * a typed, redacted error.
+ * join or start the one fetch) -> IdP pipeline (pipeline/idp-pipeline.ts: a send slot from the
+ * endpoint's pacer (pacing/), one attempt, its classification, the one retry decision with the
+ * retry budget, backoff or Retry-After within the deadline) -> openapi-fetch -> a token or a
+ * typed, redacted error.
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/openapi.js";

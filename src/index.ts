@@ -8,7 +8,7 @@ export type { ClientAuthentication, CybridIdOptions, CybridIdHooks, Scope } from
 export type { AccessToken } from "./token/bank-tokens.js";
 export type { CustomerToken, CustomerTokenRequest } from "./token/customer-tokens.js";
 export type { LogLevel, LogSink } from "./log/logger.js";
-export type { BodyEncoding } from "./transport/idp-request.js";
+export type { BodyEncoding } from "./pipeline/idp-pipeline.js";
 // Types only: the stores themselves are in `cybrid-id/store`, so this entry ships none of them.
 export type { SharedTokenStore, TokenStore } from "./store/token-store.js";
 export {

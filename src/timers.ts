@@ -16,7 +16,7 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export function sleep(ms: number, signal?: AbortSignal, unref = false): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    signal?.throwIfAborted(); // thrown in the executor: rejects with the signal's reason
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal?.reason);
@@ -25,7 +25,8 @@ export function sleep(ms: number, signal?: AbortSignal, unref = false): Promise<
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    if (unref && typeof timer === "object" && typeof timer.unref === "function") timer.unref();
+    // A number in browsers, which keeps nothing alive; an object with `unref` in Node and Deno.
+    if (unref) (timer as { unref?: () => void }).unref?.();
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -11,7 +11,7 @@
  */
 import { redactError } from "../errors/redact-error.js";
 import type { Redactor } from "../log/redactor.js";
-import { transportError } from "../retry/attempt-loop.js";
+import { transportError } from "../errors/transport-error.js";
 import type { AccessToken, BankTokens } from "../token/bank-tokens.js";
 import { urlOf, type OriginGuard } from "./api-origins.js";
 import { bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";

@@ -4,7 +4,7 @@
  * neither (negative, `1e3`, hex, "soon 2030"...) is ignored, as if absent: the retry policy's
  * backoff applies. HTTP dates are parsed strictly (`Date.parse` takes almost any text as a date).
  * Waits are rounded up to whole ms and capped at the timer range (about 24.8 days); a wait past
- * the call's deadline fails the call at once anyway (see the attempt loop).
+ * the call's deadline fails the call at once anyway (see the IdP pipeline).
  */
 import { parseHttpDate } from "./http-date.js";
 import { MAX_TIMER_MS } from "../timers.js";
@@ -13,15 +13,12 @@ import { MAX_TIMER_MS } from "../timers.js";
 const DECIMAL = /^\d+(\.\d+)?$/;
 
 export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const ms = headers.get("retry-after-ms")?.trim();
-  if (ms && DECIMAL.test(ms)) return clampWait(Number(ms));
-  const header = headers.get("retry-after")?.trim();
-  if (!header) return undefined;
-  if (DECIMAL.test(header)) return clampWait(Number(header) * 1000);
-  const date = parseHttpDate(header, now);
-  return date === undefined ? undefined : clampWait(date - now);
-}
-
-function clampWait(ms: number): number {
-  return Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(ms)));
+  const ms = headers.get("retry-after-ms")?.trim() ?? "";
+  const header = headers.get("retry-after")?.trim() ?? "";
+  const wait = DECIMAL.test(ms)
+    ? Number(ms)
+    : DECIMAL.test(header)
+      ? Number(header) * 1000
+      : (parseHttpDate(header, now) ?? NaN) - now;
+  return Number.isNaN(wait) ? undefined : Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(wait)));
 }

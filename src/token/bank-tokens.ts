@@ -82,7 +82,6 @@ export function createBankTokens(
         body: sentBodyFor(scopes),
         encoding: options.tokenEncoding,
         authorization,
-        rateLimitedBy403: true,
       },
       { background },
     );

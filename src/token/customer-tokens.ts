@@ -57,7 +57,6 @@ export function createCustomerTokens(context: Engine, bank: BankTokens, shared?:
         body: { customer_guid: customerGuid, scopes: [...scopes] },
         encoding: "json",
         authorization: `Bearer ${bankToken}`,
-        rateLimitedBy403: true,
       },
       { background, signal },
     );

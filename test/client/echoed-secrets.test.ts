@@ -91,7 +91,7 @@ describe("secrets echoed back by the server", () => {
   it("a long error_description becomes a capped message, redacted before the cut", async () => {
     const emu = await echoEmulator();
     // The secret straddles the 500-character cap of the server's text. (A body over the 64 KiB
-    // read cap never becomes a message at all: see test/transport/response-size.test.ts.)
+    // read cap never becomes a message at all: see test/pipeline/response-size.test.ts.)
     const description = `${"d".repeat(495)}${SECRET}${"x".repeat(60_000)}`;
     emu.inject({
       path: "/oauth/token",

@@ -2,11 +2,6 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { retryAfterMs } from "../../src/retry/retry-after.js";
 import { backoffDelay } from "../../src/retry/backoff.js";
-import {
-  isRateLimit403,
-  isRetriableStatus,
-  shouldRetryHeader,
-} from "../../src/retry/retry-policy.js";
 
 describe("retryAfterMs", () => {
   const now = Date.parse("2026-11-21T12:00:00Z");
@@ -68,29 +63,5 @@ describe("backoffDelay", () => {
         },
       ),
     );
-  });
-});
-
-describe("retry policy", () => {
-  it("retries the transient statuses only", () => {
-    for (const status of [408, 429, 500, 502, 503, 504])
-      expect(isRetriableStatus(status, false)).toBe(true);
-    for (const status of [400, 401, 403, 404, 409, 422, 501])
-      expect(isRetriableStatus(status, false)).toBe(false);
-    expect(isRetriableStatus(403, true)).toBe(true);
-  });
-
-  it("tells a rate-limit 403 from a permission 403", () => {
-    expect(isRateLimit403("rate_limited", undefined)).toBe(true);
-    expect(isRateLimit403("invalid_scopes", 1000)).toBe(false);
-    expect(isRateLimit403("forbidden", 1000)).toBe(false);
-    expect(isRateLimit403(undefined, 1000)).toBe(true);
-    expect(isRateLimit403(undefined, undefined)).toBe(false);
-  });
-
-  it("obeys x-should-retry", () => {
-    expect(shouldRetryHeader(new Headers({ "x-should-retry": "true" }))).toBe(true);
-    expect(shouldRetryHeader(new Headers({ "x-should-retry": "false" }))).toBe(false);
-    expect(shouldRetryHeader(new Headers())).toBeUndefined();
   });
 });

@@ -1,0 +1,476 @@
+/**
+ * The IdP pipeline's retry decision, deterministic: a fake `fetch` under openapi-fetch (each
+ * attempt answered from a script), fake timers and clock, fake pacer and budget, no real sleep.
+ * One table per rule of `retryWait` (src/pipeline/idp-pipeline.ts), then the waits (backoff,
+ * Retry-After, the deadline), pacing, the budget, the classification and the caller's abort.
+ */
+import createClient from "openapi-fetch";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { paths } from "../../generated/openapi.js";
+import { CybridIdError, RateLimitError } from "../../src/errors/cybrid-id-error.js";
+import { createLogger } from "../../src/log/logger.js";
+import { Redactor } from "../../src/log/redactor.js";
+import type { ResolvedOptions } from "../../src/options.js";
+import type { TrafficControl } from "../../src/pacing/traffic-control.js";
+import { sendToIdp, type Engine, type IdpRequest } from "../../src/pipeline/idp-pipeline.js";
+
+const BASE = "https://id.example.test";
+const SECRET = "pipeline-test-client-secret";
+const REQUEST: IdpRequest = {
+  operation: "POST /oauth/token",
+  path: "/oauth/token",
+  body: { grant_type: "client_credentials", client_secret: SECRET },
+  encoding: "json",
+};
+
+/** One scripted answer: a Response, or a value for the fetch to reject with. */
+type Answer = Response | { reject: unknown } | "hang";
+
+interface Sent {
+  request: Request;
+  body: string;
+  at: number;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+const ok = (headers: Record<string, string> = {}) =>
+  json(200, { access_token: "token", expires_in: 1800 }, headers);
+const cybridError = (status: number, code: string, headers: Record<string, string> = {}) =>
+  json(status, { status, error_message: `${code} happened`, message_code: code }, headers);
+
+interface Fake {
+  engine: Engine;
+  sent: Sent[];
+  lines: string[];
+  retries: { retry: number; delayMs: number; status: number | undefined; code: string }[];
+}
+
+/** An engine whose fetch answers attempt n with `answers[n]` (the last one repeats). */
+function fakeEngine(
+  answers: Answer[],
+  retry: Partial<ResolvedOptions["retry"]> = {},
+  traffic?: TrafficControl,
+): Fake {
+  const sent: Sent[] = [];
+  const lines: string[] = [];
+  const retries: Fake["retries"] = [];
+  const fetch = async (request: Request): Promise<Response> => {
+    sent.push({ request, body: await request.clone().text(), at: Date.now() });
+    const answer = answers[Math.min(sent.length, answers.length) - 1] as Answer;
+    if (answer instanceof Response) return answer.clone();
+    if (answer === "hang") {
+      return new Promise((_, reject) =>
+        request.signal.addEventListener("abort", () => reject(request.signal.reason)),
+      );
+    }
+    throw answer.reject;
+  };
+  const redactor = new Redactor();
+  redactor.addClientSecret(SECRET);
+  const options = {
+    retry: {
+      maxRetries: 2,
+      timeout: 10_000,
+      deadline: 60_000,
+      backoff: { base: 500, max: 8_000 },
+      ...retry,
+    },
+    hooks: { onRetryScheduled: (event: Fake["retries"][number]) => retries.push(event) },
+  } as unknown as ResolvedOptions;
+  const sink = {
+    debug: () => {},
+    info: (line: string) => lines.push(line),
+    warn: () => {},
+    error: () => {},
+  };
+  const engine: Engine = {
+    api: createClient<paths>({ baseUrl: BASE, fetch }),
+    options,
+    logger: createLogger("info", sink, (text) => redactor.redact(text)),
+    redactor,
+    traffic,
+  };
+  return { engine, sent, lines, retries };
+}
+
+/** The call's outcome, caught at once so that a rejection waiting on fake time is handled. */
+function start(fake: Fake, call: { signal?: AbortSignal } = {}, request = REQUEST) {
+  return sendToIdp(fake.engine, request, call).then(
+    (value) => ({ value, error: undefined }),
+    (error: CybridIdError) => ({ value: undefined, error }),
+  );
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) });
+  // Backoff in the middle of its range: base 500 -> 250, then 500, 1000...
+  vi.spyOn(Math, "random").mockReturnValue(0.5);
+  // AbortSignal.timeout runs on Node's own timers, which fake timers do not reach.
+  vi.spyOn(AbortSignal, "timeout").mockImplementation((ms) => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), ms);
+    return controller.signal;
+  });
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe("what is retried", () => {
+  it.each([408, 429, 500, 502, 503, 504])("%i: retried after the backoff", async (status) => {
+    const fake = fakeEngine([cybridError(status, "boom"), ok()]);
+    const outcome = start(fake);
+    await vi.advanceTimersByTimeAsync(249);
+    expect(fake.sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    const { value } = await outcome;
+    expect(value?.attempts).toBe(2);
+    expect(fake.sent[1]?.at).toBe(Date.UTC(2026, 0, 1) + 250);
+    expect(fake.retries).toEqual([
+      { operation: REQUEST.operation, retry: 1, delayMs: 250, status, code: "boom" },
+    ]);
+    expect(fake.lines).toEqual([`[cybrid-id] POST /oauth/token: ${status}, retry 1 in 250 ms`]);
+  });
+
+  it.each([
+    [400, "invalid_request", "BadRequestError"],
+    [401, "invalid_client", "AuthenticationError"],
+    [403, "forbidden", "PermissionDeniedError"],
+    [403, "invalid_scopes", "PermissionDeniedError"],
+    [404, "not_found", "CybridIdError"],
+    [409, "conflict", "ConflictError"],
+    [422, "no_customer", "UnprocessableEntityError"],
+    [501, "not_implemented", "ServerError"],
+  ])("%i %s: final at once", async (status, code, name) => {
+    const fake = fakeEngine([cybridError(status, code, { "retry-after": "1" }), ok()]);
+    const { error } = await start(fake);
+    expect(error).toMatchObject({ name, status, code, attempts: 1 });
+    expect(fake.sent).toHaveLength(1);
+    expect(fake.retries).toEqual([]);
+  });
+
+  it("x-should-retry: false wins over a retried status, true over a final one", async () => {
+    const no = fakeEngine([cybridError(503, "down", { "x-should-retry": "false" }), ok()]);
+    expect((await start(no)).error).toMatchObject({ status: 503, attempts: 1 });
+    const yes = fakeEngine([cybridError(400, "bad", { "x-should-retry": "true" }), ok()]);
+    const outcome = start(yes);
+    await vi.advanceTimersByTimeAsync(250);
+    expect((await outcome).value?.attempts).toBe(2);
+    // Anything but true or false is no answer: the status decides.
+    const maybe = fakeEngine([cybridError(400, "bad", { "x-should-retry": "yes" }), ok()]);
+    expect((await start(maybe)).error).toMatchObject({ status: 400, attempts: 1 });
+  });
+
+  it("a refused redirect, a body that is no JSON object, a body too large: final, whatever x-should-retry says", async () => {
+    const always = { "x-should-retry": "true" };
+    const redirect = new Response(null, {
+      status: 307,
+      headers: { location: "https://user:pw@elsewhere.test/x?secret=1", ...always },
+    });
+    const answers: [Response, string][] = [
+      [redirect, "redirect_refused"],
+      [new Response("<html>hi</html>", { status: 200, headers: always }), "invalid_response"],
+      [json(200, [1, 2], always), "invalid_response"],
+      [new Response("x".repeat(70_000), { status: 503, headers: always }), "response_too_large"],
+    ];
+    for (const [answer, code] of answers) {
+      const fake = fakeEngine([answer, ok()]);
+      const { error } = await start(fake);
+      expect(error, code).toMatchObject({ name: "InvalidResponseError", code, attempts: 1 });
+      expect(fake.sent, code).toHaveLength(1);
+    }
+    const { error } = await start(fakeEngine([redirect.clone()]));
+    expect(error?.message).toContain("https://elsewhere.test");
+    expect(error?.message).not.toMatch(/user|pw|secret=1/);
+  });
+
+  it("connection failures and per-attempt timeouts are retried", async () => {
+    const refused = Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }),
+    });
+    const fake = fakeEngine([{ reject: refused }, "hang", ok()], { timeout: 1_000 });
+    const outcome = start(fake);
+    await vi.advanceTimersByTimeAsync(250); // backoff after the refused connection
+    expect(fake.sent).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1_000); // the hang's timeout
+    await vi.advanceTimersByTimeAsync(500); // backoff
+    const { value } = await outcome;
+    expect(value?.attempts).toBe(3);
+    expect(fake.retries.map((r) => r.code)).toEqual(["connection_failed", "timeout"]);
+  });
+});
+
+describe("a token endpoint's 403", () => {
+  it.each([
+    ["rate_limited", {}],
+    ["too_many_requests", {}],
+    ["throttled", {}],
+    ["rate_limit_exceeded", {}],
+  ])("%s is the rate limit: RateLimitError, retried", async (code, headers) => {
+    const fake = fakeEngine([cybridError(403, code, headers), ok()]);
+    const outcome = start(fake);
+    await vi.advanceTimersByTimeAsync(250);
+    expect((await outcome).value?.attempts).toBe(2);
+    expect(fake.retries[0]).toMatchObject({ status: 403, code });
+  });
+
+  it("a 403 that names no code is the rate limit when it comes with a Retry-After", async () => {
+    const limited = fakeEngine([
+      new Response("slow down", { status: 403, headers: { "retry-after": "2" } }),
+      ok(),
+    ]);
+    const outcome = start(limited);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect((await outcome).value?.attempts).toBe(2);
+    expect(limited.retries[0]).toMatchObject({ code: "rate_limited", delayMs: 2_000 });
+
+    const plain = fakeEngine([new Response("no", { status: 403 }), ok()]);
+    expect((await start(plain)).error).toMatchObject({
+      name: "PermissionDeniedError",
+      attempts: 1,
+    });
+  });
+
+  it.each(["forbidden", "invalid_scopes", "invalid_scope", "unauthorized_client"])(
+    "%s is a permission problem, whatever its Retry-After says",
+    async (code) => {
+      const fake = fakeEngine([cybridError(403, code, { "retry-after": "1" }), ok()]);
+      const { error } = await start(fake);
+      expect(error).toMatchObject({ name: "PermissionDeniedError", code, attempts: 1 });
+    },
+  );
+});
+
+describe("how many, how long", () => {
+  it("maxRetries bounds the retries; the error says how many attempts were made", async () => {
+    const fake = fakeEngine([cybridError(503, "down")], { maxRetries: 3 });
+    const outcome = start(fake);
+    await vi.advanceTimersByTimeAsync(250 + 500 + 1_000);
+    const { error } = await outcome;
+    expect(error).toMatchObject({ name: "ServerError", attempts: 4 });
+    expect(fake.sent).toHaveLength(4);
+    expect(fake.retries.map((r) => r.delayMs)).toEqual([250, 500, 1_000]);
+  });
+
+  it("maxRetries 0: one attempt", async () => {
+    const fake = fakeEngine([cybridError(503, "down"), ok()], { maxRetries: 0 });
+    expect((await start(fake)).error).toMatchObject({ attempts: 1 });
+  });
+
+  it("Retry-After (seconds, date, retry-after-ms) replaces the backoff", async () => {
+    const inTwoSeconds = new Date(Date.UTC(2026, 0, 1, 0, 0, 2)).toUTCString();
+    for (const [headers, wait] of [
+      [{ "retry-after": "3" }, 3_000],
+      [{ "retry-after": inTwoSeconds }, 2_000],
+      [{ "retry-after-ms": "120", "retry-after": "3" }, 120],
+    ] as const) {
+      vi.setSystemTime(Date.UTC(2026, 0, 1));
+      const fake = fakeEngine([cybridError(503, "down", headers), ok()]);
+      const outcome = start(fake);
+      await vi.advanceTimersByTimeAsync(wait - 1);
+      expect(fake.sent).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await outcome).value?.attempts).toBe(2);
+      expect(fake.retries[0]?.delayMs).toBe(wait);
+    }
+  });
+
+  it("a Retry-After past the deadline fails at once, carrying retryAfter", async () => {
+    const fake = fakeEngine(
+      [cybridError(429, "too_many_requests", { "retry-after": "30" }), ok()],
+      {
+        deadline: 10_000,
+      },
+    );
+    const { error } = await start(fake);
+    expect(error).toMatchObject({ name: "RateLimitError", retryAfter: 30_000, attempts: 1 });
+    expect(Date.now()).toBe(Date.UTC(2026, 0, 1)); // no time passed: it did not wait first
+    expect(fake.retries).toEqual([]);
+  });
+
+  it("a backoff past the deadline fails at once; the deadline counts all attempts and waits", async () => {
+    const fake = fakeEngine([cybridError(503, "down")], {
+      maxRetries: 10,
+      deadline: 2_000,
+      backoff: { base: 1_000, max: 8_000 },
+    });
+    const outcome = start(fake);
+    await vi.advanceTimersByTimeAsync(500 + 1_000); // 1.5 s passed; the next backoff is 2 s
+    const { error } = await outcome;
+    expect(error).toMatchObject({ name: "ServerError", attempts: 3 });
+    expect(Date.now()).toBe(Date.UTC(2026, 0, 1) + 1_500);
+  });
+
+  it("an attempt the deadline cuts short is deadline_exceeded, and final", async () => {
+    const fake = fakeEngine(["hang"], { timeout: 5_000, deadline: 1_000 });
+    const outcome = start(fake);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await outcome).error).toMatchObject({
+      name: "TimeoutError",
+      code: "deadline_exceeded",
+      attempts: 1,
+    });
+    expect(fake.sent).toHaveLength(1);
+  });
+});
+
+/** A fake pacer and budget, recording what the pipeline asked of them. */
+function fakeTraffic(
+  options: { refuse?: (call: number) => CybridIdError | undefined; budget?: boolean[] } = {},
+) {
+  const acquired: { deadlineAt: number; retry: boolean }[] = [];
+  const released: unknown[] = [];
+  const budget = {
+    tryRetry: vi.fn((_timedOut: boolean) => options.budget?.shift() ?? true),
+    recordSuccess: vi.fn(),
+  };
+  const pacer = {
+    acquire: async (deadlineAt: number, _signal: AbortSignal | undefined, retry: boolean) => {
+      acquired.push({ deadlineAt, retry });
+      const refusal = options.refuse?.(acquired.length);
+      if (refusal) throw refusal;
+      return { sentAt: Date.now(), release: (outcome: unknown) => released.push(outcome) };
+    },
+  };
+  const traffic = { pacer: (path: string) => (path === REQUEST.path ? pacer : undefined), budget };
+  return { traffic: traffic as unknown as TrafficControl, acquired, released, budget };
+}
+
+describe("pacing and the retry budget", () => {
+  it("each attempt takes a send slot within the deadline and releases it with its outcome", async () => {
+    const { traffic, acquired, released, budget } = fakeTraffic();
+    const fake = fakeEngine(
+      [cybridError(503, "down", { "retry-after-ms": "100" }), ok()],
+      {},
+      traffic,
+    );
+    const outcome = start(fake);
+    await vi.advanceTimersByTimeAsync(100);
+    expect((await outcome).value?.attempts).toBe(2);
+    const deadlineAt = Date.UTC(2026, 0, 1) + 60_000;
+    expect(acquired).toEqual([
+      { deadlineAt, retry: false },
+      { deadlineAt, retry: true },
+    ]);
+    expect(released).toEqual([
+      { success: false, throttled: false, retryAfter: 100 },
+      { success: true, throttled: false, retryAfter: undefined },
+    ]);
+    expect(budget.tryRetry).toHaveBeenCalledWith(false);
+    expect(budget.recordSuccess).toHaveBeenCalledTimes(1);
+  });
+
+  it("paced, a throttled attempt waits for its turn in the pace, not a backoff, and uses no retry", async () => {
+    const { traffic, released } = fakeTraffic();
+    const throttled = cybridError(403, "rate_limited", { "retry-after-ms": "300" });
+    const fake = fakeEngine([throttled, throttled, ok()], { maxRetries: 0 }, traffic);
+    const { value } = await start(fake); // no timer advanced: the pacer holds the Retry-After
+    expect(value?.attempts).toBe(3);
+    expect(released.slice(0, 2)).toEqual([
+      { success: false, throttled: true, retryAfter: 300 },
+      { success: false, throttled: true, retryAfter: 300 },
+    ]);
+    expect(fake.retries.map((r) => r.delayMs)).toEqual([0, 0]);
+    expect(fake.lines[0]).toBe(
+      "[cybrid-id] POST /oauth/token: 403, retry 1, waiting for its turn in the pace",
+    );
+  });
+
+  it("paced, a Retry-After past the deadline still fails at once", async () => {
+    const { traffic } = fakeTraffic();
+    const fake = fakeEngine(
+      [cybridError(429, "too_many_requests", { "retry-after": "90" }), ok()],
+      {},
+      traffic,
+    );
+    expect((await start(fake)).error).toMatchObject({ retryAfter: 90_000, attempts: 1 });
+  });
+
+  it("refused a slot: the local refusal before any attempt, the last attempt's error after one", async () => {
+    const local = () =>
+      new RateLimitError("no send slot before the deadline", { code: "rate_limited_locally" });
+    const first = fakeTraffic({ refuse: local });
+    const { error } = await start(fakeEngine([ok()], {}, first.traffic));
+    expect(error).toMatchObject({ code: "rate_limited_locally", attempts: 0 });
+
+    const second = fakeTraffic({ refuse: (call) => (call === 2 ? local() : undefined) });
+    const fake = fakeEngine([cybridError(403, "rate_limited")], {}, second.traffic);
+    expect((await start(fake)).error).toMatchObject({
+      code: "rate_limited",
+      status: 403,
+      attempts: 1,
+    });
+  });
+
+  it("a budget that cannot pay makes the error final; a timeout costs more", async () => {
+    const { traffic, budget } = fakeTraffic({ budget: [false] });
+    const fake = fakeEngine([cybridError(503, "down"), ok()], {}, traffic);
+    expect((await start(fake)).error).toMatchObject({ status: 503, attempts: 1 });
+    expect(budget.tryRetry).toHaveBeenCalledWith(false);
+
+    const timeouts = fakeTraffic({ budget: [false] });
+    const hung = fakeEngine(["hang"], { timeout: 1_000 }, timeouts.traffic);
+    const outcome = start(hung);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await outcome).error).toMatchObject({ code: "timeout", attempts: 1 });
+    expect(timeouts.budget.tryRetry).toHaveBeenCalledWith(true);
+  });
+});
+
+describe("the request and what comes back", () => {
+  it("JSON or form body, Authorization, no redirect followed; the success with the server's Date", async () => {
+    const date = "Thu, 01 Jan 2026 00:00:05 GMT";
+    const fake = fakeEngine([ok({ date })]);
+    const form: IdpRequest = { ...REQUEST, encoding: "form", authorization: "Basic abc" };
+    const { value } = await start(fake, {}, form);
+    expect(value).toEqual({
+      data: { access_token: "token", expires_in: 1800 },
+      sentAt: Date.UTC(2026, 0, 1),
+      serverDate: Date.UTC(2026, 0, 1, 0, 0, 5),
+      status: 200,
+      attempts: 1,
+    });
+    const [sent] = fake.sent;
+    expect(sent?.request.redirect).toBe("manual");
+    expect(sent?.request.headers.get("authorization")).toBe("Basic abc");
+    expect(sent?.request.headers.get("content-type")).toBe("application/x-www-form-urlencoded");
+    expect(sent?.body).toBe(`grant_type=client_credentials&client_secret=${SECRET}`);
+
+    const plain = fakeEngine([ok({ date: "soon" })]);
+    const { value: json } = await start(plain);
+    expect(json?.serverDate).toBeUndefined();
+    expect(plain.sent[0]?.request.headers.get("content-type")).toBe("application/json");
+    expect(plain.sent[0]?.request.headers.has("authorization")).toBe(false);
+    expect(JSON.parse(plain.sent[0]?.body ?? "")).toEqual(REQUEST.body);
+  });
+
+  it("what the server echoes of the secret is redacted from the error", async () => {
+    const fake = fakeEngine([
+      json(400, { error: "invalid_client", error_description: `bad ${SECRET}` }),
+    ]);
+    const { error } = await start(fake);
+    expect(error).toBeInstanceOf(CybridIdError);
+    expect(JSON.stringify(error)).not.toContain(SECRET);
+    expect(error?.message).toContain("bad [redacted]");
+  });
+
+  it("a caller's abort ends a retry wait at once, with the caller's reason", async () => {
+    const fake = fakeEngine([cybridError(503, "down", { "retry-after": "30" }), ok()]);
+    const controller = new AbortController();
+    const outcome = start(fake, { signal: controller.signal });
+    await vi.advanceTimersByTimeAsync(1_000);
+    const reason = new Error("caller gave up");
+    controller.abort(reason);
+    expect((await outcome).error).toBe(reason);
+    expect(fake.sent).toHaveLength(1);
+    // Aborted before the call, nothing is sent.
+    const before = fakeEngine([ok()]);
+    expect((await start(before, { signal: AbortSignal.abort(reason) })).error).toBe(reason);
+    expect(before.sent).toHaveLength(0);
+  });
+});
