@@ -135,7 +135,7 @@ export async function sendToIdp(
       signal?.throwIfAborted();
       let slot: SendSlot | undefined;
       try {
-        slot = await pacer?.acquire(deadlineAt, signal, attempts > 1);
+        slot = await pacer?.acquire(deadlineAt, signal, attempts > 1, call.background);
       } catch (refused) {
         if (!(refused instanceof CybridIdError)) throw refused; // the caller's abort
         refused.attempts = attempts - 1;

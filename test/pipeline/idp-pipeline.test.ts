@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { paths } from "../../generated/openapi.js";
 import { CybridIdError, RateLimitError } from "../../src/errors/cybrid-id-error.js";
 import { createLogger } from "../../src/log/logger.js";
-import { Redactor } from "../../src/log/redactor.js";
+import { createRedactor } from "../../src/log/redactor.js";
 import type { ResolvedOptions } from "../../src/options.js";
 import type { TrafficControl } from "../../src/pacing/traffic-control.js";
 import { sendToIdp, type Engine, type IdpRequest } from "../../src/pipeline/idp-pipeline.js";
@@ -69,7 +69,7 @@ function fakeEngine(
     }
     throw answer.reject;
   };
-  const redactor = new Redactor();
+  const redactor = createRedactor();
   redactor.addClientSecret(SECRET);
   const options = {
     retry: {
