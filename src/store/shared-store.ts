@@ -24,7 +24,7 @@
  */
 import { ERROR_CODES } from "../errors/error-codes.js";
 import { backoffDelay } from "../retry/backoff.js";
-import { raceAbort, sleep } from "../timers.js";
+import { sleep } from "../timers.js";
 import type { IssuedToken } from "../token/issued-token.js";
 import { planTokenTimes } from "../token/token-timing.js";
 import type {
@@ -104,25 +104,34 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
     run: () => Promise<R>,
     undo?: () => unknown,
   ): Promise<R> {
-    const timeout = AbortSignal.timeout(timeoutMs);
+    let timedOut = false;
+    const settled = new AbortController();
     const attempt = Promise.resolve().then(run);
     // A call that settles after its timeout must not become an unhandled rejection.
-    attempt.then(() => timeout.aborted && undo?.()).catch(ignore);
+    attempt.then(() => timedOut && undo?.()).catch(ignore);
     try {
-      const result = await raceAbort(attempt, timeout);
+      const result = await Promise.race([
+        attempt,
+        // Unref'd: the store call keeps a process alive if it must; its timeout should not.
+        sleep(timeoutMs, settled.signal, true).then(() => {
+          timedOut = true;
+          throw new Error(`timed out after ${timeoutMs} ms`);
+        }),
+      ]);
       if (failures > 0) logger.log("info", "token store reachable again");
       failures = 0;
       return result;
     } catch (error) {
-      throw failed(
-        kind,
-        operation,
-        timeout.aborted ? new Error(`timed out after ${timeoutMs} ms`) : error,
-      );
+      throw failed(kind, operation, error);
+    } finally {
+      settled.abort();
     }
   }
 
-  /** The token stored under `key`. Anything we did not write (another writer, an old format) is ignored, then replaced. */
+  /**
+   * The token stored under `key`. Anything we did not write (another writer, an old format) is
+   * ignored, and replaced at the next refresh.
+   */
   async function read(kind: Kind, key: string): Promise<StoredToken | undefined> {
     const raw = await call(kind, "get", () => store.get(key));
     if (typeof raw !== "string") return undefined;
