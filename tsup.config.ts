@@ -4,8 +4,8 @@
  *
  *   dist/index.{js,cjs,d.ts,d.cts}     `cybrid-id`           platform neutral: browsers, Deno,
  *                                                             Bun, workers, Node
- *   dist/store.{js,cjs,d.ts,d.cts}     `cybrid-id/store`     platform neutral too: the shared
- *                                                             store protocol, MemoryTokenStore
+ *   dist/store.{js,cjs,d.ts,d.cts}     `cybrid-id/store`     platform neutral too:
+ *                                                             MemoryTokenStore, UNREADABLE_VALUE
  *   dist/bank-sdk.{js,cjs,d.ts,d.cts}  `cybrid-id/bank-sdk`  platform neutral too: the token
  *                                                             function of Cybrid's bank SDK
  *   dist/emulator.{js,cjs,d.ts,d.cts}  `cybrid-id/emulator`  Node only (node:http, node:crypto)

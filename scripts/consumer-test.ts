@@ -4,8 +4,9 @@
  *
  *   - check the tarball ships dist/, README.md, LICENSE, package.json (CHANGELOG.md) and nothing
  *     else, that every file package.json points at is in it, and print its size;
- *   - `import` and `require` `cybrid-id`, `cybrid-id/store`, `cybrid-id/emulator` and
- *     `cybrid-id/bank-sdk` (a warmed bank-SDK access token, its typed errors), and get
+ *   - `import` and `require` `cybrid-id`, `cybrid-id/store`, `cybrid-id/redis`,
+ *     `cybrid-id/emulator` and `cybrid-id/bank-sdk` (a warmed bank-SDK access token, its typed
+ *     errors; a subpath entry's error recognised by the main entry's classes), and get
  *     a token from the packed emulator with the packed SDK, both ways (two clients sharing a
  *     `MemoryTokenStore` from `cybrid-id/store` make one token request);
  *   - type-check TypeScript examples against the shipped declarations (skipLibCheck off) under

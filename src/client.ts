@@ -16,6 +16,7 @@ import { createLogger } from "./log/logger.js";
 import { createRedactor } from "./log/redactor.js";
 import { createTrafficControl } from "./pacing/traffic-control.js";
 import { resolveOptions, type CybridIdOptions, type Scope } from "./options.js";
+import { createSharedStore } from "./store/shared-store.js";
 import { createBankTokens, type AccessToken } from "./token/bank-tokens.js";
 import {
   createCustomerTokens,
@@ -78,14 +79,17 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
     resolved.hooks.onPacingChanged,
   );
   const context = { api, options: resolved, logger, redactor, traffic };
-  // With a shared store, fetches go through it; without one, nothing of it is even created.
-  // The protocol's code comes with the store (`cybrid-id/store`), not with this entry.
-  const shared = resolved.store?.attach({
-    namespace: storeNamespace(resolved.baseUrl, resolved.clientId, clientSecret),
-    logger,
-    redactor,
-    hooks: resolved.hooks,
-  });
+  // With a shared store, fetches go through it (the fleet protocol, store/shared-store.ts);
+  // without one, nothing of it is even created.
+  const shared =
+    resolved.store &&
+    createSharedStore({
+      ...resolved.store,
+      namespace: storeNamespace(resolved.baseUrl, resolved.clientId, clientSecret),
+      logger,
+      redactor,
+      hooks: resolved.hooks,
+    });
   const bank = createBankTokens(context, clientSecret, shared);
   const customers = createCustomerTokens(context, bank, shared);
   const summary = { baseUrl: resolved.baseUrl, clientId: resolved.clientId };

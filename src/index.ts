@@ -9,8 +9,8 @@ export type { AccessToken } from "./token/bank-tokens.js";
 export type { CustomerToken, CustomerTokenRequest } from "./token/customer-tokens.js";
 export type { LogLevel, LogSink } from "./log/logger.js";
 export type { BodyEncoding } from "./pipeline/idp-pipeline.js";
-// Types only: the stores themselves are in `cybrid-id/store`, so this entry ships none of them.
-export type { SharedTokenStore, TokenStore } from "./store/token-store.js";
+// The contract of the `store` option; stores themselves are in `cybrid-id/store` and `/redis`.
+export type { TokenStore } from "./store/token-store.js";
 export {
   CybridIdError,
   ValidationError,

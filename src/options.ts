@@ -6,7 +6,7 @@ import type { CybridIdHooks } from "./hooks.js";
 import type { components } from "../generated/openapi.js";
 import { checkApiOrigins, checkUrlOption } from "./auth/api-origins.js";
 import { DEFAULT_BASE_URL, defaultApiOrigins, readEnv } from "./auth/environments.js";
-import { configError, numberOption } from "./errors/config-error.js";
+import { numberOption } from "./errors/config-error.js";
 import type { LogLevel, LogSink } from "./log/logger.js";
 import {
   CONFIG,
@@ -21,7 +21,7 @@ import {
 
 /** Where the client credentials go on a token request (OAuth's registered method names). */
 export type ClientAuthentication = "client_secret_post" | "client_secret_basic";
-import type { SharedTokenStore } from "./store/token-store.js";
+import type { StoreSettings, TokenStore } from "./store/token-store.js";
 import type { BodyEncoding } from "./pipeline/idp-pipeline.js";
 
 /**
@@ -143,15 +143,27 @@ export interface CybridIdOptions {
   hooks?: CybridIdHooks;
   /**
    * A token store shared by several processes, so that a fleet mints one token per refresh
-   * instead of one per process: `redisTokenStore()` from `cybrid-id/redis`, or from
-   * `cybrid-id/store` a `MemoryTokenStore` (clients of one process) or any `TokenStore` wrapped
-   * with `sharedTokenStore()`. The store's own options set its call timeout and lock lifetime.
+   * instead of one per process: any {@link TokenStore}, such as `redisTokenStore()` from
+   * `cybrid-id/redis` or a `MemoryTokenStore` from `cybrid-id/store` (clients of one process).
    * Each process still caches in memory in front of it. A failing or slow store is bypassed
    * (warn log, `onStoreError`), never fatal. Customer tokens from `getCustomerToken` are
    * shared too; `createCustomerToken` never is.
    * @default undefined (each process caches on its own)
    */
-  store?: SharedTokenStore;
+  store?: TokenStore;
+  /**
+   * Bound in ms on each call to the `store`; past it the client fetches on its own (and skips
+   * the store for a while, with a warning and `onStoreError`).
+   * @default 250
+   */
+  storeTimeout?: number;
+  /**
+   * Lifetime in ms of the lock a process holds in the `store` while it fetches a token for the
+   * fleet. Another process takes over when its holder crashed, at most this long after; a fetch
+   * that takes longer may be duplicated by another process (one more token request). At least 1.
+   * @default 10_000
+   */
+  storeLockTtl?: number;
   /**
    * Pacing of each token endpoint, after the AWS SDKs' adaptive retry mode: at most
    * `maxInFlight` requests in flight; unpaced until the server answers with its rate limit
@@ -194,24 +206,19 @@ export interface ResolvedOptions {
   logLevel: LogLevel;
   logSink: LogSink;
   hooks: CybridIdHooks;
-  store: SharedTokenStore | undefined;
+  store: StoreSettings | undefined;
   pacing: { maxInFlight: number } | false;
   retryBudget: number | false;
 }
 
-/**
- * The store, if it can be attached. A bare TokenStore (what `store` took before the protocol
- * moved to `cybrid-id/store`) fails here, with the fix, rather than on the first token.
- */
-function checkStore(store: SharedTokenStore | undefined): SharedTokenStore | undefined {
+/** The store and how the client uses it; its numbers are checked even without a store. */
+function checkStore(options: CybridIdOptions): StoreSettings | undefined {
+  const { storeTimeout: timeoutMs, storeLockTtl: lockTtlMs } = numbers(options, {
+    storeTimeout: [250],
+    storeLockTtl: [10_000, 1],
+  });
   // JavaScript callers may pass null: no store, as undefined.
-  if (store == null) return undefined;
-  if (typeof store.attach === "function") return store;
-  throw configError(
-    CONFIG,
-    "store must be a shared token store: wrap a TokenStore with sharedTokenStore() " +
-      'from "cybrid-id/store", or use MemoryTokenStore or redisTokenStore()',
-  );
+  return options.store == null ? undefined : { store: options.store, timeoutMs, lockTtlMs };
 }
 
 /**
@@ -285,7 +292,7 @@ export function resolveOptions(options: CybridIdOptions): {
       logLevel: logger.level,
       logSink: logger.sink,
       hooks: checkHooks(options.hooks),
-      store: checkStore(options.store),
+      store: checkStore(options),
       pacing: pacing && numbers(pacing, { maxInFlight: [16, 1] }, "pacing."),
       retryBudget:
         options.retryBudget !== false && numberOption(options.retryBudget, 250, "retryBudget"),

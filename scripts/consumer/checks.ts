@@ -31,7 +31,7 @@ export async function consumerChecks(packed: Packed, dir: string): Promise<void>
     writeFileSync(join(dir, name), `${JSON.stringify(config, null, 2)}\n`);
 
   await check(
-    "import (ESM): cybrid-id + /store + /emulator + /bank-sdk, tokens, errors of the CJS build too",
+    "import (ESM): cybrid-id + /store + /redis + /emulator + /bank-sdk, tokens, errors of the CJS build too",
     async () => {
       const result = await node("app.mjs");
       if (result.code !== 0) throw new Error(describeRun("node app.mjs", result));
@@ -39,7 +39,7 @@ export async function consumerChecks(packed: Packed, dir: string): Promise<void>
     },
   );
   await check(
-    "require (CJS): cybrid-id + /store + /emulator + /bank-sdk, customer token, errors of the ESM build too",
+    "require (CJS): cybrid-id + /store + /redis + /emulator + /bank-sdk, customer token, errors of the ESM build too",
     async () => {
       const result = await node("app.cjs");
       if (result.code !== 0) throw new Error(describeRun("node app.cjs", result));

@@ -9,17 +9,18 @@
 export const ESM = `
 import * as sdk from "cybrid-id";
 import * as stores from "cybrid-id/store";
+import { redisTokenStore } from "cybrid-id/redis";
 import { startEmulator } from "cybrid-id/emulator";
 import { bankSdkAccessToken, NoUsableTokenError } from "cybrid-id/bank-sdk";
 import { createRequire } from "node:module";
 for (const name of ["createCybridId", "CybridIdError", "AuthenticationError"])
   if (typeof sdk[name] !== "function") throw new Error("import: " + name + " is " + typeof sdk[name]);
-for (const name of ["MemoryTokenStore", "sharedTokenStore"])
-  if (typeof stores[name] !== "function") throw new Error("import: store " + name + " is " + typeof stores[name]);
-// The store protocol lives in cybrid-id/store only: the main entry stays small.
+if (typeof stores.MemoryTokenStore !== "function") throw new Error("import: MemoryTokenStore is " + typeof stores.MemoryTokenStore);
+if (stores.UNREADABLE_VALUE !== sdk.ERROR_CODES.STORE_VALUE_UNREADABLE) throw new Error("import: UNREADABLE_VALUE is " + stores.UNREADABLE_VALUE);
+// The stores live in their entries: the main entry takes any TokenStore and ships none.
 if ("MemoryTokenStore" in sdk) throw new Error("import: the main entry exports MemoryTokenStore");
 // Each entry bundles its own error classes; instanceof holds across them by the brand.
-const badStore = (() => { try { stores.sharedTokenStore(new stores.MemoryTokenStore(), { timeout: -1 }); } catch (e) { return e; } })();
+const badStore = (() => { try { redisTokenStore({ defineCommand() {} }, {}); } catch (e) { return e; } })();
 if (!(badStore instanceof sdk.ValidationError)) throw new Error("import: store error is not sdk.ValidationError");
 if (!sdk.isCybridIdError(badStore, sdk.ERROR_CODES.INVALID_CONFIGURATION)) throw new Error("import: isCybridIdError(store error) is false");
 // The CJS build too, in this same process: its errors are the ESM build's classes, both ways,
@@ -34,7 +35,7 @@ const identity = {
   "cjs ValidationError instanceof esm CybridIdError": fromCjs instanceof sdk.CybridIdError,
   "esm RateLimitError instanceof cjs RateLimitError": fromEsm instanceof cjs.RateLimitError,
   "esm RateLimitError instanceof cjs CybridIdError": fromEsm instanceof cjs.CybridIdError,
-  "cjs store error instanceof esm ValidationError": (() => { try { requireCjs("cybrid-id/store").sharedTokenStore({}, { lockTtl: 0 }); } catch (e) { return e instanceof sdk.ValidationError; } })(),
+  "cjs store error instanceof esm ValidationError": (() => { try { requireCjs("cybrid-id/redis").redisTokenStore({ defineCommand() {} }, {}); } catch (e) { return e instanceof sdk.ValidationError; } })(),
   "esm isCybridIdError(cjs error, validation_error)": sdk.isCybridIdError(fromCjs, "validation_error"),
   "cjs isCybridIdError(esm error)": cjs.isCybridIdError(fromEsm),
   "not cjs ValidationError instanceof esm RateLimitError": !(fromCjs instanceof sdk.RateLimitError),
@@ -77,15 +78,16 @@ try {
 /** CommonJS, as `node app.cjs` runs it: the `require` condition, dist/*.cjs. */
 export const CJS = `
 const sdk = require("cybrid-id");
-const { sharedTokenStore } = require("cybrid-id/store");
+const { MemoryTokenStore } = require("cybrid-id/store");
+const { redisTokenStore } = require("cybrid-id/redis");
 const { startEmulator } = require("cybrid-id/emulator");
 const { bankSdkAccessToken } = require("cybrid-id/bank-sdk");
 const { version } = require("cybrid-id/package.json");
 const resolved = ["cybrid-id", "cybrid-id/store", "cybrid-id/emulator", "cybrid-id/bank-sdk"].map((id) => require.resolve(id));
 if (!resolved.every((path) => path.endsWith(".cjs"))) throw new Error("require resolved " + resolved);
 if (typeof sdk.createCybridId !== "function") throw new Error("require: no createCybridId");
-if (typeof sharedTokenStore !== "function") throw new Error("require: no sharedTokenStore");
-const badStore = (() => { try { sharedTokenStore({}, { lockTtl: 0 }); } catch (e) { return e; } })();
+if (typeof MemoryTokenStore !== "function") throw new Error("require: no MemoryTokenStore");
+const badStore = (() => { try { redisTokenStore({ defineCommand() {} }, {}); } catch (e) { return e; } })();
 if (!(badStore instanceof sdk.ValidationError)) throw new Error("require: store error is not sdk.ValidationError");
 (async () => {
   const emulator = await startEmulator({ tokenTtlSeconds: 600 });

@@ -14,10 +14,10 @@ import {
   type AccessToken,
   type CustomerToken,
   type CybridIdOptions,
-  type SharedTokenStore,
+  type TokenStore,
 } from "cybrid-id";
 import { startEmulator, type Emulator } from "cybrid-id/emulator";
-import { MemoryTokenStore, sharedTokenStore, type TokenStore } from "cybrid-id/store";
+import { MemoryTokenStore, UNREADABLE_VALUE } from "cybrid-id/store";
 import { bankSdkAccessToken, NoUsableTokenError } from "cybrid-id/bank-sdk";
 
 const emulator: Emulator = await startEmulator({ cors: true, tokenTtlSeconds: 600 });
@@ -26,13 +26,22 @@ const options: CybridIdOptions = {
   clientSecret: emulator.clientSecret,
   baseUrl: emulator.url,
   maxRetries: 1,
-  // A store of cybrid-id/store fits the option of cybrid-id.
-  store: new MemoryTokenStore({ timeout: 100, lockTtl: 5_000 }),
+  // A store of cybrid-id/store fits the option of cybrid-id; how it is used is the client's.
+  store: new MemoryTokenStore(),
+  storeTimeout: 100,
+  storeLockTtl: 5_000,
 };
-const raw: TokenStore = new MemoryTokenStore();
-const wrapped: SharedTokenStore = sharedTokenStore(raw, { timeout: 250 });
-// @ts-expect-error: a bare TokenStore is not a shared store (wrap it with sharedTokenStore)
-const bare: CybridIdOptions = { store: raw };
+// Any TokenStore is a store: an object with the four methods will do.
+const plain: TokenStore = {
+  get: async () => undefined,
+  set: async () => undefined,
+  acquire: async () => true,
+  release: async () => undefined,
+};
+const withPlain: CybridIdOptions = { store: plain };
+// @ts-expect-error: a store needs all four methods
+const notAStore: CybridIdOptions = { store: { get: async () => undefined } };
+const unreadable: string = UNREADABLE_VALUE;
 const client = createCybridId(options);
 const token: AccessToken = await client.getToken();
 const expires: Date = token.expiresAt;
@@ -64,7 +73,7 @@ try {
   if (error instanceof NoUsableTokenError) console.log(error.code, error.scopes);
 }
 await emulator.close();
-console.log(expires, bearer, customer, requests, wrapped, bare);
+console.log(expires, bearer, customer, requests, withPlain, notAStore, unreadable);
 `;
 
 /** The same through require() types: a .cts file under node16 resolves index.d.cts. */

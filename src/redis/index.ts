@@ -11,21 +11,18 @@
  * const cybrid = createCybridId({
  *   store: redisTokenStore(new Redis(process.env.REDIS_URL), {
  *     encryptionKey: process.env.CYBRID_TOKEN_KEY, // 64 hex digits; unset: throws
- *     timeout: 250,
- *     lockTtl: 10_000,
  *   }),
+ *   storeTimeout: 250, // how the client uses the store: the client's options
  * });
  * ```
  *
  * @packageDocumentation
  */
-import { sharedTokenStore, type SharedTokenStoreOptions } from "../store/shared-store.js";
-import type { SharedTokenStore, TokenStore } from "../store/token-store.js";
+import type { TokenStore } from "../store/token-store.js";
 import { secureTokenStore, type SecureStoreOptions } from "./secure-store.js";
 
 export { secureTokenStore, type SecureStoreOptions } from "./secure-store.js";
-export type { SharedTokenStore, TokenStore } from "../store/token-store.js";
-export type { SharedTokenStoreOptions } from "../store/shared-store.js";
+export type { TokenStore } from "../store/token-store.js";
 
 /** The part of an ioredis client (`Redis` or `Cluster`) that the store uses. */
 export interface IoRedisLike {
@@ -47,11 +44,11 @@ export interface NodeRedisLike {
 export type RedisClientLike = IoRedisLike | NodeRedisLike;
 
 /**
- * Options of {@link redisTokenStore}: key and value protection ({@link SecureStoreOptions}),
- * how the clients use the store (`timeout`, `lockTtl`: {@link SharedTokenStoreOptions}), and
- * the client library.
+ * Options of {@link redisTokenStore}: key and value protection ({@link SecureStoreOptions}) and
+ * the client library. How the clients use the store (call timeout, lock lifetime) is set on
+ * the client: `storeTimeout` and `storeLockTtl` of `createCybridId`.
  */
-export interface RedisTokenStoreOptions extends SecureStoreOptions, SharedTokenStoreOptions {
+export interface RedisTokenStoreOptions extends SecureStoreOptions {
   /**
    * Which client library `client` comes from; detected from its methods when omitted
    * (ioredis has `defineCommand`, node-redis does not).
@@ -64,23 +61,22 @@ export interface RedisTokenStoreOptions extends SecureStoreOptions, SharedTokenS
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
 
 /**
- * A {@link SharedTokenStore} in Redis, for the client's `store` option. Keys are `keyPrefix` +
+ * A {@link TokenStore} in Redis, for the client's `store` option. Keys are `keyPrefix` +
  * SHA-256 of the base URL, client id, tag of the secret, token kind and scope set (locks add
  * `:lock`); values are encrypted with AES-256-GCM under `encryptionKey` (required; `false`
  * stores plain JSON). Give the client an `error` listener
  * (node-redis throws without one) and let it reconnect: while Redis is unreachable, cybrid-id
  * fetches on its own and says so.
  *
- * The same as `sharedTokenStore(secureTokenStore(<the Redis adapter>, options), options)`.
+ * The same as `secureTokenStore(<the Redis adapter>, options)`.
  *
- * @throws ValidationError (code `invalid_configuration`) for an invalid `timeout` or `lockTtl`,
- * and for an `encryptionKey` that is missing (`undefined`: pass `false` for plaintext) or not
- * 32 bytes.
+ * @throws ValidationError (code `invalid_configuration`) for an `encryptionKey` that is missing
+ * (`undefined`: pass `false` for plaintext) or not 32 bytes.
  */
 export function redisTokenStore(
   client: RedisClientLike,
   options: RedisTokenStoreOptions = {},
-): SharedTokenStore {
+): TokenStore {
   const flavor =
     options.flavor ??
     (typeof (client as Partial<IoRedisLike>).defineCommand === "function"
@@ -90,7 +86,7 @@ export function redisTokenStore(
     flavor === "ioredis"
       ? ioredisStore(client as IoRedisLike)
       : nodeRedisStore(client as NodeRedisLike);
-  return sharedTokenStore(secureTokenStore(raw, options), options);
+  return secureTokenStore(raw, options);
 }
 
 // Redis wants whole milliseconds, at least one.

@@ -6,8 +6,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { configError } from "../errors/config-error.js";
-import { UNREADABLE_VALUE } from "../store/shared-fetch.js";
-import type { TokenStore } from "../store/token-store.js";
+import { UNREADABLE_VALUE, type TokenStore } from "../store/token-store.js";
 
 /** How stored keys and values are protected. */
 export interface SecureStoreOptions {
@@ -129,8 +128,8 @@ export function open(key: Buffer, sealed: string, aad: string): string {
  * an error with code `UNREADABLE_VALUE`: the client reports it and fetches on its own without
  * overwriting it (see {@link SecureStoreOptions.encryptionKey}).
  *
- * The result is a plain {@link TokenStore}: give it to the client as
- * `sharedTokenStore(secureTokenStore(myStore, { encryptionKey }))` (`cybrid-id/store`).
+ * The result is a {@link TokenStore} too: give it to the client as
+ * `createCybridId({ store: secureTokenStore(myStore, { encryptionKey }) })`.
  *
  * @throws ValidationError (code `invalid_configuration`) for a missing or malformed
  * `encryptionKey`.

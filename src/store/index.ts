@@ -1,20 +1,20 @@
 /**
- * `cybrid-id/store`: shared token stores, for fleets of processes (or several clients of one
- * process) that should mint one token per refresh. Platform neutral, like the main entry.
+ * `cybrid-id/store`: a token store in this process's memory, and the error code custom stores
+ * use for a value they cannot read. Platform neutral, like the main entry. Any
+ * {@link TokenStore} is the client's `store` option; the fleet protocol on top of it (and its
+ * options `storeTimeout` and `storeLockTtl`) is the client's.
  *
  * ```ts
  * import { createCybridId } from "cybrid-id";
- * import { MemoryTokenStore, sharedTokenStore } from "cybrid-id/store";
+ * import { MemoryTokenStore } from "cybrid-id/store";
  *
- * const inProcess = createCybridId({ store: new MemoryTokenStore() });
- * const custom = createCybridId({ store: sharedTokenStore(myTokenStore, { timeout: 250 }) });
+ * const store = new MemoryTokenStore();
+ * const [a, b] = [createCybridId({ store }), createCybridId({ store })];
  * ```
  *
  * Redis: `redisTokenStore` from `cybrid-id/redis`.
  *
  * @packageDocumentation
  */
-export type { SharedTokenStore, TokenStore } from "./token-store.js";
-export { sharedTokenStore, type SharedTokenStoreOptions } from "./shared-store.js";
+export { UNREADABLE_VALUE, type TokenStore } from "./token-store.js";
 export { MemoryTokenStore } from "./memory-store.js";
-export { UNREADABLE_VALUE } from "./shared-fetch.js";

@@ -1,14 +1,5 @@
-/**
- * `MemoryTokenStore`: a shared store in this process's memory, ready for the client's `store`
- * option (it carries the fleet protocol itself, so no `sharedTokenStore()` wrapping is needed).
- */
-import { createSharedStore } from "./shared-fetch.js";
-import {
-  resolveStoreOptions,
-  type SharedTokenStoreOptions,
-  type StoreSettings,
-} from "./shared-store.js";
-import type { SharedStore, SharedTokenStore, TokenStoreContext } from "./token-store.js";
+/** `MemoryTokenStore`: a {@link TokenStore} in this process's memory. */
+import type { TokenStore } from "./token-store.js";
 
 interface Entry {
   value: string;
@@ -16,8 +7,8 @@ interface Entry {
 }
 
 /**
- * A {@link SharedTokenStore} in this process's memory: for tests, and for several clients in
- * one process (per-request or per-tenant clients with the same credentials) that should share
+ * A {@link TokenStore} in this process's memory: for tests, and for several clients in one
+ * process (per-request or per-tenant clients with the same credentials) that should share
  * tokens. It does not coordinate separate processes: use a shared store for that.
  *
  * ```ts
@@ -30,18 +21,9 @@ interface Entry {
  * const b = createCybridId({ store, logger: "debug" });
  * ```
  */
-export class MemoryTokenStore implements SharedTokenStore {
+export class MemoryTokenStore implements TokenStore {
   readonly #values = new Map<string, Entry>();
   readonly #locks = new Map<string, Entry>();
-  readonly #settings: StoreSettings;
-
-  /**
-   * @param options how the clients use the store (call timeout, lock lifetime).
-   * @throws ValidationError (code `invalid_configuration`) for an invalid option.
-   */
-  constructor(options?: SharedTokenStoreOptions) {
-    this.#settings = resolveStoreOptions(options);
-  }
 
   async get(key: string): Promise<string | undefined> {
     return live(this.#values, key)?.value;
@@ -65,11 +47,6 @@ export class MemoryTokenStore implements SharedTokenStore {
   clear(): void {
     this.#values.clear();
     this.#locks.clear();
-  }
-
-  /** @internal Called by `createCybridId`; see {@link SharedTokenStore.attach}. */
-  attach(context: TokenStoreContext): SharedStore {
-    return createSharedStore({ ...context, ...this.#settings, store: this });
   }
 }
 

@@ -1,78 +1,233 @@
 /**
- * `sharedTokenStore()`: any {@link TokenStore} plus the fleet protocol (shared-fetch.ts), as
- * the client's `store` option takes it. The protocol's settings belong to the store rather
- * than to the client, so that the main entry carries neither the protocol nor its options.
+ * The fleet protocol: one client's view of a shared {@link TokenStore}, so that a fleet of
+ * processes mints one token per refresh. The in-memory token cache stays in front of it: the
+ * store is only consulted when the cache would otherwise go to the server, so the hot path has
+ * no network round trip.
+ *
+ * One fetch, top to bottom:
+ * 1. the stored token, if it is still before its refresh point (no HTTP request);
+ * 2. else the refresh lock: its holder reads the store once more (another process may have
+ *    stored a token between our read and our lock), fetches over HTTP, stores the token for its
+ *    usable lifetime and releases the lock;
+ * 3. else another process is refreshing: a caller with nothing usable gets the still-valid
+ *    stored token at once, if there is one; otherwise (and for background refreshes) we poll
+ *    the store with short, growing waits for the new token, taking the lock over when it
+ *    expires (its holder crashed), and fetch alone once the lock's lifetime has passed.
+ *
+ * The refresh point of a stored token is computed from the stored anchor and lifetime, so every
+ * process agrees when its window opens (75% of the lifetime); each cache still adds its own
+ * jitter on top, which spreads the processes' store reads.
+ *
+ * The cache must never be the reason a token cannot be had: every store call is bounded by a
+ * timeout; a failing store is reported (warn + `onStoreError`), bypassed for a while with an
+ * exponential backoff, and each process fetches and caches on its own meanwhile.
  */
-import { numberOption } from "../errors/config-error.js";
-import { createSharedStore } from "./shared-fetch.js";
-import type { SharedTokenStore, TokenStore } from "./token-store.js";
+import { ERROR_CODES } from "../errors/error-codes.js";
+import { backoffDelay } from "../retry/backoff.js";
+import { sleep } from "../timers.js";
+import type { IssuedToken } from "../token/issued-token.js";
+import { planTokenTimes } from "../token/token-timing.js";
+import type {
+  SharedStore,
+  StoredToken,
+  StoreOperation,
+  StoreSettings,
+  TokenStoreContext,
+} from "./token-store.js";
 
-/** Heads the message of every configuration error thrown here. */
-const WHAT = "Invalid token store configuration";
+/** Thrown inside this module when the store failed; the fetch then goes to the server alone. */
+class StoreUnavailable extends Error {}
 
-/** Options of {@link sharedTokenStore} (and of `MemoryTokenStore` and `redisTokenStore`). */
-export interface SharedTokenStoreOptions {
+type Kind = "bank" | "customer";
+
+/** Rejected tokens remembered; the oldest go first (they have expired anyway). */
+const MAX_REJECTED = 64;
+/** Waits for another process's token: 25 ms growing to 250 ms. */
+const POLL = { base: 25, max: 250 };
+/** How long a failing store is skipped: 1 s after one failure, doubling up to 30 s. */
+const BYPASS = { base: 1000, max: 30_000 };
+/** Between half and all of the backoff's ceiling: never a near-zero wait, still spread out. */
+const halfJitter = () => 0.5 + Math.random() / 2;
+const ignore = () => undefined;
+/** A stored token's times without jitter: the same instants in every process. */
+const timesOf = (stored: StoredToken) => planTokenTimes(stored.sentAt, stored.lifetimeMs, () => 0);
+
+/** One per client: store health and rejected tokens are shared by all its token kinds. */
+export function createSharedStore(settings: StoreSettings & TokenStoreContext): SharedStore {
+  const { store, timeoutMs, lockTtlMs, logger, hooks } = settings;
+  /** Store failures in a row: the exponent of the bypass. */
+  let failures = 0;
+  let bypassUntil = 0;
+  /** A value this client cannot decrypt is reported on each read but warned about once. */
+  let warnedUnreadable = false;
+  /** Tokens a server rejected (or the user dropped): never taken from the store again. */
+  const rejected = new Set<string>();
+  /** The last token handed out per kind and scope set, so that `reject()` can name them all. */
+  const handedOut = new Map<string, string>();
   /**
-   * Bound in ms on each call to the store; past it the client fetches on its own (and skips
-   * the store for a while, with a warning and `onStoreError`). An integer up to 2^31-1.
-   * @default 250
+   * Bumped by `reject()` with no token (the client's invalidate()): a fetch started before it
+   * may not put its token in the store.
    */
-  timeout?: number;
+  let generation = 0;
+
+  const usable = (stored: StoredToken | undefined): stored is StoredToken =>
+    stored !== undefined && !rejected.has(stored.token) && Date.now() < timesOf(stored).usableUntil;
+  const fresh = (stored: StoredToken | undefined): stored is StoredToken =>
+    usable(stored) && Date.now() < timesOf(stored).refreshAt;
+
+  /** Reports a failed store call; the error it returns ends this fetch's use of the store. */
+  function failed(kind: Kind, operation: StoreOperation, error: unknown) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if ((error as { code?: unknown } | null)?.code === ERROR_CODES.STORE_VALUE_UNREADABLE) {
+      // The store works; the value is another key's. No bypass, no lock, no overwrite: the
+      // caller fetches alone and the value stays until it expires (then is replaced).
+      if (!warnedUnreadable)
+        logger.log("warn", `token store: ${reason}; is encryptionKey the same everywhere?`);
+      warnedUnreadable = true;
+    } else {
+      const pauseMs = backoffDelay(failures++, BYPASS, halfJitter);
+      bypassUntil = Date.now() + pauseMs;
+      logger.log("warn", `token store ${operation} failed (${reason}); skipped for ${pauseMs} ms`);
+    }
+    hooks.onStoreError?.({ kind, operation, error });
+    return new StoreUnavailable();
+  }
+
   /**
-   * Lifetime in ms of the lock a process holds while it fetches a token for the fleet. Another
-   * process takes over when its holder crashed, at most this long after; a fetch that takes
-   * longer than this may be duplicated by another process (harmless, one more token request).
-   * An integer, at least 1 and up to 2^31-1.
-   * @default 10_000
+   * A store call bounded by the timeout; a failure is reported and becomes StoreUnavailable.
+   * `undo` runs when the call succeeds after its timeout (the caller has moved on without it):
+   * what it did in the store may need undoing.
    */
-  lockTtl?: number;
-}
+  async function call<R>(
+    kind: Kind,
+    operation: StoreOperation,
+    run: () => Promise<R>,
+    undo?: () => unknown,
+  ): Promise<R> {
+    let timedOut = false;
+    const settled = new AbortController();
+    const attempt = Promise.resolve().then(run);
+    // A call that settles after its timeout must not become an unhandled rejection.
+    attempt.then(() => timedOut && undo?.()).catch(ignore);
+    try {
+      const result = await Promise.race([
+        attempt,
+        // Unref'd: the store call keeps a process alive if it must; its timeout should not.
+        sleep(timeoutMs, settled.signal, true).then(() => {
+          timedOut = true;
+          throw new Error(`timed out after ${timeoutMs} ms`);
+        }),
+      ]);
+      if (failures > 0) logger.log("info", "token store reachable again");
+      failures = 0;
+      return result;
+    } catch (error) {
+      throw failed(kind, operation, error);
+    } finally {
+      settled.abort();
+    }
+  }
 
-/** The checked settings of a shared store, in the names the protocol uses. */
-export interface StoreSettings {
-  timeoutMs: number;
-  lockTtlMs: number;
-}
+  /**
+   * The token stored under `key`. Anything we did not write (another writer, an old format) is
+   * ignored, and replaced at the next refresh.
+   */
+  async function read(kind: Kind, key: string): Promise<StoredToken | undefined> {
+    const raw = await call(kind, "get", () => store.get(key));
+    if (typeof raw !== "string") return undefined;
+    try {
+      const data = JSON.parse(raw) as StoredToken;
+      // `map` throws for a value without scopes, as for one that is not JSON.
+      if (typeof data.token === "string" && data.sentAt > 0 && data.lifetimeMs > 0)
+        return { ...data, scopes: data.scopes.map(String) };
+    } catch {}
+    logger.log("warn", "token store: unreadable value ignored");
+    return undefined;
+  }
 
-/**
- * Checks the options and applies the defaults; throws a `ValidationError` (code
- * `invalid_configuration`) at construction, as `createCybridId` does for its own options,
- * rather than failing on the first token request.
- */
-export function resolveStoreOptions(options: SharedTokenStoreOptions = {}): StoreSettings {
+  // What each method means is documented on SharedStore (token-store.ts).
   return {
-    timeoutMs: numberOption(options.timeout, 250, "timeout", 0, WHAT),
-    lockTtlMs: numberOption(options.lockTtl, 10_000, "lockTtl", 1, WHAT),
-  };
-}
+    reject(token) {
+      if (token === undefined) generation++;
+      for (const each of token === undefined ? handedOut.values() : [token]) rejected.add(each);
+      for (const each of rejected) if (rejected.size > MAX_REJECTED) rejected.delete(each);
+    },
 
-/**
- * Makes a {@link TokenStore} usable as the client's `store` option: the clients that share it
- * read tokens from it, take turns refreshing them under its lock, and bypass it while it is
- * slow or failing. The result is a {@link TokenStore} too: its four methods are the inner
- * store's.
- *
- * ```ts
- * import { createCybridId } from "cybrid-id";
- * import { sharedTokenStore } from "cybrid-id/store";
- *
- * const cybrid = createCybridId({ store: sharedTokenStore(myStore, { timeout: 100 }) });
- * ```
- *
- * @throws ValidationError (code `invalid_configuration`) for a negative or non-finite
- * `timeout`, or a `lockTtl` below 1.
- */
-export function sharedTokenStore(
-  store: TokenStore,
-  options?: SharedTokenStoreOptions,
-): SharedTokenStore {
-  const settings = resolveStoreOptions(options);
-  // Calls, not bound references: a class-based store keeps its `this`.
-  return {
-    get: (key) => store.get(key),
-    set: (key, value, ttlMs) => store.set(key, value, ttlMs),
-    acquire: (key, fence, ttlMs) => store.acquire(key, fence, ttlMs),
-    release: (key, fence) => store.release(key, fence),
-    attach: (context) => createSharedStore({ ...context, ...settings, store }),
+    wrap(kind, keyParts, fetch, rebuild, scopesOf) {
+      type Issued = IssuedToken<ReturnType<typeof rebuild>>;
+      /** This token kind and scope set, within this client (whose namespace is fixed). */
+      const slot = JSON.stringify([kind, ...keyParts]);
+      // JSON keeps the parts unambiguous whatever characters a client id or URL holds. The
+      // namespace (with the tag of the secret) is asynchronous: the key is made on first use.
+      let storeKey: Promise<string> | undefined;
+
+      function served(stored: StoredToken): Issued {
+        settings.redactor.add(stored.token);
+        handedOut.set(slot, stored.token);
+        logger.log("debug", `token store: ${kind} token read`);
+        return { ...stored, value: rebuild(stored) };
+      }
+
+      async function viaStore(background: boolean, startedIn: number): Promise<Issued> {
+        if (Date.now() < bypassUntil) throw new StoreUnavailable();
+        // Not bounded by the timeout (no store call); a failure (no WebCrypto) is reported like
+        // a failing store, and the client fetches alone.
+        const key = await (storeKey ??= settings
+          .namespace()
+          .then((namespace) =>
+            JSON.stringify(["cybrid-id/v1", kind, ...namespace, ...keyParts]),
+          )).catch((error: unknown) => {
+          throw failed(kind, "get", error);
+        });
+        // Past the lock's lifetime its holder is gone or stuck: nobody else will store a token.
+        const giveUpAt = Date.now() + lockTtlMs + timeoutMs;
+        for (let polls = 0; ; polls++) {
+          const stored = await read(kind, key);
+          if (fresh(stored)) return served(stored);
+          const fence = Math.random().toString(36).slice(2);
+          const release = () => store.release(key, fence);
+          // A lock taken after its call timed out would block the fleet for its whole TTL with
+          // nobody refreshing: it is released (with its fence) the moment it arrives.
+          if (await call(kind, "acquire", () => store.acquire(key, fence, lockTtlMs), release)) {
+            logger.log("debug", `token store: ${kind} lock taken`);
+            try {
+              // Another process may have stored a token between our read and our lock.
+              const again = await read(kind, key);
+              if (fresh(again)) return served(again);
+              const issued = await fetch(background);
+              const { token, sentAt, lifetimeMs } = issued;
+              handedOut.set(slot, token);
+              const ttlMs = planTokenTimes(sentAt, lifetimeMs).usableUntil - Date.now();
+              const record = { token, sentAt, lifetimeMs, scopes: scopesOf(issued.value) };
+              // Not from a fetch sent before an invalidate(). A store that fails now costs the
+              // others a fetch of their own, not us our token.
+              if (startedIn === generation && ttlMs > 0)
+                await call(kind, "set", () =>
+                  store.set(key, JSON.stringify(record), Math.ceil(ttlMs)),
+                ).catch(ignore);
+              return issued;
+            } finally {
+              // Not awaited by the caller's token: an unreleased lock expires by itself.
+              call(kind, "release", release).catch(ignore);
+            }
+          }
+          // Someone else is refreshing. A caller with no token takes the valid one it can get.
+          if (!background && usable(stored)) return served(stored);
+          if (Date.now() >= giveUpAt)
+            throw failed(kind, "acquire", new Error("lock held past its TTL"));
+          logger.log("debug", `token store: ${kind} lock busy, waiting`);
+          // Background waits hold no process open: nobody awaits them.
+          await sleep(backoffDelay(polls, POLL, halfJitter), undefined, background);
+        }
+      }
+
+      return (background) =>
+        viaStore(background, generation).catch((error: unknown) => {
+          // The store failed before we went to the server: fetch on our own (that token never
+          // goes to the store). HTTP errors, the server's answer, propagate unchanged.
+          if (error instanceof StoreUnavailable) return fetch(background);
+          throw error;
+        });
+    },
   };
 }

@@ -1,7 +1,7 @@
 /**
- * The contracts of shared token stores, as types only: the main entry imports this file, and a
- * type import costs it no bytes. The code (the fleet protocol, `sharedTokenStore`,
- * `MemoryTokenStore`) lives behind `cybrid-id/store`, so that only users of a store ship it.
+ * The contract of shared token stores: the public {@link TokenStore} a user implements (or
+ * takes from `cybrid-id/store` and `cybrid-id/redis`), and the internal types of the fleet
+ * protocol that runs on top of it (shared-store.ts).
  *
  * A store is what lets a fleet of processes mint one token per refresh instead of one per
  * process: they read the token there first, and a short lock decides which one of them asks
@@ -12,25 +12,23 @@
  * values (`cybrid-id/redis` does both), because an access token in a shared cache is a
  * credential.
  */
+import { ERROR_CODES } from "../errors/error-codes.js";
 import type { Logger } from "../log/logger.js";
 import type { CybridIdHooks } from "../hooks.js";
 import type { TokenFetcher } from "../token/issued-token.js";
 
 /**
  * Where tokens are shared between processes (Redis, Memcached, a database): four raw
- * operations. Every method may be slow or fail: the client bounds each call with the
- * `timeout` of {@link SharedTokenStore} and falls back to fetching on its own, so an
+ * operations, for the client's `store` option. Every method may be slow or fail: the client
+ * bounds each call with its `storeTimeout` and falls back to fetching on its own, so an
  * implementation should simply throw (or reject) when it cannot answer.
- *
- * The client's `store` option takes a {@link SharedTokenStore}: wrap a `TokenStore` with
- * `sharedTokenStore()` from `cybrid-id/store`.
  */
 export interface TokenStore {
   /**
    * The value stored under `key`, or `undefined`/`null` when there is none (or it expired).
    * A value that is there but cannot be read by this process (encrypted with another key)
-   * should throw an error whose `code` is `UNREADABLE_VALUE` (`cybrid-id/store`): the client reports it
-   * and fetches on its own, without taking the lock or overwriting the value.
+   * should throw an error whose `code` is `UNREADABLE_VALUE` (`cybrid-id/store`): the client
+   * reports it and fetches on its own, without taking the lock or overwriting the value.
    */
   get(key: string): Promise<string | null | undefined>;
   /** Stores `value` under `key`, replacing any previous value; it expires after `ttlMs`. */
@@ -49,21 +47,22 @@ export interface TokenStore {
 }
 
 /**
- * What the client's `store` option takes: a {@link TokenStore} together with the fleet
- * protocol that runs on top of it (read, lock, fetch, store; timeouts and bypass of a failing
- * store). Made by `sharedTokenStore()`, `new MemoryTokenStore()` (both from `cybrid-id/store`)
- * or `redisTokenStore()` (from `cybrid-id/redis`).
+ * The `code` of the error a `TokenStore.get` throws for a value that is there but that this
+ * process cannot read (encrypted with another key): reported, then left alone. A string, not a
+ * class, so that it survives separate bundles of the entries.
  */
-export interface SharedTokenStore extends TokenStore {
-  /**
-   * Called by `createCybridId`, once per client: returns that client's view of the store (its
-   * own store health and rejected tokens). One store may serve several clients.
-   * @internal Not for application code: its shape may change in any release.
-   */
-  attach(context: TokenStoreContext): SharedStore;
+export const UNREADABLE_VALUE = ERROR_CODES.STORE_VALUE_UNREADABLE;
+
+/** The client's store and how it uses it (the `store`, `storeTimeout`, `storeLockTtl` options). */
+export interface StoreSettings {
+  store: TokenStore;
+  /** Bound on each store call (ms). */
+  timeoutMs: number;
+  /** Lifetime of a refresh lock (ms): how long a crashed holder can block the others. */
+  lockTtlMs: number;
 }
 
-/** What a client gives its store: where its keys live, and how to report. @internal */
+/** What a client gives its store: where its keys live, and how to report. */
 export interface TokenStoreContext {
   /**
    * Namespace of every key: the client's base URL, client id and a keyed hash (HMAC) of its
@@ -87,10 +86,7 @@ export interface StoredToken {
 
 export type StoreOperation = "get" | "set" | "acquire" | "release";
 
-/**
- * One client's view of a shared store (what `attach` returns): its token sources wrap their
- * HTTP fetch with it. @internal
- */
+/** One client's view of a shared store: its token sources wrap their HTTP fetch with it. */
 export interface SharedStore {
   /**
    * Marks a token as unusable (a server rejected it), or with no argument every token this

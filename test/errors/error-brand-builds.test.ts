@@ -12,11 +12,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 
 type Sdk = typeof import("../../src/index.js");
-type Store = typeof import("../../src/store/index.js");
+type Redis = typeof import("../../src/redis/index.js");
 type BankSdk = typeof import("../../src/bank-sdk/index.js");
 
 const DIST = fileURLToPath(new URL("../../dist/", import.meta.url));
-const BUILT = ["index.js", "index.cjs", "store.js", "store.cjs", "bank-sdk.cjs"].every((file) =>
+const BUILT = ["index.js", "index.cjs", "redis.cjs", "bank-sdk.cjs"].every((file) =>
   existsSync(DIST + file),
 );
 if (!BUILT) {
@@ -71,10 +71,11 @@ describe.skipIf(!BUILT)("error identity across the ESM and CJS builds in one pro
   });
 
   it("a subpath entry's error is the main entry's class, in either format", async () => {
-    const store = cjs<Store>("store.cjs");
+    const redis = cjs<Redis>("redis.cjs");
     const thrown = (() => {
       try {
-        store.sharedTokenStore(new store.MemoryTokenStore(), { timeout: -1 });
+        // No encryptionKey: refused.
+        redis.redisTokenStore({ defineCommand: () => undefined } as never, {});
       } catch (error) {
         return error;
       }

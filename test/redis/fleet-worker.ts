@@ -20,7 +20,7 @@ export interface WorkerConfig {
   library: "ioredis" | "node-redis";
   calls: number;
   encryptionKey?: string;
-  /** The store's lock lifetime (`lockTtl` of redisTokenStore). */
+  /** The store's lock lifetime (the client's `storeLockTtl`). */
   lockTtl?: number;
   stopAfterTokens?: number;
   /** Per-attempt HTTP timeout; long in the crash test, so the lock holder hangs. */
@@ -65,10 +65,8 @@ const cybrid = createCybridId({
   baseUrl: config.url,
   clientId: config.clientId,
   clientSecret: config.clientSecret,
-  store: redisTokenStore(redis.client, {
-    encryptionKey: config.encryptionKey ?? false,
-    lockTtl: config.lockTtl,
-  }),
+  store: redisTokenStore(redis.client, { encryptionKey: config.encryptionKey ?? false }),
+  storeLockTtl: config.lockTtl,
   maxRetries: 2,
   timeout: config.timeout ?? 5_000,
   backoff: { base: 20, max: 100 },
@@ -76,7 +74,7 @@ const cybrid = createCybridId({
     level: "debug",
     sink: {
       debug: (line) => {
-        if (line.includes("refresh lock acquired")) send({ type: "lock", at: Date.now() });
+        if (line.includes("lock taken")) send({ type: "lock", at: Date.now() });
       },
       info: () => undefined,
       warn: () => undefined,

@@ -110,8 +110,8 @@ describeRedis("redisTokenStore", () => {
 
   it("one client id, two secrets: the wrong secret gets no token from Redis (its own 401)", async () => {
     const emu = await emulator();
-    const options = { keyPrefix: "ns:", encryptionKey: ENCRYPTION_KEY, timeout: 5_000 };
-    const overrides = { timeout: 15_000, deadline: 30_000, maxRetries: 0 };
+    const options = { keyPrefix: "ns:", encryptionKey: ENCRYPTION_KEY };
+    const overrides = { timeout: 15_000, deadline: 30_000, maxRetries: 0, storeTimeout: 5_000 };
     const good = clientFor(emu, { store: redisTokenStore(ioredis, options), ...overrides });
     const token = await good.getToken();
     const intruder = clientFor(emu, {
@@ -189,8 +189,8 @@ describeRedis("redisTokenStore", () => {
 
   it("a value sealed with another key: reported once, fetched alone, never overwritten", async () => {
     const emu = await emulator();
-    const options = { keyPrefix: "rot:", timeout: 5_000 };
-    const overrides = { timeout: 15_000, deadline: 30_000, maxRetries: 0 };
+    const options = { keyPrefix: "rot:" };
+    const overrides = { timeout: 15_000, deadline: 30_000, maxRetries: 0, storeTimeout: 5_000 };
     const writer = clientFor(emu, {
       store: redisTokenStore(ioredis, { ...options, encryptionKey: ENCRYPTION_KEY }),
       ...overrides,

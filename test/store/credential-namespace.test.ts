@@ -5,15 +5,19 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import type { TokenStore } from "../../src/index.js";
-import { MemoryTokenStore, sharedTokenStore } from "../../src/store/index.js";
+import { MemoryTokenStore } from "../../src/store/index.js";
 import { clientFor as harnessClient, emulator, rejectionOf } from "../helpers/client-harness.js";
 
 const TOKEN_PATH = "/oauth/token";
-/** A store timeout that a loaded machine cannot hit: a bypassed store would change the counts. */
-const SLACK = { timeout: 5_000 };
-
 const clientFor: typeof harnessClient = (emu, overrides = {}) =>
-  harnessClient(emu, { timeout: 15_000, deadline: 30_000, maxRetries: 0, ...overrides });
+  harnessClient(emu, {
+    timeout: 15_000,
+    deadline: 30_000,
+    maxRetries: 0,
+    // A store timeout that a loaded machine cannot hit: a bypassed store would change the counts.
+    storeTimeout: 5_000,
+    ...overrides,
+  });
 
 /** A MemoryTokenStore that records every key it is given. */
 function recording() {
@@ -25,13 +29,13 @@ function recording() {
     acquire: (key, fence, ttl) => (keys.add(key), inner.acquire(key, fence, ttl)),
     release: (key, fence) => inner.release(key, fence),
   };
-  return { store: sharedTokenStore(raw, SLACK), keys };
+  return { store: raw, keys };
 }
 
 describe("the store namespace and the client secret", () => {
   it("same id, wrong secret: no token from the store, its own request (401)", async () => {
     const emu = await emulator();
-    const store = new MemoryTokenStore(SLACK);
+    const store = new MemoryTokenStore();
     const good = clientFor(emu, { store });
     const token = await good.getToken();
     expect(emu.count(TOKEN_PATH)).toBe(1);
@@ -45,7 +49,7 @@ describe("the store namespace and the client secret", () => {
 
   it("same id, same secret: still one request for both", async () => {
     const emu = await emulator();
-    const store = new MemoryTokenStore(SLACK);
+    const store = new MemoryTokenStore();
     const a = await clientFor(emu, { store }).getToken();
     const b = await clientFor(emu, { store }).getToken();
     expect(b.accessToken).toBe(a.accessToken);
@@ -72,7 +76,7 @@ describe("the store namespace and the client secret", () => {
 
   it("without WebCrypto (an insecure browser page): no store, its own request, reported", async () => {
     const emu = await emulator();
-    const store = new MemoryTokenStore(SLACK);
+    const store = new MemoryTokenStore();
     const onStoreError = vi.fn();
     vi.stubGlobal("crypto", undefined);
     try {

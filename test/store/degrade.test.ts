@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { TokenStore } from "../../src/index.js";
 import { secureTokenStore } from "../../src/redis/index.js";
-import { MemoryTokenStore, sharedTokenStore, UNREADABLE_VALUE } from "../../src/store/index.js";
+import { MemoryTokenStore, UNREADABLE_VALUE } from "../../src/store/index.js";
 import { clientFor as harnessClient, emulator } from "../helpers/client-harness.js";
 
 const TOKEN_PATH = "/oauth/token";
@@ -26,7 +26,7 @@ function observed() {
 }
 
 describe("a store that misbehaves", () => {
-  it("slow: each call is bounded by the store's timeout, then the client fetches alone", async () => {
+  it("slow: each call is bounded by storeTimeout, then the client fetches alone", async () => {
     const emu = await emulator();
     const never: TokenStore = {
       get: () => new Promise(() => undefined),
@@ -35,7 +35,7 @@ describe("a store that misbehaves", () => {
       release: () => new Promise(() => undefined),
     };
     const { sink, onStoreError, options } = observed();
-    const client = clientFor(emu, { store: sharedTokenStore(never, { timeout: 50 }), ...options });
+    const client = clientFor(emu, { store: never, storeTimeout: 50, ...options });
     const started = Date.now();
     const token = await client.getToken();
     expect(token.accessToken).toMatch(/\./);
@@ -66,7 +66,7 @@ describe("a store that misbehaves", () => {
       release: (key, fence) => inner.release(key, fence),
     };
     const { sink, onStoreError, options } = observed();
-    const a = clientFor(emu, { store: sharedTokenStore(flaky), ...options });
+    const a = clientFor(emu, { store: flaky, ...options });
     await a.getToken();
     expect(onStoreError).toHaveBeenCalledTimes(1);
     expect(onStoreError.mock.calls[0]![0].error.message).toBe("ECONNREFUSED");
@@ -80,7 +80,7 @@ describe("a store that misbehaves", () => {
     a.invalidate();
     const shared = await a.getToken();
     expect(sink.info).toHaveBeenCalledWith(expect.stringContaining("token store reachable again"));
-    const c = clientFor(emu, { store: sharedTokenStore(flaky), ...options });
+    const c = clientFor(emu, { store: flaky, ...options });
     expect((await c.getToken()).accessToken).toBe(shared.accessToken);
     expect(emu.count(TOKEN_PATH)).toBe(3);
   });
@@ -97,10 +97,7 @@ describe("a store that misbehaves", () => {
       release: (key, fence) => inner.release(key, fence),
     };
     const { onStoreError, options } = observed();
-    const token = await clientFor(emu, {
-      store: sharedTokenStore(readOnly),
-      ...options,
-    }).getToken();
+    const token = await clientFor(emu, { store: readOnly, ...options }).getToken();
     expect(token.accessToken).toMatch(/\./);
     expect(emu.count(TOKEN_PATH)).toBe(1);
     expect(onStoreError).toHaveBeenCalledWith(expect.objectContaining({ operation: "set" }));
@@ -129,7 +126,9 @@ describe("a store that misbehaves", () => {
     const { sink, onStoreError, options } = observed();
     const started = Date.now();
     await clientFor(emu, {
-      store: sharedTokenStore(stuck, { lockTtl: 200, timeout: 50 }),
+      store: stuck,
+      storeLockTtl: 200,
+      storeTimeout: 50,
       ...options,
     }).getToken();
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
@@ -171,7 +170,9 @@ describe("a store call that answers after its timeout", () => {
     };
     const { onStoreError, options } = observed();
     const client = clientFor(emu, {
-      store: sharedTokenStore(slowLock, { timeout: 30, lockTtl: 60_000 }),
+      store: slowLock,
+      storeTimeout: 30,
+      storeLockTtl: 60_000,
       ...options,
     });
     // The acquire timed out: the client fetched alone.
@@ -192,15 +193,17 @@ describe("a stored value this client cannot decrypt", () => {
   it("is reported on each read, warned about once, neither locked nor overwritten", async () => {
     const emu = await emulator();
     const inner = new MemoryTokenStore();
-    const keyed = (encryptionKey: string) =>
-      sharedTokenStore(secureTokenStore(inner, { encryptionKey }), { timeout: 5_000 });
-    const writer = clientFor(emu, { store: keyed("1".repeat(64)) });
+    const keyed = (encryptionKey: string) => ({
+      store: secureTokenStore(inner, { encryptionKey }),
+      storeTimeout: 5_000,
+    });
+    const writer = clientFor(emu, keyed("1".repeat(64)));
     const first = await writer.getToken();
     const acquire = vi.spyOn(inner, "acquire");
     const set = vi.spyOn(inner, "set");
 
     const { sink, onStoreError, options } = observed();
-    const other = clientFor(emu, { store: keyed("2".repeat(64)), ...options });
+    const other = clientFor(emu, { ...keyed("2".repeat(64)), ...options });
     for (let round = 0; round < 3; round++) {
       other.invalidate();
       expect((await other.getToken()).accessToken).not.toBe(first.accessToken);
@@ -218,7 +221,7 @@ describe("a stored value this client cannot decrypt", () => {
     expect(acquire).not.toHaveBeenCalled();
     expect(set).not.toHaveBeenCalled();
     // Not a store outage: the store is not bypassed, and the fleet's token is still there.
-    const twin = clientFor(emu, { store: keyed("1".repeat(64)) });
+    const twin = clientFor(emu, keyed("1".repeat(64)));
     expect((await twin.getToken()).accessToken).toBe(first.accessToken);
     expect(emu.count(TOKEN_PATH)).toBe(4);
   });

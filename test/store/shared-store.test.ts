@@ -1,148 +1,178 @@
 /**
- * `cybrid-id/store` as an entry: its options are checked when a store is made, a wrapped store
- * is still the store it wraps, the client refuses a bare TokenStore with the fix, and the main
- * entry does not carry the protocol (the point of the entry).
+ * The fleet protocol (src/store/shared-store.ts) in one process: several clients stand for
+ * several processes (each has its own in-memory cache), a MemoryTokenStore (or a recording
+ * one) for the store.
  */
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { describe, expect, it } from "vitest";
-import { createCybridId, ValidationError, type TokenStore } from "../../src/index.js";
-import { redisTokenStore, type IoRedisLike } from "../../src/redis/index.js";
-import { MemoryTokenStore, sharedTokenStore } from "../../src/store/index.js";
+import { describe, expect, it, vi } from "vitest";
+import type { TokenStore } from "../../src/index.js";
+import { MemoryTokenStore } from "../../src/store/index.js";
+import { clientFor as harnessClient, emulator, GUID, sleep } from "../helpers/client-harness.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CREDENTIALS = { clientId: "id", clientSecret: "secret-1", baseUrl: "http://127.0.0.1:9" };
+const TOKEN_PATH = "/oauth/token";
 
-/** What `make` throws, or `undefined`. */
-function thrownBy(make: () => unknown): any {
-  try {
-    make();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
+/** The harness's client with a per-attempt timeout that a loaded CI machine cannot hit: the
+ * request counts below must not include retries. */
+const clientFor: typeof harnessClient = (emu, overrides = {}) =>
+  harnessClient(emu, { timeout: 5_000, ...overrides });
+
+/** A store that records the keys and values it is given, for the `store` option. */
+function recording(inner: TokenStore = new MemoryTokenStore()) {
+  const calls: { op: string; key: string; value?: string }[] = [];
+  const raw: TokenStore = {
+    get: (key) => (calls.push({ op: "get", key }), inner.get(key)),
+    set: (key, value, ttl) => (calls.push({ op: "set", key, value }), inner.set(key, value, ttl)),
+    acquire: (key, fence, ttl) => (
+      calls.push({ op: "acquire", key }),
+      inner.acquire(key, fence, ttl)
+    ),
+    release: (key, fence) => (calls.push({ op: "release", key }), inner.release(key, fence)),
+  };
+  return { store: raw, calls };
 }
 
-/** What each way of making a store throws for `options` (`undefined`: accepted). */
-function errorsFor(options: Record<string, unknown>): unknown[] {
-  // The Redis client is never called: making the store only picks the adapter.
-  const redis = { defineCommand: () => undefined } as unknown as IoRedisLike;
-  return [
-    thrownBy(() => sharedTokenStore(new MemoryTokenStore(), options)),
-    thrownBy(() => new MemoryTokenStore(options)),
-    thrownBy(() => redisTokenStore(redis, { encryptionKey: false, ...options })),
-  ];
+function logSink() {
+  return { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 }
 
-describe("store options", () => {
-  it.each([
-    ["timeout", -1, "from 0"],
-    ["timeout", Number.NaN, "from 0"],
-    ["timeout", Number.POSITIVE_INFINITY, "from 0"],
-    ["timeout", "250", "from 0"],
-    ["timeout", 1500.5, "from 0"], // AbortSignal.timeout throws on a fraction
-    ["timeout", 3e9, "from 0"], // past the timer range: a timer would fire after 1 ms
-    ["lockTtl", 5e9, "from 1"],
-    ["lockTtl", 0, "from 1"],
-    ["lockTtl", 0.5, "from 1"],
-    ["lockTtl", -5, "from 1"],
-    ["lockTtl", Number.NaN, "from 1"],
-    ["lockTtl", Number.POSITIVE_INFINITY, "from 1"],
-  ])("%s: %s is refused when the store is made", (name, value, bound) => {
-    for (const error of errorsFor({ [name]: value })) {
-      expect(error).toBeInstanceOf(ValidationError);
-      expect(error).toMatchObject({
-        code: "invalid_configuration",
-        issues: [`${name} must be an integer ${bound} to 2147483647`],
-      });
-    }
-  });
-
-  it("accepts the bounds and the defaults", () => {
-    for (const options of [{}, { timeout: 0, lockTtl: 1 }, { timeout: undefined }])
-      expect(errorsFor(options)).toEqual([undefined, undefined, undefined]);
-    expect(() => sharedTokenStore(new MemoryTokenStore())).not.toThrow();
-    expect(() => new MemoryTokenStore()).not.toThrow();
-  });
-});
-
-describe("sharedTokenStore", () => {
-  it("is the store it wraps: its four methods reach the inner store (a class keeps `this`)", async () => {
-    const inner = new MemoryTokenStore();
-    const store: TokenStore = sharedTokenStore(inner);
-    await store.set("k", "v", 1_000);
-    expect(await inner.get("k")).toBe("v");
-    expect(await store.get("k")).toBe("v");
-    expect(await store.acquire("k", "a", 1_000)).toBe(true);
-    expect(await inner.acquire("k", "b", 1_000)).toBe(false);
-    await store.release("k", "a");
-    expect(await inner.acquire("k", "b", 1_000)).toBe(true);
-  });
-
-  it("attaches each client on its own: one store may serve several clients", () => {
-    const store = sharedTokenStore(new MemoryTokenStore());
-    const context = {
-      namespace: async () => ["https://id.example", "id", "tag"],
-      logger: { enabled: () => false, log: () => undefined },
-      redactor: { add: () => undefined },
-      hooks: {},
-    };
-    const first = store.attach(context);
-    const second = store.attach(context);
-    expect(first).not.toBe(second);
-    expect(typeof first.wrap).toBe("function");
-    expect(typeof first.reject).toBe("function");
-  });
-});
-
-describe("the client's store option", () => {
-  it("refuses a bare TokenStore, naming the fix", () => {
-    const bare: TokenStore = {
-      get: async () => undefined,
-      set: async () => undefined,
-      acquire: async () => true,
-      release: async () => undefined,
-    };
-    // @ts-expect-error: the types say so too (a TokenStore has no `attach`)
-    const error = thrownBy(() => createCybridId({ ...CREDENTIALS, store: bare }));
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error.code).toBe("invalid_configuration");
-    expect(error.message).toContain("sharedTokenStore()");
-  });
-
-  it("takes no store as undefined or (from JavaScript) null", () => {
-    expect(() => createCybridId({ ...CREDENTIALS, store: undefined })).not.toThrow();
-    expect(() => createCybridId({ ...CREDENTIALS, store: null as never })).not.toThrow();
-  });
-});
-
-describe("entries", () => {
-  async function inputsOf(entry: string): Promise<string[]> {
-    const result = await build({
-      entryPoints: [entry],
-      absWorkingDir: ROOT,
-      bundle: true,
-      write: false,
-      metafile: true,
-      platform: "neutral",
-      format: "esm",
-      external: ["openapi-fetch"],
-      logLevel: "silent",
-    });
-    return Object.keys(result.metafile.inputs);
-  }
-
-  it("the main entry bundles no store code (type imports only)", async () => {
-    const inputs = await inputsOf("src/index.ts");
-    expect(inputs).toContain("src/client.ts");
-    expect(inputs.filter((path) => path.startsWith("src/store/"))).toEqual([]);
-  });
-
-  it("cybrid-id/store is platform neutral and carries the protocol", async () => {
-    const inputs = await inputsOf("src/store/index.ts");
-    expect(inputs).toEqual(
-      expect.arrayContaining(["src/store/shared-fetch.ts", "src/store/memory-store.ts"]),
+describe("a shared token store", () => {
+  it("one token for several clients: the others take it from the store, no HTTP", async () => {
+    const emu = await emulator();
+    const store = new MemoryTokenStore();
+    const [a, b, c] = [1, 2, 3].map(() => clientFor(emu, { store }));
+    const first = await a!.getToken();
+    const [fromB, fromC] = await Promise.all([b!.getToken(), c!.getToken()]);
+    expect(emu.count(TOKEN_PATH)).toBe(1);
+    expect(fromB).toEqual(first);
+    expect(fromC.expiresAt.getTime()).toBe(first.expiresAt.getTime());
+    // Concurrent first calls of fresh clients also share one request.
+    const store2 = new MemoryTokenStore();
+    const fleet = Array.from({ length: 5 }, () => clientFor(emu, { store: store2 }));
+    const tokens = await Promise.all(
+      fleet.flatMap((client) => [client.getToken(), client.getToken()]),
     );
-    expect(inputs.filter((path) => path.startsWith("node:"))).toEqual([]);
+    expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+  });
+
+  it("keys name the base URL, client id and scope set (any order), never the secret", async () => {
+    const emu = await emulator();
+    const { store, calls } = recording();
+    const client = clientFor(emu, { store });
+    await client.getToken({ scopes: ["customers:read", "accounts:read"] });
+    await client.getToken({ scopes: ["customers:read"] });
+    const other = clientFor(emu, { store });
+    await other.getToken({ scopes: ["accounts:read", "customers:read"] });
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+    const keys = [...new Set(calls.map((call) => call.key))];
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key).toContain(emu.url);
+      expect(key).toContain(emu.clientId);
+      expect(key).not.toContain(emu.clientSecret);
+    }
+    expect(keys[0]).toContain("accounts:read customers:read");
+    for (const call of calls) expect(call.value ?? "").not.toContain(emu.clientSecret);
+  });
+
+  it("waits for the lock holder's token rather than fetching its own", async () => {
+    const emu = await emulator();
+    const store = new MemoryTokenStore();
+    const a = clientFor(emu, { store });
+    const b = clientFor(emu, { store });
+    emu.inject({ path: TOKEN_PATH, delayMs: 300 });
+    const [ta, tb] = await Promise.all([a.getToken(), sleep(50).then(() => b.getToken())]);
+    expect(tb.accessToken).toBe(ta.accessToken);
+    expect(emu.count(TOKEN_PATH)).toBe(1);
+  });
+
+  it("takes over a lock whose holder died, once it expires", async () => {
+    const emu = await emulator();
+    const probe = recording();
+    await clientFor(emu, { store: probe.store }).getToken();
+    const key = probe.calls[0]!.key;
+    const { store, calls } = recording();
+    // A holder that took the lock and died: nobody releases it.
+    expect(await store.acquire(key, "dead-holder", 300)).toBe(true);
+    const started = Date.now();
+    await clientFor(emu, { store, storeLockTtl: 300 }).getToken();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(calls.filter((call) => call.op === "acquire").length).toBeGreaterThan(2);
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+  });
+
+  it("a class-based store (MemoryTokenStore) given as is: storeLockTtl bounds a dead holder's lock", async () => {
+    const emu = await emulator();
+    const probe = recording();
+    await clientFor(emu, { store: probe.store }).getToken();
+    const key = probe.calls[0]!.key;
+    const store = new MemoryTokenStore();
+    expect(await store.acquire(key, "dead-holder", 300)).toBe(true);
+    const started = Date.now();
+    await clientFor(emu, { store, storeLockTtl: 300 }).getToken();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+  });
+
+  it("a foreground caller gets the still-valid stored token while another process refreshes", async () => {
+    const emu = await emulator({ tokenTtlSeconds: 4 });
+    const { store, calls } = recording();
+    const a = clientFor(emu, { store });
+    const token = await a.getToken();
+    const key = calls[0]!.key;
+    // Into the refresh window of the stored token, with another holder of the lock.
+    await sleep(Math.max(0, token.expiresAt.getTime() - 4_000 * 0.2 - Date.now() - 300));
+    await store.acquire(key, "someone-else", 5_000);
+    const b = clientFor(emu, { store });
+    const started = Date.now();
+    expect((await b.getToken()).accessToken).toBe(token.accessToken);
+    expect(Date.now() - started).toBeLessThan(1_500); // polling would wait for the 5 s lock
+    expect(emu.count(TOKEN_PATH)).toBe(1);
+  });
+
+  it("never takes a token from the store again once it was dropped or rejected", async () => {
+    const emu = await emulator();
+    const store = new MemoryTokenStore();
+    const a = clientFor(emu, { store });
+    const first = await a.getToken();
+    a.invalidate();
+    const second = await a.getToken();
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+    // The new one went to the store for the others.
+    expect((await clientFor(emu, { store }).getToken()).accessToken).toBe(second.accessToken);
+  });
+
+  it("shares customer tokens per customer and scope set", async () => {
+    const emu = await emulator();
+    const store = new MemoryTokenStore();
+    const a = clientFor(emu, { store });
+    const b = clientFor(emu, { store });
+    const request = { customerGuid: GUID, scopes: ["accounts:read", "customers:read"] as const };
+    const ta = await a.getCustomerToken({ ...request, scopes: [...request.scopes] });
+    const tb = await b.getCustomerToken({ ...request, scopes: [...request.scopes].reverse() });
+    expect(tb.accessToken).toBe(ta.accessToken);
+    expect(tb.expiresAt).toEqual(ta.expiresAt);
+    expect([...tb.scopes].sort()).toEqual([...ta.scopes].sort());
+    expect(tb.customerGuid).toBe(GUID);
+    expect(emu.count("/api/customer_tokens")).toBe(1);
+    expect(emu.count(TOKEN_PATH)).toBe(1);
+    // createCustomerToken never uses the store.
+    await b.createCustomerToken({ ...request, scopes: [...request.scopes] });
+    expect(emu.count("/api/customer_tokens")).toBe(2);
+  });
+
+  it("ignores an unreadable stored value and replaces it", async () => {
+    const emu = await emulator();
+    const { store, calls } = recording();
+    await clientFor(emu, { store }).getToken();
+    const key = calls[0]!.key;
+    await store.set(key, "{not json", 60_000);
+    const sink = logSink();
+    const token = await clientFor(emu, { store, logger: { level: "warn", sink } }).getToken();
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+    expect(JSON.parse((await store.get(key))!).token).toBe(token.accessToken);
+    expect(sink.warn).toHaveBeenCalledWith(expect.stringContaining("unreadable"));
   });
 });

@@ -1,0 +1,195 @@
+/**
+ * The fleet protocol's waits, on fake timers with a scripted store and a fake HTTP fetch: the
+ * bound on each store call, the bypass of a failing store (backoffDelay with half jitter:
+ * 0.5-1 s after one failure, doubling up to 30 s), the polls for another process's token and
+ * the give-up once the lock's lifetime has passed. Math.random is pinned to 0, so every jitter
+ * is its lower half: exactly half of the backoff's ceiling.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { IssuedToken } from "../../src/token/issued-token.js";
+import { createSharedStore } from "../../src/store/shared-store.js";
+import type { TokenStore } from "../../src/store/token-store.js";
+
+const LIFETIME_MS = 600_000;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.spyOn(Math, "random").mockReturnValue(0);
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+/** A store of mocks: nothing stored, every lock free, unless `script` says otherwise. */
+function scripted(script: Pick<Partial<TokenStore>, "get" | "acquire"> = {}) {
+  return {
+    get: vi.fn<TokenStore["get"]>(script.get ?? (async () => undefined)),
+    set: vi.fn<TokenStore["set"]>(async () => undefined),
+    acquire: vi.fn<TokenStore["acquire"]>(script.acquire ?? (async () => true)),
+    release: vi.fn<TokenStore["release"]>(async () => undefined),
+  };
+}
+
+/** A client's view of `store` (timeout 250 ms, lock 1 s) and one token kind wrapped with it. */
+function protocolOver(store: TokenStore) {
+  const lines: string[] = [];
+  const onStoreError = vi.fn();
+  const shared = createSharedStore({
+    store,
+    timeoutMs: 250,
+    lockTtlMs: 1_000,
+    namespace: async () => ["https://id.example", "client", "tag"],
+    logger: { enabled: () => true, log: (level, message) => lines.push(`${level} ${message}`) },
+    redactor: { add: () => undefined },
+    hooks: { onStoreError },
+  });
+  const fetch = vi.fn(async (): Promise<IssuedToken<string>> => ({
+    value: "from-http",
+    token: "http-token",
+    sentAt: Date.now(),
+    lifetimeMs: LIFETIME_MS,
+  }));
+  const fetcher = shared.wrap(
+    "bank",
+    [""],
+    fetch,
+    (stored) => stored.token,
+    () => [],
+  );
+  return { fetcher, fetch, lines, onStoreError };
+}
+
+const never = () => new Promise<never>(() => undefined);
+
+describe("a store that does not answer", () => {
+  it("each call gives up after the timeout; the store is skipped for half to all of the backoff, which doubles", async () => {
+    const store = scripted({ get: never });
+    const { fetcher, fetch, lines, onStoreError } = protocolOver(store);
+
+    const first = fetcher(false);
+    await vi.advanceTimersByTimeAsync(249);
+    expect(fetch).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await first).token).toBe("http-token");
+    expect(onStoreError).toHaveBeenCalledWith(
+      expect.objectContaining({ kind: "bank", operation: "get" }),
+    );
+    expect(lines).toContain(
+      "warn token store get failed (timed out after 250 ms); skipped for 500 ms",
+    );
+
+    // Within the 500 ms the store is not asked: straight to the server.
+    await vi.advanceTimersByTimeAsync(499);
+    await fetcher(false);
+    expect(store.get).toHaveBeenCalledTimes(1);
+    expect(fetch).toHaveBeenCalledTimes(2);
+
+    // Then it is asked again; a second failure in a row skips it twice as long.
+    await vi.advanceTimersByTimeAsync(1);
+    const third = fetcher(false);
+    await vi.advanceTimersByTimeAsync(250);
+    await third;
+    expect(store.get).toHaveBeenCalledTimes(2);
+    expect(lines.at(-1)).toBe(
+      "warn token store get failed (timed out after 250 ms); skipped for 1000 ms",
+    );
+  });
+
+  it("an answer resets the backoff, and says so", async () => {
+    let down = true;
+    const store = scripted({
+      get: async () => {
+        if (down) throw new Error("ECONNREFUSED");
+        return undefined;
+      },
+    });
+    const { fetcher, lines } = protocolOver(store);
+    await fetcher(false);
+    expect(lines.at(-1)).toContain("skipped for 500 ms");
+    await vi.advanceTimersByTimeAsync(500);
+    down = false;
+    await fetcher(false);
+    expect(lines).toContain("info token store reachable again");
+    down = true;
+    await fetcher(false);
+    expect(lines.at(-1)).toBe("warn token store get failed (ECONNREFUSED); skipped for 500 ms");
+  });
+
+  it("a late acquire that took the lock is undone: released with its own fence", async () => {
+    let answer: (taken: boolean) => void = () => undefined;
+    const store = scripted({
+      acquire: () => new Promise<boolean>((resolve) => (answer = resolve)),
+    });
+    const { fetcher, fetch } = protocolOver(store);
+    const first = fetcher(false);
+    await vi.advanceTimersByTimeAsync(250);
+    await first;
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(store.release).not.toHaveBeenCalled();
+    answer(true);
+    await vi.advanceTimersByTimeAsync(0);
+    const fence = store.acquire.mock.calls[0]![1];
+    expect(store.release).toHaveBeenCalledWith(store.acquire.mock.calls[0]![0], fence);
+  });
+});
+
+describe("another process holds the lock", () => {
+  it("polls with growing waits (12, 25, 50, 100, 125 ms...) and takes its token when stored", async () => {
+    const stored = JSON.stringify({
+      token: "fleet-token",
+      sentAt: Date.now(),
+      lifetimeMs: LIFETIME_MS,
+      scopes: [],
+    });
+    let value: string | undefined;
+    const readAt: number[] = [];
+    const start = Date.now();
+    const store = scripted({
+      get: async () => (readAt.push(Date.now() - start), value),
+      acquire: async () => false,
+    });
+    const { fetcher, fetch, lines } = protocolOver(store);
+    const result = fetcher(true);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(readAt).toEqual([0, 12, 37, 87, 187]);
+    expect(lines).toContain("debug token store: bank lock busy, waiting");
+    value = stored;
+    await vi.advanceTimersByTimeAsync(125);
+    expect(await result).toMatchObject({ value: "fleet-token", token: "fleet-token" });
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it("a lock never freed: past its lifetime (plus a timeout) the fetch goes alone, reported", async () => {
+    const store = scripted({ acquire: async () => false });
+    const { fetcher, fetch, lines, onStoreError } = protocolOver(store);
+    const result = fetcher(true);
+    await vi.advanceTimersByTimeAsync(1_200);
+    expect(fetch).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(200);
+    expect((await result).token).toBe("http-token");
+    expect(onStoreError).toHaveBeenCalledWith(expect.objectContaining({ operation: "acquire" }));
+    expect(lines).toContain(
+      "warn token store acquire failed (lock held past its TTL); skipped for 500 ms",
+    );
+  });
+});
+
+describe("the lock holder", () => {
+  it("stores what it fetched for the token's usable lifetime, then releases the lock", async () => {
+    const store = scripted();
+    const { fetcher, fetch } = protocolOver(store);
+    const issued = await fetcher(false);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    const [key, record, ttlMs] = store.set.mock.calls[0]!;
+    expect(JSON.parse(record)).toEqual({
+      token: "http-token",
+      sentAt: issued.sentAt,
+      lifetimeMs: LIFETIME_MS,
+      scopes: [],
+    });
+    // Usable until the lifetime minus its skew, min(30 s, 10%).
+    expect(ttlMs).toBe(LIFETIME_MS - 30_000);
+    expect(store.release).toHaveBeenCalledWith(key, store.acquire.mock.calls[0]![1]);
+  });
+});
