@@ -16,12 +16,12 @@ import { createLogger } from "./log/logger.js";
 import { Redactor } from "./log/redactor.js";
 import { createTrafficControl } from "./pacing/traffic-control.js";
 import { resolveOptions, type CybridIdOptions, type Scope } from "./options.js";
-import { createBankTokens, type AccessToken } from "./token/bank-tokens.js";
 import {
-  createCustomerTokens,
+  createTokenCache,
+  type AccessToken,
   type CustomerToken,
   type CustomerTokenRequest,
-} from "./token/customer-tokens.js";
+} from "./token/token-cache.js";
 import { checkCustomerTokenInput, checkGetTokenInput } from "./validation/call-input.js";
 
 /** Per-call options of `getToken`. */
@@ -86,8 +86,7 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
     redactor,
     hooks: resolved.hooks,
   });
-  const bank = createBankTokens(context, clientSecret, shared);
-  const customers = createCustomerTokens(context, bank, shared);
+  const { bank, customers } = createTokenCache(context, clientSecret, shared);
   const summary = { baseUrl: resolved.baseUrl, clientId: resolved.clientId };
   const allowOrigin = apiOriginGuard(resolved.apiOrigins);
 

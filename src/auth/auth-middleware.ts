@@ -9,7 +9,7 @@
  * awaits whatever they return on every request.
  */
 import type { Middleware } from "openapi-fetch";
-import type { AccessToken, BankTokens } from "../token/bank-tokens.js";
+import type { AccessToken, BankTokens } from "../token/token-cache.js";
 import type { OriginGuard } from "./api-origins.js";
 import { bearerHeaderCache } from "./bearer-header.js";
 import { tokenAfter401 } from "./token-after-401.js";

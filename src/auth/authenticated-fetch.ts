@@ -12,7 +12,7 @@
 import { redactError } from "../errors/redact-error.js";
 import type { Redactor } from "../log/redactor.js";
 import { transportError } from "../retry/attempt-loop.js";
-import type { AccessToken, BankTokens } from "../token/bank-tokens.js";
+import type { AccessToken, BankTokens } from "../token/token-cache.js";
 import { urlOf, type OriginGuard } from "./api-origins.js";
 import { bearerHeaderCache } from "./bearer-header.js";
 import { tokenAfter401 } from "./token-after-401.js";

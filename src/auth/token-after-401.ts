@@ -1,5 +1,5 @@
 /** What cybrid.fetch and cybrid.middleware do alike when the server rejects their token. */
-import type { AccessToken, BankTokens } from "../token/bank-tokens.js";
+import type { AccessToken, BankTokens } from "../token/token-cache.js";
 
 /**
  * The token to replay a request with after the server answered 401 to `sentToken`: that token

@@ -5,6 +5,8 @@
  * - refresh: the window opens at a random point in [75%, 85%) of the lifetime, so a fleet that
  *   started together does not refresh in the same second.
  */
+import { backoffDelay } from "../retry/backoff.js";
+
 export interface TokenTimes {
   /** When the server considers the token expired (ms since epoch). */
   expiresAt: number;
@@ -67,10 +69,18 @@ function expiresInSeconds(expiresIn: unknown): number | undefined {
     : undefined;
 }
 
-/** How long a background refresh waits after its n-th failure in a row: 1 s, 2 s, 4 s ... 60 s. */
+/**
+ * The backoff of a failing background refresh: the first retry within 1 s, the ceiling doubling
+ * with each failure in a row up to one try a minute.
+ */
+const REFRESH_BACKOFF = { base: 1_000, max: 60_000 };
+
+/**
+ * How long a background refresh waits after its n-th failure in a row (n >= 1): full jitter
+ * (backoff.ts) below 1 s, 2 s, 4 s ... 60 s.
+ */
 export function refreshRetryDelay(failures: number, random = Math.random): number {
-  const ceiling = Math.min(60_000, 1000 * 2 ** Math.max(0, failures - 1));
-  return ceiling / 2 + (ceiling / 2) * random();
+  return backoffDelay(failures - 1, REFRESH_BACKOFF, random);
 }
 
 /**
