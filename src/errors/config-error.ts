@@ -7,7 +7,6 @@ import { ValidationError } from "./cybrid-id-error.js";
 import { ERROR_CODES } from "./error-codes.js";
 import { MAX_TIMER_MS } from "../timers.js";
 
-
 /** `what` heads the message ("Invalid configuration: ..."). */
 export function configError(what: string, ...issues: string[]): ValidationError {
   return new ValidationError(what, issues, ERROR_CODES.INVALID_CONFIGURATION);
