@@ -1,10 +1,12 @@
 /**
- * createCybridId: options -> engine (token sources) -> openapi-fetch. A call reads top to
- * bottom: input checks (validation/, generated validators) -> token cache (token/: fresh, or
- * join or start the one fetch) -> attempt loop (retry/attempt-loop.ts: a send slot from the
- * endpoint's pacer (pacing/), one attempt (transport/idp-request.ts), the retry decision with
- * the retry budget, backoff or Retry-After within the deadline) -> openapi-fetch -> a token or
- * a typed, redacted error.
+ * createCybridId: options -> engine -> openapi-fetch. A cold `getToken()` reads top to bottom,
+ * each hop once:
+ * client.ts `getToken` (input checks, validation/) -> token/token-cache.ts `bank.get` (fresh,
+ * or join or start the one fetch of the scope set's slot; a shared store, when there is one,
+ * wraps that fetch) -> token/token-requests.ts (the request's body and client authentication;
+ * the answer checked and turned into a token) -> pipeline/idp-pipeline.ts `sendToIdp` (pace,
+ * attempt, classify, one retry decision, backoff or Retry-After within the deadline) ->
+ * openapi-fetch -> a token or a typed, redacted error.
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/openapi.js";

@@ -19,9 +19,9 @@ export function decodeJwtSegment(segment: string): Record<string, unknown> | und
   }
 }
 
+/** A JWT's claims (its second segment), or undefined when it is not a JWT. */
 export function decodeJwtClaims(token: string): Record<string, unknown> | undefined {
-  const payload = token.split(".")[1];
-  return payload === undefined ? undefined : decodeJwtSegment(payload);
+  return decodeJwtSegment(token.split(".")[1] ?? "");
 }
 
 /**

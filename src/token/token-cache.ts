@@ -17,7 +17,6 @@
  */
 import { newBankTokenCodes } from "../../generated/error-codes.js";
 import { AuthenticationError } from "../errors/cybrid-id-error.js";
-import type { Scope } from "../options.js";
 import type { Engine } from "../pipeline/idp-pipeline.js";
 import type { SharedStore } from "../store/token-store.js";
 import { raceAbort } from "../timers.js";
@@ -25,27 +24,23 @@ import type { IssuedToken, TokenFetcher } from "./issued-token.js";
 import { decide, planTokenTimes, refreshRetryDelay, type TokenTimes } from "./token-timing.js";
 import {
   bankTokenRequest,
-  checkCustomerTokenBody,
+  customerTokenBody,
   requestCustomerToken,
   tokenValue,
   type AccessToken,
   type CustomerToken,
   type CustomerTokenBody,
+  type CustomerTokenRequest,
   type TokenKind,
 } from "./token-requests.js";
 
-export type { AccessToken, CustomerToken } from "./token-requests.js";
+export type { AccessToken, CustomerToken, CustomerTokenRequest } from "./token-requests.js";
 
-export interface CustomerTokenRequest {
-  /** The customer's guid (32 characters). */
-  customerGuid: string;
-  /** What the token may do; at least one, no duplicates. */
-  scopes: readonly Scope[];
-  /** Stops waiting (the shared request, if any, goes on for other callers). */
-  signal?: AbortSignal;
-}
-
-/** The bank tokens, as cybrid.fetch and cybrid.middleware use them. */
+/**
+ * The bank tokens, as cybrid.fetch and cybrid.middleware use them. Like every `get` here, a
+ * request the spec refuses throws its ValidationError before anything async (client.ts turns
+ * it into a rejection): the checks run once per scope set, as its slot is made.
+ */
 export interface BankTokens {
   /** The token for a scope set (the client's `scopes` when omitted), from its slot. */
   get(scopes?: readonly string[], signal?: AbortSignal): Promise<AccessToken>;
@@ -131,9 +126,8 @@ export function createTokenCache(
 
     function start(background: boolean): Promise<T> {
       const startedIn = generation;
-      const run: Promise<T> = fetcher(background).then(
+      const run = fetcher(background).then(
         (issued) => {
-          if (inflight === run) inflight = undefined;
           if (startedIn === generation) {
             current = { ...issued, ...planTokenTimes(issued.sentAt, issued.lifetimeMs) };
             failures = nextTryAt = 0;
@@ -141,7 +135,6 @@ export function createTokenCache(
           return issued.value;
         },
         (error: unknown) => {
-          if (inflight === run) inflight = undefined;
           if (startedIn === generation) nextTryAt = Date.now() + refreshRetryDelay(++failures);
           const code = (error as { code?: unknown } | undefined)?.code ?? "error";
           if (background) {
@@ -160,9 +153,12 @@ export function createTokenCache(
         },
       );
       inflight = run;
-      // Each caller has its own chain (or left, aborted): the shared promise itself must never
-      // be an unhandled rejection, whoever still awaits it.
-      run.catch(() => undefined);
+      // Settled, it is no longer the fetch to join. This handler of its own also keeps a
+      // failure that nobody awaits any more (its callers left) from being an unhandled rejection.
+      const settled = () => {
+        if (inflight === run) inflight = undefined;
+      };
+      run.then(settled, settled);
       return run;
     }
 
@@ -253,8 +249,7 @@ export function createTokenCache(
           `${customerGuid}|${key}`,
           options.customerTokenCacheSize,
           () => {
-            checkCustomerTokenBody(request);
-            const body = { customerGuid, scopes: [...request.scopes] };
+            const body = customerTokenBody(request);
             return createSlot(
               "customer",
               [customerGuid, key],
@@ -266,8 +261,7 @@ export function createTokenCache(
         return slot.get(request.signal);
       },
       async create(request) {
-        checkCustomerTokenBody(request);
-        return (await mintCustomerToken(request, false, request.signal)).value;
+        return (await mintCustomerToken(customerTokenBody(request), false, request.signal)).value;
       },
       clear: () => customerSlots.clear(),
     },

@@ -7,6 +7,7 @@
 import { basicCredentials } from "../auth/basic-credentials.js";
 import { InvalidResponseError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
+import type { Scope } from "../options.js";
 import { sendToIdp, type Engine, type IdpRequest } from "../pipeline/idp-pipeline.js";
 import {
   validateCredentialsRequest,
@@ -37,11 +38,25 @@ export interface CustomerToken {
   readonly expiresAt: Date;
 }
 
-/** Which customer a customer token is for, and what it may do. */
-export interface CustomerTokenBody {
-  readonly customerGuid: string;
-  readonly scopes: readonly string[];
+export interface CustomerTokenRequest {
+  /** The customer's guid (32 characters). */
+  customerGuid: string;
+  /** What the token may do; at least one, no duplicates. */
+  scopes: readonly Scope[];
+  /** Stops waiting (the shared request, if any, goes on for other callers). */
+  signal?: AbortSignal;
 }
+
+/** The client-credentials request's body; under Basic without the credentials. */
+type CredentialsBody = {
+  grant_type: "client_credentials";
+  client_id?: string;
+  client_secret?: string;
+  scope?: string;
+};
+
+/** The customer token request's body, as the spec names its fields. */
+export type CustomerTokenBody = { readonly customer_guid: string; readonly scopes: string[] };
 
 export type TokenKind = "bank" | "customer";
 
@@ -80,39 +95,42 @@ export function bankTokenRequest(engine: Engine, clientSecret: string) {
       : undefined;
   // The encoded form is the secret too: blanked out of whatever a server echoes back.
   engine.redactor.add(basic);
-  /** `scope` is one space-separated string, as the grant wants it. */
-  const bodyFor = (scopes: readonly string[] | undefined, withCredentials: boolean) => ({
-    grant_type: "client_credentials" as const,
-    ...(withCredentials ? { client_id: clientId, client_secret: clientSecret } : {}),
-    ...(scopes === undefined ? {} : { scope: scopes.join(" ") }),
-  });
+  const authorization = basic && `Basic ${basic}`;
 
   /**
-   * The fetch of one scope set's token. The request is checked against the spec here, once,
-   * before its first send: with the credentials in the body either way, so that the spec's
-   * limits on them apply to Basic too.
+   * The fetch of one scope set's token. Its body is checked against the spec here, once, before
+   * its first send, with the credentials in it, so that the spec's limits on them apply to
+   * Basic too; under Basic they are then taken out of the body (they go in the header).
    */
   return (scopes: readonly string[] | undefined): TokenFetcher<AccessToken> => {
-    validateCredentialsRequest(bodyFor(scopes, true), scopes);
-    const request = {
-      path: tokenPath,
-      body: bodyFor(scopes, !basic),
-      encoding: tokenEncoding,
-      authorization: basic && `Basic ${basic}`,
+    const body: CredentialsBody = {
+      grant_type: "client_credentials",
+      client_id: clientId,
+      client_secret: clientSecret,
+      // One space-separated string, as the grant wants it.
+      ...(scopes && { scope: scopes.join(" ") }),
     };
+    validateCredentialsRequest(body, scopes);
+    if (basic) {
+      delete body.client_id;
+      delete body.client_secret;
+    }
+    const request = { path: tokenPath, body, encoding: tokenEncoding, authorization };
     return (background) => fetchToken(engine, request, { background }, scopes ?? []);
   };
 }
 
-/** The body of a customer token request, as the spec names its fields. */
-const customerBody = ({ customerGuid, scopes }: CustomerTokenBody) => ({
-  customer_guid: customerGuid,
-  scopes: [...scopes],
-});
-
-/** The spec's checks of a customer token request. */
-export function checkCustomerTokenBody(body: CustomerTokenBody): void {
-  validateCustomerTokenRequest(customerBody(body));
+/**
+ * The body of a customer token request, checked against the spec: once per customer and scope
+ * set in the cache, before its first request. Its own copy of the scopes.
+ */
+export function customerTokenBody({
+  customerGuid,
+  scopes,
+}: CustomerTokenRequest): CustomerTokenBody {
+  const body = { customer_guid: customerGuid, scopes: [...scopes] };
+  validateCustomerTokenRequest(body);
+  return body;
 }
 
 /** A customer token for `body`, minted with `bankToken`. */
@@ -127,13 +145,13 @@ export function requestCustomerToken(
     engine,
     {
       path: "/api/customer_tokens",
-      body: customerBody(body),
+      body,
       encoding: "json",
       authorization: `Bearer ${bankToken}`,
     },
     { background, signal },
     body.scopes,
-    body.customerGuid,
+    body.customer_guid,
   ) as Promise<IssuedToken<CustomerToken>>;
 }
 
@@ -152,7 +170,7 @@ async function fetchToken(
   customerGuid?: string,
 ): Promise<IssuedToken<AccessToken>> {
   const { logger, redactor, options } = engine;
-  const kind = customerGuid === undefined ? "bank" : "customer";
+  const kind = customerGuid ? "customer" : "bank";
   const operation = `POST ${request.path}`;
   const { data, sentAt, serverDate, attempts } = await sendToIdp(
     engine,
@@ -188,7 +206,7 @@ async function fetchToken(
   // Its own exp says it was dead before we asked: not a token to cache, nor to hand out.
   if (expiresAt <= sentAt)
     throw invalid(
-      `a token that expired ${Math.round((sentAt - expiresAt) / 1000)} s before it was asked for (a clock off?)`,
+      `a token that expired ${Math.round((sentAt - expiresAt) / 1000)} s before the request (clock off?)`,
     );
   // The server may grant fewer scopes than asked; it names them in `scope`.
   const scopes = typeof scope === "string" && scope !== "" ? scope.split(" ") : requestedScopes;
