@@ -56,9 +56,11 @@ export const MAX_LIFETIME_MS = 365 * 24 * 3_600_000;
  */
 export function lifetimeFromExpiresIn(expiresIn: unknown, jwtLifetime: number | undefined): number {
   const seconds = expiresInSeconds(expiresIn);
-  if (seconds !== undefined)
-    return Math.min(MAX_LIFETIME_MS, Math.max(MIN_LIFETIME_MS, seconds * 1000));
-  return jwtLifetime === undefined ? FALLBACK_LIFETIME_MS : Math.min(MAX_LIFETIME_MS, jwtLifetime);
+  const lifetime =
+    seconds === undefined
+      ? (jwtLifetime ?? FALLBACK_LIFETIME_MS)
+      : Math.max(MIN_LIFETIME_MS, seconds * 1000);
+  return Math.min(MAX_LIFETIME_MS, lifetime);
 }
 
 /** `expires_in` when it is a positive number (or numeric string), else undefined. */
