@@ -1,95 +1,16 @@
 /**
- * The token cache, deterministic: the IdP pipeline's `sendToIdp` is a fake whose answers the
- * test gives, one per request, and the clock is vitest's. Single flight, the refresh window,
- * the backoff of a failing background refresh, abort, fences, the LRU bounds, and the customer
- * token's one retry with a new bank token.
+ * The token cache, deterministic (fake-idp.ts: a fake `sendToIdp`, vitest's clock): single
+ * flight, the refresh window, the backoff of a failing background refresh, abort, fences, the
+ * LRU bounds, and the shared store around a slot's fetch.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AuthenticationError } from "../../src/errors/cybrid-id-error.js";
-import { createLogger, type LogSink } from "../../src/log/logger.js";
-import { Redactor } from "../../src/log/redactor.js";
-import { resolveOptions, type CybridIdOptions } from "../../src/options.js";
-import {
-  sendToIdp,
-  type Engine,
-  type IdpRequest,
-  type IdpSuccess,
-} from "../../src/pipeline/idp-pipeline.js";
+import { describe, expect, it, vi } from "vitest";
 import type { SharedStore } from "../../src/store/token-store.js";
 import type { TokenFetcher } from "../../src/token/issued-token.js";
-import { createTokenCache } from "../../src/token/token-cache.js";
+import { GUID, useFakeIdp } from "./fake-idp.js";
 
 vi.mock("../../src/pipeline/idp-pipeline.js", () => ({ sendToIdp: vi.fn() }));
 
-const GUID = "0123456789abcdef0123456789abcdef";
-
-interface SentRequest {
-  request: IdpRequest;
-  background: boolean | undefined;
-  /** Answers the request: a token (60 s, from now) or an error. */
-  answer(token: string | Error): void;
-}
-
-/** A log sink that keeps the lines as `level message`. */
-const sinkOf = (into: string[]) =>
-  Object.fromEntries(
-    ["debug", "info", "warn", "error"].map((level) => [
-      level,
-      (line: string) => into.push(`${level} ${line}`),
-    ]),
-  ) as unknown as LogSink;
-
-let sent: SentRequest[];
-let lines: string[];
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: Date.parse("2026-01-01T00:00:00Z") });
-  sent = [];
-  lines = [];
-  vi.mocked(sendToIdp).mockImplementation(
-    (_engine, request, call) =>
-      new Promise<IdpSuccess & { attempts: number }>((resolve, reject) => {
-        sent.push({
-          request,
-          background: call.background,
-          answer: (token) =>
-            token instanceof Error
-              ? reject(token)
-              : resolve({
-                  data: { access_token: token, token_type: "Bearer", expires_in: 60 },
-                  sentAt: Date.now(),
-                  status: 200,
-                  attempts: 1,
-                }),
-        });
-      }),
-  );
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
-
-function cacheWith(overrides: CybridIdOptions = {}, shared?: SharedStore) {
-  const { resolved, clientSecret } = resolveOptions({
-    clientId: "client",
-    clientSecret: "a-long-enough-secret",
-    scopes: ["accounts:read"],
-    logger: { level: "debug", sink: sinkOf(lines) },
-    ...overrides,
-  } as CybridIdOptions);
-  const engine: Engine = {
-    api: undefined as never,
-    options: resolved,
-    logger: createLogger(resolved.logLevel, resolved.logSink, (text) => text),
-    redactor: new Redactor(),
-  };
-  return createTokenCache(engine, clientSecret, shared);
-}
-
-/** Lets the fake's answers travel through the cache's promise chains. */
-const settle = () => vi.advanceTimersByTimeAsync(0);
+const { sent, lines, cacheWith, settle } = useFakeIdp();
 
 describe("the bank token slot", () => {
   it("serves a fresh token with no request, and shares one fetch among concurrent callers", async () => {
@@ -212,10 +133,11 @@ describe("the bank token slot", () => {
     bank.invalidate();
     const late = bank.get();
     expect(sent).toHaveLength(2);
-    sent[0]!.answer("old");
     sent[1]!.answer("new");
-    expect((await early).accessToken).toBe("old");
     expect((await late).accessToken).toBe("new");
+    // The fenced fetch answers last: its callers get its token, the cache keeps the new one.
+    sent[0]!.answer("old");
+    expect((await early).accessToken).toBe("old");
     expect((await bank.get()).accessToken).toBe("new");
     expect(sent).toHaveLength(2);
   });
@@ -244,40 +166,6 @@ describe("the bank token slot", () => {
     expect(
       lines.some((l) => /^debug .*bank token fetch failed \(service_unavailable\)/.test(l)),
     ).toBe(true);
-  });
-});
-
-describe("the bank token request", () => {
-  it("client_secret_post: the credentials in the body; client_secret_basic: in the header", async () => {
-    const post = cacheWith({ tokenEncoding: "form" });
-    void post.bank.get(["accounts:read", "prices:read"]);
-    expect(sent[0]!.request).toMatchObject({
-      path: "/oauth/token",
-      encoding: "form",
-      authorization: undefined,
-      body: {
-        grant_type: "client_credentials",
-        client_id: "client",
-        client_secret: "a-long-enough-secret",
-        scope: "accounts:read prices:read",
-      },
-    });
-    const basic = cacheWith({ clientAuthentication: "client_secret_basic" });
-    void basic.bank.get();
-    expect(sent[1]!.request.body).toEqual({
-      grant_type: "client_credentials",
-      scope: "accounts:read",
-    });
-    expect(sent[1]!.request.authorization).toBe(`Basic ${btoa("client:a-long-enough-secret")}`);
-  });
-
-  it("checks a scope set against the spec before its first request", async () => {
-    const { bank } = cacheWith();
-    await expect(async () => bank.get(["prices:read", "prices:read"])).rejects.toThrow(
-      "listed twice",
-    );
-    await expect(async () => bank.get([])).rejects.toThrow("must not be empty");
-    expect(sent).toHaveLength(0);
   });
 });
 
@@ -321,68 +209,6 @@ describe("the LRU bounds", () => {
     });
     expect(await customer(["trades:read"])).toBe("customer-3");
     expect(await customer(["accounts:read"])).toBe("customer-4");
-  });
-});
-
-describe("customer tokens", () => {
-  async function warmBank(bank: ReturnType<typeof cacheWith>["bank"]) {
-    const token = bank.get();
-    sent[0]!.answer("bank-1");
-    await token;
-  }
-
-  it("a 401 a new bank token fixes: that bank token is dropped and the mint tried once more", async () => {
-    const { bank, customers } = cacheWith();
-    await warmBank(bank);
-    const minted = customers.create({ customerGuid: GUID, scopes: ["accounts:read"] });
-    await settle();
-    expect(sent[1]!.request).toMatchObject({
-      path: "/api/customer_tokens",
-      authorization: "Bearer bank-1",
-      body: { customer_guid: GUID, scopes: ["accounts:read"] },
-    });
-    sent[1]!.answer(new AuthenticationError("expired", { code: "authentication_failed" }));
-    await settle();
-    sent[2]!.answer("bank-2");
-    await settle();
-    expect(sent[3]!.request.authorization).toBe("Bearer bank-2");
-    sent[3]!.answer("customer");
-    expect((await minted).accessToken).toBe("customer");
-    expect((await bank.get()).accessToken).toBe("bank-2");
-  });
-
-  it("another 401 is thrown at once", async () => {
-    const { bank, customers } = cacheWith();
-    await warmBank(bank);
-    const minted = customers.create({ customerGuid: GUID, scopes: ["accounts:read"] });
-    await settle();
-    const error = new AuthenticationError("wrong subject", { code: "invalid_token" });
-    sent[1]!.answer(error);
-    await expect(minted).rejects.toBe(error);
-    expect(sent).toHaveLength(2);
-  });
-
-  it("create() always mints; get() caches per customer and scope set (order aside)", async () => {
-    const { bank, customers } = cacheWith();
-    await warmBank(bank);
-    const request = { customerGuid: GUID, scopes: ["accounts:read", "trades:read"] } as const;
-    const cached = customers.get(request);
-    await settle();
-    sent[1]!.answer("cached");
-    await cached;
-    expect(
-      (await customers.get({ customerGuid: GUID, scopes: ["trades:read", "accounts:read"] }))
-        .accessToken,
-    ).toBe("cached");
-    const created = customers.create(request);
-    await settle();
-    sent[2]!.answer("created");
-    expect((await created).accessToken).toBe("created");
-    expect((await customers.get(request)).accessToken).toBe("cached");
-    customers.clear();
-    void customers.get(request);
-    await settle();
-    expect(sent).toHaveLength(4);
   });
 });
 
