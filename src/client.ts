@@ -1,10 +1,12 @@
 /**
- * createCybridId: options -> engine (token sources) -> openapi-fetch. A call reads top to
- * bottom: input checks (validation/, generated validators) -> token cache (token/: fresh, or
- * join or start the one fetch) -> IdP pipeline (pipeline/idp-pipeline.ts: a send slot from the
- * endpoint's pacer (pacing/), one attempt, its classification, the one retry decision with the
- * retry budget, backoff or Retry-After within the deadline) -> openapi-fetch -> a token or a
- * typed, redacted error.
+ * createCybridId: options -> engine -> openapi-fetch. A cold `getToken()` reads top to bottom,
+ * each hop once:
+ * client.ts `getToken` (input checks, validation/) -> token/token-cache.ts `bank.get` (fresh,
+ * or join or start the one fetch of the scope set's slot; a shared store, when there is one,
+ * wraps that fetch: store/shared-store.ts) -> token/token-requests.ts (the request's body and client authentication;
+ * the answer checked and turned into a token) -> pipeline/idp-pipeline.ts `sendToIdp` (pace,
+ * attempt, classify, one retry decision, backoff or Retry-After within the deadline) ->
+ * openapi-fetch -> a token or a typed, redacted error.
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/openapi.js";
@@ -17,12 +19,12 @@ import { createRedactor } from "./log/redactor.js";
 import { createTrafficControl } from "./pacing/traffic-control.js";
 import { resolveOptions, type CybridIdOptions, type Scope } from "./options.js";
 import { createSharedStore } from "./store/shared-store.js";
-import { createBankTokens, type AccessToken } from "./token/bank-tokens.js";
 import {
-  createCustomerTokens,
+  createTokenCache,
+  type AccessToken,
   type CustomerToken,
   type CustomerTokenRequest,
-} from "./token/customer-tokens.js";
+} from "./token/token-cache.js";
 import { checkCustomerTokenInput, checkGetTokenInput } from "./validation/call-input.js";
 
 /** Per-call options of `getToken`. */
@@ -90,8 +92,7 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
       redactor,
       hooks: resolved.hooks,
     });
-  const bank = createBankTokens(context, clientSecret, shared);
-  const customers = createCustomerTokens(context, bank, shared);
+  const { bank, customers } = createTokenCache(context, clientSecret, shared);
   const summary = { baseUrl: resolved.baseUrl, clientId: resolved.clientId };
   const allowOrigin = apiOriginGuard(resolved.apiOrigins);
 

@@ -5,8 +5,7 @@
 export { createCybridId } from "./client.js";
 export type { CybridId, GetTokenOptions } from "./client.js";
 export type { ClientAuthentication, CybridIdOptions, CybridIdHooks, Scope } from "./options.js";
-export type { AccessToken } from "./token/bank-tokens.js";
-export type { CustomerToken, CustomerTokenRequest } from "./token/customer-tokens.js";
+export type { AccessToken, CustomerToken, CustomerTokenRequest } from "./token/token-cache.js";
 export type { LogLevel, LogSink } from "./log/logger.js";
 export type { BodyEncoding } from "./pipeline/idp-pipeline.js";
 // The contract of the `store` option; stores themselves are in `cybrid-id/store` and `/redis`.

@@ -9,7 +9,7 @@
  * whatever it returns on every request.
  */
 import type { Middleware } from "openapi-fetch";
-import type { BankTokens } from "../token/bank-tokens.js";
+import type { BankTokens } from "../token/token-cache.js";
 import type { OriginGuard } from "./api-origins.js";
 import { bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";
 

@@ -2,7 +2,7 @@
  * What cybrid.fetch and cybrid.middleware share: the Authorization header of the token in use,
  * and what they do alike when the server rejects that token with a 401.
  */
-import type { AccessToken, BankTokens } from "../token/bank-tokens.js";
+import type { AccessToken, BankTokens } from "../token/token-cache.js";
 
 /**
  * `Bearer <token>` for the token in use, built once per token rather than once per request: the

@@ -10,8 +10,8 @@
  * client's background refresh brings it, even in a process that makes no calls.
  */
 import { MAX_TIMER_MS } from "../timers.js";
-import type { AccessToken } from "../token/bank-tokens.js";
-import { jwtLifetimeMs } from "../token/jwt.js";
+import type { AccessToken } from "../token/token-cache.js";
+import { decodeJwtClaims, jwtLifetimeMs } from "../token/jwt.js";
 import { planTokenTimes, refreshRetryDelay } from "../token/token-timing.js";
 
 /** The shortest wait between two polls of one scope set. */
@@ -97,7 +97,7 @@ export class WarmToken {
       // JWT's `exp - iat`, else (or when shorter) what is left of it now.
       const expiresAt = token.expiresAt.getTime();
       const left = expiresAt - now;
-      const lifetime = Math.max(left, jwtLifetimeMs(token.accessToken, now) ?? 0);
+      const lifetime = Math.max(left, jwtLifetimeMs(decodeJwtClaims(token.accessToken), now) ?? 0);
       const times = planTokenTimes(expiresAt - lifetime, lifetime, WINDOW_START);
       this.token = token;
       this.usableUntil = times.usableUntil;

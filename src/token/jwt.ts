@@ -6,7 +6,8 @@
 export function decodeJwtSegment(segment: string): Record<string, unknown> | undefined {
   try {
     const base64 = segment.replace(/-/g, "+").replace(/_/g, "/");
-    const binary = atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "="));
+    // atob takes it unpadded (forgiving-base64, as browsers and Node decode).
+    const binary = atob(base64);
     // atob yields one char per byte; claims are UTF-8.
     const text = new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
     const json: unknown = JSON.parse(text);
@@ -18,17 +19,20 @@ export function decodeJwtSegment(segment: string): Record<string, unknown> | und
   }
 }
 
+/** A JWT's claims (its second segment), or undefined when it is not a JWT. */
 export function decodeJwtClaims(token: string): Record<string, unknown> | undefined {
-  const payload = token.split(".")[1];
-  return payload === undefined ? undefined : decodeJwtSegment(payload);
+  return decodeJwtSegment(token.split(".")[1] ?? "");
 }
 
 /**
- * A JWT's lifetime in ms counted from `sentAt`. With `iat`, `exp - iat` is anchored on our own
- * clock (robust to a server clock that is off); with `exp` alone, `exp` is taken as absolute.
+ * A JWT's lifetime in ms counted from `sentAt`, from its claims (decodeJwtClaims). With `iat`,
+ * `exp - iat` is anchored on our own clock (robust to a server clock that is off); with `exp`
+ * alone, `exp` is taken as absolute.
  */
-export function jwtLifetimeMs(token: string, sentAt: number): number | undefined {
-  const claims = decodeJwtClaims(token);
+export function jwtLifetimeMs(
+  claims: Record<string, unknown> | undefined,
+  sentAt: number,
+): number | undefined {
   const exp = claims?.exp;
   if (typeof exp !== "number" || !Number.isFinite(exp)) return undefined;
   const iat = claims?.iat;

@@ -5,6 +5,8 @@
  * - refresh: the window opens at a random point in [75%, 85%) of the lifetime, so a fleet that
  *   started together does not refresh in the same second.
  */
+import { backoffDelay } from "../retry/backoff.js";
+
 export interface TokenTimes {
   /** When the server considers the token expired (ms since epoch). */
   expiresAt: number;
@@ -54,9 +56,11 @@ export const MAX_LIFETIME_MS = 365 * 24 * 3_600_000;
  */
 export function lifetimeFromExpiresIn(expiresIn: unknown, jwtLifetime: number | undefined): number {
   const seconds = expiresInSeconds(expiresIn);
-  if (seconds !== undefined)
-    return Math.min(MAX_LIFETIME_MS, Math.max(MIN_LIFETIME_MS, seconds * 1000));
-  return jwtLifetime === undefined ? FALLBACK_LIFETIME_MS : Math.min(MAX_LIFETIME_MS, jwtLifetime);
+  const lifetime =
+    seconds === undefined
+      ? (jwtLifetime ?? FALLBACK_LIFETIME_MS)
+      : Math.max(MIN_LIFETIME_MS, seconds * 1000);
+  return Math.min(MAX_LIFETIME_MS, lifetime);
 }
 
 /** `expires_in` when it is a positive number (or numeric string), else undefined. */
@@ -67,10 +71,18 @@ function expiresInSeconds(expiresIn: unknown): number | undefined {
     : undefined;
 }
 
-/** How long a background refresh waits after its n-th failure in a row: 1 s, 2 s, 4 s ... 60 s. */
+/**
+ * The backoff of a failing background refresh: the first retry within 1 s, the ceiling doubling
+ * with each failure in a row up to one try a minute.
+ */
+const REFRESH_BACKOFF = { base: 1_000, max: 60_000 };
+
+/**
+ * How long a background refresh waits after its n-th failure in a row (n >= 1): full jitter
+ * (backoff.ts) below 1 s, 2 s, 4 s ... 60 s.
+ */
 export function refreshRetryDelay(failures: number, random = Math.random): number {
-  const ceiling = Math.min(60_000, 1000 * 2 ** Math.max(0, failures - 1));
-  return ceiling / 2 + (ceiling / 2) * random();
+  return backoffDelay(failures - 1, REFRESH_BACKOFF, random);
 }
 
 /**

@@ -39,6 +39,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 async function warmed(fake: ReturnType<typeof fakeGetToken>): Promise<WarmToken> {
@@ -99,6 +100,9 @@ describe("WarmToken scheduling", () => {
   });
 
   it("after a failed poll, keeps the error and tries again within 1 s, then 2 s", async () => {
+    // The pause is the client's refresh backoff, full jitter below 1 s, 2 s...: pinned to the
+    // middle (500 ms, then 1 s) so that the polls below are counted exactly.
+    vi.spyOn(Math, "random").mockReturnValue(0.5);
     const fake = fakeGetToken();
     const warm = await warmed(fake);
     const outage = new Error("outage");

@@ -185,18 +185,21 @@ describe("tokenLifetime", () => {
 });
 
 describe("refreshRetryDelay", () => {
-  it("grows with failures and is capped at 60 s", () => {
+  it("is full jitter below a ceiling of 1 s, doubling with each failure up to 60 s", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 100 }),
-        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
         (failures, r) => {
           const delay = refreshRetryDelay(failures, () => r);
           const ceiling = Math.min(60_000, 1000 * 2 ** (failures - 1));
-          return delay >= ceiling / 2 && delay <= ceiling;
+          return delay >= 0 && delay < ceiling && delay === Math.floor(r * ceiling);
         },
       ),
     );
+    expect(refreshRetryDelay(1, () => 0.999)).toBeLessThan(1_000);
+    expect(refreshRetryDelay(50, () => 0.999)).toBeLessThan(60_000);
+    expect(refreshRetryDelay(50, () => 0.999)).toBeGreaterThan(59_000);
   });
 });
 

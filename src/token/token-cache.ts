@@ -1,0 +1,269 @@
+/**
+ * The token cache: one slot per bank scope set and one per (customer, scope set), each a
+ * cached token and the one fetch that replaces it. A slot's `get`:
+ * - fresh (before refreshAt): the cached token, no I/O;
+ * - in the refresh window (refreshAt..usableUntil): the cached token, and ONE background
+ *   refresh behind it; one that fails keeps the token and waits a backoff before the next try
+ *   (no request storm during an outage);
+ * - expired (past usableUntil) or absent: every caller waits for ONE foreground fetch.
+ * A caller's signal only stops its own wait, never the shared fetch; an aborted caller starts
+ * nothing. `invalidate()` fences: a fetch started before it neither caches its token nor is
+ * joined by later callers (each fetch carries the generation it started in).
+ *
+ * Scope sets and customers may come from users, so both kinds of slots are bounded LRUs
+ * (`bankTokenCacheSize`, `customerTokenCacheSize`); the slot of the client's own `scopes` is
+ * kept apart and never evicted. A slot fetches through the token requests (token-requests.ts),
+ * or through the shared store, which wraps that fetch, when the client has one.
+ */
+import { newBankTokenCodes } from "../../generated/error-codes.js";
+import { AuthenticationError } from "../errors/cybrid-id-error.js";
+import type { Engine } from "../pipeline/idp-pipeline.js";
+import type { SharedStore } from "../store/token-store.js";
+import { raceAbort } from "../timers.js";
+import type { IssuedToken, TokenFetcher } from "./issued-token.js";
+import { decide, planTokenTimes, refreshRetryDelay, type TokenTimes } from "./token-timing.js";
+import {
+  bankTokenRequest,
+  customerTokenBody,
+  requestCustomerToken,
+  tokenValue,
+  type AccessToken,
+  type CustomerToken,
+  type CustomerTokenBody,
+  type CustomerTokenRequest,
+  type TokenKind,
+} from "./token-requests.js";
+
+export type { AccessToken, CustomerToken, CustomerTokenRequest } from "./token-requests.js";
+
+/**
+ * The bank tokens, as cybrid.fetch and cybrid.middleware use them. Like every `get` here, a
+ * request the spec refuses throws its ValidationError before anything async (client.ts turns
+ * it into a rejection): the checks run once per scope set, as its slot is made.
+ */
+export interface BankTokens {
+  /** The token for a scope set (the client's `scopes` when omitted), from its slot. */
+  get(scopes?: readonly string[], signal?: AbortSignal): Promise<AccessToken>;
+  /**
+   * Drops the cached token. With `staleToken`, only where it is still the cached one: a
+   * hundred requests rejected with the same old token cause one refresh, not a hundred.
+   * Without it, every bank token, and the fetches under way are fenced off.
+   */
+  invalidate(staleToken?: string): void;
+}
+
+export interface CustomerTokens {
+  /** Cached per customer and scope set (order does not matter). */
+  get(request: CustomerTokenRequest): Promise<CustomerToken>;
+  /** Always a new token; the cache is left alone. */
+  create(request: CustomerTokenRequest): Promise<CustomerToken>;
+  /** Drops every customer token. */
+  clear(): void;
+}
+
+/** One cached token and its single-flight fetch. */
+interface TokenSlot<T> {
+  get(signal?: AbortSignal): Promise<T>;
+  invalidate(staleToken?: string): void;
+}
+
+/** A cache key for a set of scopes: order and duplicates do not matter. */
+const scopeKey = (scopes: readonly string[] | undefined) =>
+  scopes === undefined ? "" : [...new Set(scopes)].sort().join(" ");
+
+/**
+ * The value under `key`, made on first use; beyond `capacity` entries the least recently used
+ * goes. A Map iterates in insertion order, so every use re-inserts.
+ */
+function lruGet<V>(map: Map<string, V>, key: string, capacity: number, make: () => V): V {
+  const value = map.get(key) ?? make();
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > capacity) map.delete(map.keys().next().value as string);
+  return value;
+}
+
+export function createTokenCache(
+  engine: Engine,
+  clientSecret: string,
+  shared?: SharedStore,
+): { bank: BankTokens; customers: CustomerTokens } {
+  const { options, logger } = engine;
+  const { hooks } = options;
+  const bankRequest = bankTokenRequest(engine, clientSecret);
+
+  /**
+   * A slot of `kind`, under `keyParts` in the shared store. `fetch` is the token request; a
+   * shared store wraps it (and rebuilds the tokens it holds as values with `customerGuid`).
+   */
+  function createSlot<T extends AccessToken>(
+    kind: TokenKind,
+    keyParts: readonly string[],
+    fetch: TokenFetcher<T>,
+    customerGuid?: string,
+  ): TokenSlot<T> {
+    const fetcher = shared
+      ? shared.wrap(
+          kind,
+          keyParts,
+          fetch,
+          (stored) =>
+            tokenValue(
+              stored.token,
+              stored.scopes,
+              new Date(stored.sentAt + stored.lifetimeMs),
+              customerGuid,
+            ) as T,
+          (value) => value.scopes,
+        )
+      : fetch;
+    let current: (IssuedToken<T> & TokenTimes) | undefined;
+    let inflight: Promise<T> | undefined;
+    let failures = 0;
+    let nextTryAt = 0;
+    /** Bumped by a full invalidate(): fetches of an older generation may not cache a token. */
+    let generation = 0;
+
+    function start(background: boolean): Promise<T> {
+      const startedIn = generation;
+      const run = fetcher(background).then(
+        (issued) => {
+          if (startedIn === generation) {
+            current = { ...issued, ...planTokenTimes(issued.sentAt, issued.lifetimeMs) };
+            failures = nextTryAt = 0;
+          }
+          return issued.value;
+        },
+        (error: unknown) => {
+          if (startedIn === generation) nextTryAt = Date.now() + refreshRetryDelay(++failures);
+          const code = (error as { code?: unknown } | undefined)?.code ?? "error";
+          if (background) {
+            // Nobody awaits a background refresh: the log and the hook are its only report.
+            const servingCached = Date.now() < (current?.usableUntil ?? 0);
+            logger.log(
+              servingCached ? "warn" : "error",
+              `${kind} token refresh failed (${code})${servingCached ? "; still serving the cached token" : ""}`,
+            );
+            hooks.onRefreshFailed?.({ kind, error, servingCached, nextTryAt: new Date(nextTryAt) });
+          } else {
+            // Its callers get the error: this line is a trace, not a second report.
+            logger.log("debug", `${kind} token fetch failed (${code})`);
+          }
+          throw error;
+        },
+      );
+      inflight = run;
+      // Settled, it is no longer the fetch to join. This handler of its own also keeps a
+      // failure that nobody awaits any more (its callers left) from being an unhandled rejection.
+      const settled = () => {
+        if (inflight === run) inflight = undefined;
+      };
+      run.then(settled, settled);
+      return run;
+    }
+
+    return {
+      async get(signal) {
+        if (signal?.aborted) throw signal.reason;
+        const decision = decide(current, Date.now(), inflight !== undefined, nextTryAt);
+        if (decision === "wait") {
+          const fetch = inflight ?? start(false);
+          return signal ? raceAbort(fetch, signal) : fetch;
+        }
+        if (decision === "serve-and-refresh") start(true);
+        hooks.onTokenServedFromCache?.({ kind });
+        // decide() serves only a cached token.
+        return current!.value;
+      },
+      invalidate(staleToken) {
+        if (staleToken === undefined) {
+          generation++;
+          inflight = undefined;
+          failures = nextTryAt = 0;
+        }
+        if (staleToken === undefined || current?.token === staleToken) current = undefined;
+      },
+    };
+  }
+
+  // Bank tokens. A scope set's request is checked as its slot is made (bankRequest), once: the
+  // hot path stays a Map lookup. The slot of the client's own scopes is apart, never evicted.
+  const bankSlots = new Map<string, TokenSlot<AccessToken>>();
+  const newBankSlot = (key: string, scopes: readonly string[] | undefined) =>
+    createSlot("bank", [options.tokenPath, key], bankRequest(scopes));
+  const defaultKey = scopeKey(options.scopes);
+  let defaultSlot: TokenSlot<AccessToken> | undefined;
+
+  function bankSlot(scopes: readonly string[] | undefined): TokenSlot<AccessToken> {
+    const key = scopeKey(scopes);
+    // An empty list has the key of "no scopes" but is invalid: it goes on to be checked.
+    if (scopes === undefined || (key === defaultKey && scopes.length > 0))
+      return (defaultSlot ??= newBankSlot(defaultKey, options.scopes));
+    return lruGet(bankSlots, key, options.bankTokenCacheSize, () => newBankSlot(key, scopes));
+  }
+
+  const bank: BankTokens = {
+    get: (scopes, signal) => bankSlot(scopes).get(signal),
+    invalidate(staleToken) {
+      // The store may still hold that token: it must not come back from there.
+      shared?.reject(staleToken);
+      defaultSlot?.invalidate(staleToken);
+      for (const slot of bankSlots.values()) slot.invalidate(staleToken);
+    },
+  };
+
+  /**
+   * A customer token, minted with the bank token. The spec marks the 401s a new bank token
+   * fixes (an expired, re-signed or foreign bank token): that bank token is dropped and the
+   * mint tried once more with a new one. Other 401s (wrong subject, malformed header) would
+   * fail again.
+   */
+  async function mintCustomerToken(
+    body: CustomerTokenBody,
+    background: boolean,
+    signal?: AbortSignal,
+  ) {
+    const { accessToken } = await bank.get(undefined, signal);
+    try {
+      return await requestCustomerToken(engine, accessToken, body, background, signal);
+    } catch (error) {
+      if (!(error instanceof AuthenticationError) || !newBankTokenCodes.includes(error.code))
+        throw error;
+      logger.log("info", `bank token rejected (${error.message}); minting with a new one`);
+      bank.invalidate(accessToken);
+      const renewed = await bank.get(undefined, signal);
+      return requestCustomerToken(engine, renewed.accessToken, body, background, signal);
+    }
+  }
+
+  const customerSlots = new Map<string, TokenSlot<CustomerToken>>();
+
+  return {
+    bank,
+    customers: {
+      get(request) {
+        const { customerGuid } = request;
+        const key = scopeKey(request.scopes);
+        const slot = lruGet(
+          customerSlots,
+          `${customerGuid}|${key}`,
+          options.customerTokenCacheSize,
+          () => {
+            const body = customerTokenBody(request);
+            return createSlot(
+              "customer",
+              [customerGuid, key],
+              (background) => mintCustomerToken(body, background),
+              customerGuid,
+            );
+          },
+        );
+        return slot.get(request.signal);
+      },
+      async create(request) {
+        return (await mintCustomerToken(customerTokenBody(request), false, request.signal)).value;
+      },
+      clear: () => customerSlots.clear(),
+    },
+  };
+}

@@ -1,0 +1,258 @@
+/**
+ * The token cache, deterministic (fake-idp.ts: a fake `sendToIdp`, vitest's clock): single
+ * flight, the refresh window, the backoff of a failing background refresh, abort, fences, the
+ * LRU bounds, and the shared store around a slot's fetch.
+ */
+import { describe, expect, it, vi } from "vitest";
+import type { SharedStore } from "../../src/store/token-store.js";
+import type { TokenFetcher } from "../../src/token/issued-token.js";
+import { GUID, useFakeIdp } from "./fake-idp.js";
+
+vi.mock("../../src/pipeline/idp-pipeline.js", () => ({ sendToIdp: vi.fn() }));
+
+const { sent, lines, cacheWith, settle } = useFakeIdp();
+
+describe("the bank token slot", () => {
+  it("serves a fresh token with no request, and shares one fetch among concurrent callers", async () => {
+    const { bank } = cacheWith();
+    const waiting = [bank.get(), bank.get(), bank.get(["accounts:read"])];
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.background).toBe(false);
+    sent[0]!.answer("first");
+    const tokens = await Promise.all(waiting);
+    expect(tokens.map((t) => t.accessToken)).toEqual(["first", "first", "first"]);
+    expect(tokens[0]).toMatchObject({ tokenType: "Bearer", scopes: ["accounts:read"] });
+    expect(Object.isFrozen(tokens[0])).toBe(true);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect((await bank.get()).accessToken).toBe("first");
+    expect(sent).toHaveLength(1);
+  });
+
+  it("in the refresh window: serves the token and starts ONE background refresh", async () => {
+    const { bank } = cacheWith();
+    const first = bank.get();
+    sent[0]!.answer("first");
+    await first;
+    // 60 s from the start of the second it was sent in: the window opens by 85% (51 s), the
+    // token is usable until 54 s (the skew is 10%).
+    vi.setSystemTime(Date.now() + 52_000);
+    const served = await Promise.all([bank.get(), bank.get(), bank.get()]);
+    expect(served.map((t) => t.accessToken)).toEqual(["first", "first", "first"]);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.background).toBe(true);
+    sent[1]!.answer("second");
+    await settle();
+    expect((await bank.get()).accessToken).toBe("second");
+    expect(sent).toHaveLength(2);
+  });
+
+  it("a failed background refresh keeps the token and waits its backoff (no storm)", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.5);
+    const failures: { servingCached: boolean; nextTryAt: Date }[] = [];
+    const { bank } = cacheWith({ hooks: { onRefreshFailed: (event) => failures.push(event) } });
+    const first = bank.get();
+    sent[0]!.answer("first");
+    await first;
+    vi.setSystemTime(Date.now() + 50_000); // the window opened at 80% (random 0.5)
+    await bank.get();
+    sent[1]!.answer(Object.assign(new Error("down"), { code: "service_unavailable" }));
+    await settle();
+    expect(failures).toEqual([{ ...failures[0], servingCached: true }]);
+    // Full jitter below 1 s for the first failure: 500 ms with random 0.5.
+    expect(failures[0]!.nextTryAt.getTime() - Date.now()).toBe(500);
+    expect(
+      lines.some((l) =>
+        /^warn .*bank token refresh failed \(service_unavailable\); still serving/.test(l),
+      ),
+    ).toBe(true);
+    for (let i = 0; i < 100; i++) expect((await bank.get()).accessToken).toBe("first");
+    await vi.advanceTimersByTimeAsync(499);
+    await bank.get();
+    expect(sent).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    await bank.get();
+    expect(sent).toHaveLength(3);
+    // The second failure in a row waits below 2 s: 1 s with random 0.5.
+    sent[2]!.answer(new Error("down"));
+    await settle();
+    expect(failures[1]!.nextTryAt.getTime() - Date.now()).toBe(1_000);
+  });
+
+  it("past usableUntil, callers wait for the one fetch", async () => {
+    const { bank } = cacheWith();
+    const first = bank.get();
+    sent[0]!.answer("first");
+    await first;
+    vi.setSystemTime(Date.now() + 55_000);
+    const waiting = Promise.all([bank.get(), bank.get()]);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.background).toBe(false);
+    sent[1]!.answer("second");
+    expect((await waiting).map((t) => t.accessToken)).toEqual(["second", "second"]);
+  });
+
+  it("an aborted caller starts nothing and gets the signal's reason", async () => {
+    const { bank, customers } = cacheWith();
+    const reason = new Error("gone");
+    await expect(bank.get(undefined, AbortSignal.abort(reason))).rejects.toBe(reason);
+    await expect(
+      customers.get({
+        customerGuid: GUID,
+        scopes: ["accounts:read"],
+        signal: AbortSignal.abort(reason),
+      }),
+    ).rejects.toBe(reason);
+    expect(sent).toHaveLength(0);
+  });
+
+  it("a caller's signal stops its own wait only; the fetch goes on for the others", async () => {
+    const { bank } = cacheWith();
+    const controller = new AbortController();
+    const leaving = bank.get(undefined, controller.signal);
+    const staying = bank.get();
+    controller.abort(new Error("left"));
+    await expect(leaving).rejects.toThrow("left");
+    sent[0]!.answer("first");
+    expect((await staying).accessToken).toBe("first");
+    expect(sent).toHaveLength(1);
+  });
+
+  it("a shared fetch that fails after its only caller left is not an unhandled rejection", async () => {
+    const { bank } = cacheWith();
+    const controller = new AbortController();
+    const waiting = bank.get(undefined, controller.signal);
+    controller.abort(new Error("left"));
+    await expect(waiting).rejects.toThrow("left");
+    sent[0]!.answer(new Error("server down"));
+    await settle(); // vitest fails the run on an unhandled rejection
+  });
+
+  it("invalidate() fences a fetch under way: later callers neither join it nor get its token", async () => {
+    const { bank } = cacheWith();
+    const early = bank.get();
+    bank.invalidate();
+    const late = bank.get();
+    expect(sent).toHaveLength(2);
+    sent[1]!.answer("new");
+    expect((await late).accessToken).toBe("new");
+    // The fenced fetch answers last: its callers get its token, the cache keeps the new one.
+    sent[0]!.answer("old");
+    expect((await early).accessToken).toBe("old");
+    expect((await bank.get()).accessToken).toBe("new");
+    expect(sent).toHaveLength(2);
+  });
+
+  it("invalidate(staleToken) drops that token only", async () => {
+    const { bank } = cacheWith();
+    const first = bank.get();
+    sent[0]!.answer("first");
+    await first;
+    bank.invalidate("another");
+    expect((await bank.get()).accessToken).toBe("first");
+    bank.invalidate("first");
+    const next = bank.get();
+    expect(sent).toHaveLength(2);
+    sent[1]!.answer("second");
+    expect((await next).accessToken).toBe("second");
+  });
+
+  it("reports a foreground failure to its callers and at debug, never as onRefreshFailed", async () => {
+    const onRefreshFailed = vi.fn();
+    const { bank } = cacheWith({ hooks: { onRefreshFailed } });
+    const waiting = bank.get();
+    sent[0]!.answer(Object.assign(new Error("down"), { code: "service_unavailable" }));
+    await expect(waiting).rejects.toThrow("down");
+    expect(onRefreshFailed).not.toHaveBeenCalled();
+    expect(
+      lines.some((l) => /^debug .*bank token fetch failed \(service_unavailable\)/.test(l)),
+    ).toBe(true);
+  });
+});
+
+describe("the LRU bounds", () => {
+  it("evicts the least recently used scope set; the client's own scopes stay", async () => {
+    const { bank } = cacheWith({ bankTokenCacheSize: 2 });
+    const fetched = async (scopes?: string[]) => {
+      const before = sent.length;
+      const token = bank.get(scopes);
+      if (sent.length > before) sent[before]!.answer(`token-${before}`);
+      await token;
+      return sent.length > before;
+    };
+    expect(await fetched()).toBe(true);
+    expect(await fetched(["prices:read"])).toBe(true);
+    expect(await fetched(["trades:read"])).toBe(true);
+    expect(await fetched(["prices:read"])).toBe(false); // now the most recently used
+    expect(await fetched(["quotes:read"])).toBe(true); // evicts trades:read
+    expect(await fetched(["prices:read"])).toBe(false);
+    expect(await fetched(["trades:read"])).toBe(true);
+    expect(await fetched()).toBe(false);
+    expect(await fetched(["accounts:read"])).toBe(false);
+  });
+
+  it("evicts the least recently used customer token", async () => {
+    const { bank, customers } = cacheWith({ customerTokenCacheSize: 1 });
+    const bankToken = bank.get();
+    sent[0]!.answer("bank");
+    await bankToken;
+    const customer = async (scopes: ("accounts:read" | "trades:read")[]) => {
+      const token = customers.get({ customerGuid: GUID, scopes });
+      await settle();
+      sent.at(-1)!.answer(`customer-${sent.length}`);
+      return (await token).accessToken;
+    };
+    expect(await customer(["accounts:read"])).toBe("customer-2");
+    expect(await customers.get({ customerGuid: GUID, scopes: ["accounts:read"] })).toMatchObject({
+      accessToken: "customer-2",
+      customerGuid: GUID,
+      scopes: ["accounts:read"],
+    });
+    expect(await customer(["trades:read"])).toBe("customer-3");
+    expect(await customer(["accounts:read"])).toBe("customer-4");
+  });
+});
+
+describe("with a shared store", () => {
+  it("wraps each slot's fetch, rebuilds what it stored, and is told of invalidations", async () => {
+    const wrapped: unknown[][] = [];
+    const reject = vi.fn();
+    const shared: SharedStore = {
+      reject,
+      wrap<T>(
+        kind: "bank" | "customer",
+        keyParts: readonly string[],
+        fetch: TokenFetcher<T>,
+        rebuild: (stored: {
+          token: string;
+          sentAt: number;
+          lifetimeMs: number;
+          scopes: readonly string[];
+        }) => T,
+      ): TokenFetcher<T> {
+        wrapped.push([kind, keyParts]);
+        // The store holds a token from another process: no request.
+        const value = rebuild({
+          token: "stored",
+          sentAt: Date.now(),
+          lifetimeMs: 60_000,
+          scopes: ["accounts:read"],
+        });
+        void fetch;
+        return async () => ({ value, token: "stored", sentAt: Date.now(), lifetimeMs: 60_000 });
+      },
+    };
+    const { bank, customers } = cacheWith({}, shared);
+    expect(await bank.get()).toMatchObject({ accessToken: "stored", scopes: ["accounts:read"] });
+    expect(await customers.get({ customerGuid: GUID, scopes: ["accounts:read"] })).toMatchObject({
+      accessToken: "stored",
+      customerGuid: GUID,
+    });
+    expect(wrapped).toEqual([
+      ["bank", ["/oauth/token", "accounts:read"]],
+      ["customer", [GUID, "accounts:read"]],
+    ]);
+    expect(sent).toHaveLength(0);
+    bank.invalidate("stored");
+    expect(reject).toHaveBeenCalledWith("stored");
+  });
+});
