@@ -209,11 +209,7 @@ describe("what is retried", () => {
   });
 
   it("an error of the SDK's own that a custom fetch throws is final, unless it is a connection failure", async () => {
-    const refusal = new ValidationError(
-      "Invalid request",
-      ["not this origin"],
-      "origin_not_allowed",
-    );
+    const refusal = new CybridIdError("not this origin", { code: "origin_not_allowed" });
     const fake = fakeEngine([{ reject: refusal }, ok()]);
     expect((await start(fake)).error).toMatchObject({ code: "origin_not_allowed", attempts: 1 });
     const down = new ConnectionError("down", { code: "connection_failed" });
