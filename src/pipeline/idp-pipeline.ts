@@ -17,6 +17,7 @@ import type { Client } from "openapi-fetch";
 import { permissionCodes, rateLimitCodes } from "../../generated/error-codes.js";
 import type { paths } from "../../generated/openapi.js";
 import {
+  ConnectionError,
   CybridIdError,
   InvalidResponseError,
   RateLimitError,
@@ -116,10 +117,10 @@ export async function sendToIdp(
       !(error instanceof InvalidResponseError) &&
       (shouldRetry === "true" ||
         (shouldRetry !== "false" &&
-          // no answer at all (a connection failure, a timeout), the rate limit, or transient
-          (status === undefined ||
+          (error instanceof ConnectionError ||
+            error instanceof TimeoutError ||
             error instanceof RateLimitError ||
-            [408, 500, 502, 503, 504].includes(status))));
+            [408, 500, 502, 503, 504].includes(status as number))));
     if (!paced) retries++;
     if (!retriable || retries > maxRetries) return undefined;
     const wait = paced ? 0 : (retryAfter ?? backoffDelay(retries - 1, backoff));

@@ -7,7 +7,11 @@
 import createClient from "openapi-fetch";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { paths } from "../../generated/openapi.js";
-import { CybridIdError, RateLimitError } from "../../src/errors/cybrid-id-error.js";
+import {
+  ConnectionError,
+  CybridIdError,
+  RateLimitError,
+} from "../../src/errors/cybrid-id-error.js";
 import { createLogger } from "../../src/log/logger.js";
 import { createRedactor } from "../../src/log/redactor.js";
 import type { ResolvedOptions } from "../../src/options.js";
@@ -202,6 +206,17 @@ describe("what is retried", () => {
     const { value } = await outcome;
     expect(value?.attempts).toBe(3);
     expect(fake.retries.map((r) => r.code)).toEqual(["connection_failed", "timeout"]);
+  });
+
+  it("an error of the SDK's own that a custom fetch throws is final, unless it is a connection failure", async () => {
+    const refusal = new CybridIdError("not this origin", { code: "origin_not_allowed" });
+    const fake = fakeEngine([{ reject: refusal }, ok()]);
+    expect((await start(fake)).error).toMatchObject({ code: "origin_not_allowed", attempts: 1 });
+    const down = new ConnectionError("down", { code: "connection_failed" });
+    const again = fakeEngine([{ reject: down }, ok()]);
+    const outcome = start(again);
+    await vi.advanceTimersByTimeAsync(250);
+    expect((await outcome).value?.attempts).toBe(2);
   });
 });
 
