@@ -2,8 +2,10 @@
  * The error hierarchy's own contract: stable names and codes, `instanceof` along the chain,
  * and what structured logs get from JSON.stringify (fields, message, a one-line cause; no stack).
  */
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
+  BadRequestError,
   CybridIdError,
   RateLimitError,
   TimeoutError,
@@ -26,6 +28,18 @@ describe("CybridIdError", () => {
     expect(error).toMatchObject({ code: "rate_limit_exceeded", status: 403, retryAfter: 2000 });
     expect(error.errorId).toBeUndefined();
     expect(String(error)).toBe("RateLimitError: POST /oauth/token failed with 403");
+  });
+
+  it("names every instance from its class's prototype, not an own field", () => {
+    const error = new BadRequestError("POST /oauth/token failed with 400 invalid_scope", {
+      code: "invalid_scope",
+    });
+    expect(Object.hasOwn(BadRequestError.prototype, "name")).toBe(true);
+    expect(Object.keys(error)).not.toContain("name");
+    expect(error.stack).toMatch(/^BadRequestError: POST \/oauth\/token failed/);
+    expect(inspect(error)).toMatch(/^BadRequestError: POST \/oauth\/token failed/);
+    expect(new ValidationError("Invalid", ["x"]).name).toBe("ValidationError");
+    expect(new CybridIdError("x", { code: "x" }).name).toBe("CybridIdError");
   });
 
   it("counts no attempts unless told (an error raised before sending)", () => {

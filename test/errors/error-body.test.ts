@@ -51,6 +51,17 @@ describe("parseErrorBody", () => {
     expect(parsed.message).toBe("Invalid value (parameter client_secret)");
   });
 
+  it("keeps an error id alone, and reads each field in any dialect's spelling", () => {
+    expect(parseErrorBody({ errorId: "e-2" }, redactor)).toEqual({ errorId: "e-2" });
+    expect(parseErrorBody({ error: "invalid_grant", text: "expired" }, redactor)).toMatchObject({
+      code: "invalid_grant",
+      message: "expired",
+    });
+    expect(parseErrorBody({ error: "", message_code: 5 }, redactor).excerpt).toBe(
+      '{"error":"","message_code":5}',
+    );
+  });
+
   it("gives an excerpt for HTML, unknown JSON and empty bodies", () => {
     const html = parseErrorBody(`<html><body>${"Bad gateway ".repeat(40)}</body></html>`, redactor);
     expect(html.code).toBeUndefined();

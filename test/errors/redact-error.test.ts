@@ -53,4 +53,13 @@ describe("redactError", () => {
     });
     expect("cause" in failed(hostile)).toBe(false);
   });
+
+  it("a cause's stack starts with its redacted name and message", () => {
+    const cause = new Error(`refused ${SECRET}`);
+    cause.name = `Error${SECRET}`;
+    const copy = failed(cause).cause as Error;
+    expect(copy.name).toBe("Error[redacted]");
+    expect(copy.stack).toMatch(/^Error\[redacted\]: refused \[redacted\]\n\s+at /);
+    expect(inspect(copy, { showHidden: true })).not.toContain(SECRET);
+  });
 });

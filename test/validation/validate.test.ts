@@ -133,6 +133,22 @@ describe("validateCredentialsRequest", () => {
     );
   });
 
+  it("names every bad scope at once, with the other problems", () => {
+    const scopes = ["a:b", "Bad", "a:b"];
+    expect(
+      rejects(() =>
+        validateCredentialsRequest({ ...body, client_id: "", scope: scopes.join(" ") }, scopes),
+      )?.issues,
+    ).toEqual([
+      "clientId must not be empty",
+      'scope "Bad" is not a well-formed scope',
+      'scope "a:b" is listed twice',
+    ]);
+    expect(rejects(() => validateCredentialsRequest({ ...body, scope: "" }, []))?.issues).toEqual([
+      "scopes must not be empty",
+    ]);
+  });
+
   it("rejects empty, duplicate and malformed scopes", () => {
     expect(rejects(() => validateCredentialsRequest({ ...body, scope: "" }, []))).toBeDefined();
     expect(
