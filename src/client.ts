@@ -10,15 +10,16 @@
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/openapi.js";
-import { apiOriginGuard } from "./auth/api-origins.js";
+import { apiOriginGuard } from "./config/api-origins.js";
 import { createAuthMiddleware } from "./auth/auth-middleware.js";
 import { createAuthenticatedFetch } from "./auth/authenticated-fetch.js";
 import { storeNamespace } from "./auth/credential-tag.js";
 import { createLogger } from "./log/logger.js";
 import { createRedactor } from "./log/redactor.js";
 import { createTrafficControl } from "./pacing/traffic-control.js";
-import { resolveOptions, type CybridIdOptions, type Scope } from "./options.js";
+import { resolveOptions, type CybridIdOptions, type Scope } from "./config/options.js";
 import { createSharedStore } from "./store/shared-store.js";
+import { basicCredentials } from "./token/basic-credentials.js";
 import {
   createTokenCache,
   type AccessToken,
@@ -71,7 +72,7 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 export function createCybridId(options: CybridIdOptions = {}): CybridId {
   const { resolved, clientSecret } = resolveOptions(options);
   const redactor = createRedactor();
-  redactor.addClientSecret(clientSecret, resolved.clientId);
+  redactor.addClientSecret(clientSecret, basicCredentials(resolved.clientId, clientSecret));
   const logger = createLogger(resolved.logLevel, resolved.logSink, (text) => redactor.redact(text));
   const api = createClient<paths>({ baseUrl: resolved.baseUrl, fetch: resolved.fetch });
   const traffic = createTrafficControl(

@@ -4,12 +4,17 @@
  */
 export { createCybridId } from "./client.js";
 export type { CybridId, GetTokenOptions } from "./client.js";
-export type { ClientAuthentication, CybridIdOptions, CybridIdHooks, Scope } from "./options.js";
+export type {
+  BodyEncoding,
+  ClientAuthentication,
+  CybridIdOptions,
+  CybridIdHooks,
+  Scope,
+} from "./config/options.js";
 export type { AccessToken, CustomerToken, CustomerTokenRequest } from "./token/token-cache.js";
 export type { LogLevel, LogSink } from "./log/logger.js";
-export type { BodyEncoding } from "./pipeline/idp-pipeline.js";
 // The contract of the `store` option; stores themselves are in `cybrid-id/store` and `/redis`.
-export type { TokenStore } from "./store/token-store.js";
+export type { TokenStore } from "./config/token-store.js";
 export {
   CybridIdError,
   ValidationError,

@@ -10,7 +10,7 @@
  */
 import type { Middleware } from "openapi-fetch";
 import type { BankTokens } from "../token/token-cache.js";
-import type { OriginGuard } from "./api-origins.js";
+import type { OriginGuard } from "../config/api-origins.js";
 import { bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";
 
 const WHO = "cybrid.middleware";

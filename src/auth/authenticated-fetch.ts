@@ -13,7 +13,7 @@ import { redactError } from "../errors/redact-error.js";
 import type { Redactor } from "../log/redactor.js";
 import { transportError } from "../errors/transport-error.js";
 import type { AccessToken, BankTokens } from "../token/token-cache.js";
-import { urlOf, type OriginGuard } from "./api-origins.js";
+import { urlOf, type OriginGuard } from "../config/api-origins.js";
 import { bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";
 
 const WHO = "cybrid.fetch";

@@ -7,7 +7,7 @@
  */
 import type { CybridId } from "../client.js";
 import { configError } from "../errors/config-error.js";
-import type { Scope } from "../options.js";
+import type { Scope } from "../config/options.js";
 import { NoUsableTokenError } from "./no-usable-token-error.js";
 import { WarmToken } from "./warm-token.js";
 

@@ -9,7 +9,7 @@
  * asks again at shorter and shorter intervals, so the new token is picked up soon after the
  * client's background refresh brings it, even in a process that makes no calls.
  */
-import { MAX_TIMER_MS } from "../timers.js";
+import { MAX_TIMER_MS } from "../retry/timers.js";
 import type { AccessToken } from "../token/token-cache.js";
 import { decodeJwtClaims, jwtLifetimeMs } from "../token/jwt.js";
 import { planTokenTimes, refreshRetryDelay } from "../token/token-timing.js";

@@ -6,7 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { createCybridId, type CybridId, type CybridIdHooks, type LogSink } from "../index.js";
-import { DEFAULT_BASE_URL, readEnv } from "../auth/environments.js";
+import { DEFAULT_BASE_URL, readEnv } from "../config/environments.js";
 import { UsageError } from "./exit-codes.js";
 import { debug, err, fail, formatDuration, neverPrint, talkingTo, timeLeft } from "./output.js";
 

@@ -4,6 +4,7 @@
  * encoding of it, and the Basic credentials) sits on both streams so that no code path (a
  * server echoing a request, an unexpected exception) can print it.
  */
+import { basicCredentials } from "../token/basic-credentials.js";
 import {
   ConnectionError,
   CybridIdError,
@@ -20,7 +21,8 @@ const redactor = createRedactor();
  * short is blanked from the report of that refusal.
  */
 export function neverPrint(secret: string | undefined, clientId?: string): void {
-  if (secret !== undefined) redactor.addClientSecret(secret, clientId);
+  if (secret !== undefined)
+    redactor.addClientSecret(secret, clientId && basicCredentials(clientId, secret));
 }
 
 const redact = (text: string) => redactor.redact(text);

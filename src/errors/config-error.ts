@@ -5,7 +5,7 @@
  */
 import { ValidationError } from "./cybrid-id-error.js";
 import { ERROR_CODES } from "./error-codes.js";
-import { MAX_TIMER_MS } from "../timers.js";
+import { MAX_TIMER_MS } from "../retry/timers.js";
 
 /** `what` heads the message ("Invalid configuration: ..."). */
 export function configError(what: string, ...issues: string[]): ValidationError {

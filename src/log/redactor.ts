@@ -9,7 +9,6 @@
  * Every secret is blanked whatever its length: createCybridId refuses client secrets too short
  * to be secret (see MIN_CLIENT_SECRET_LENGTH in options.ts) rather than leave one in clear.
  */
-import { basicCredentials, formUrlEncode } from "../auth/basic-credentials.js";
 
 export const REDACTED = "[redacted]";
 /** Tokens issued long ago are expired: remember a bounded number of the newest. */
@@ -18,6 +17,11 @@ const MAX_REMEMBERED = 256;
 const AUTH_HEADER_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 /** The longest text AUTH_HEADER_VALUE needs to see to blank a value ("Basic " + 8, padded). */
 const AUTH_HEADER_SPAN = 32;
+
+/** `application/x-www-form-urlencoded` encoding of one value (spaces as `+`), as forms send it. */
+export function formUrlEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice("v=".length);
+}
 
 /** The forms in which `secret` may come back from a server (none for an empty one). */
 export function encodedForms(secret: string): string[] {
@@ -33,10 +37,11 @@ export function encodedForms(secret: string): string[] {
 /** Knows a client's secrets and blanks them out of text; made by {@link createRedactor}. */
 export interface Redactor {
   /**
-   * The client secret, and with `clientId` the Basic credentials made of both (the header
-   * value a proxy may echo: base64 hides the secret from a search for its raw form).
+   * The client secret, and the HTTP Basic credentials made of it and the client id when given
+   * (`basicCredentials()`: the header value a proxy may echo; base64 hides the secret from a
+   * search for its raw form). Neither is ever forgotten.
    */
-  addClientSecret(clientSecret: string, clientId?: string): void;
+  addClientSecret(clientSecret: string, basicCredentials?: string): void;
   /** A token (or any other secret) learned while running. */
   add(secret: string | undefined): void;
   redact(text: string): string;
@@ -72,11 +77,8 @@ export function createRedactor(): Redactor {
   }
 
   return {
-    addClientSecret(clientSecret, clientId) {
-      const secrets = [clientSecret];
-      if (clientId !== undefined && clientSecret !== "")
-        secrets.push(basicCredentials(clientId, clientSecret));
-      for (const form of secrets.flatMap(encodedForms)) pinned.add(form);
+    addClientSecret(clientSecret, basicCredentials = "") {
+      for (const form of [clientSecret, basicCredentials].flatMap(encodedForms)) pinned.add(form);
       sorted = undefined;
     },
     add(secret) {

@@ -30,17 +30,14 @@ import { redactError } from "../errors/redact-error.js";
 import { transportError } from "../errors/transport-error.js";
 import type { Logger } from "../log/logger.js";
 import type { Redactor } from "../log/redactor.js";
-import type { ResolvedOptions } from "../options.js";
+import type { BodyEncoding, ResolvedOptions } from "../config/options.js";
 import type { SendSlot } from "../pacing/pacer.js";
 import type { TrafficControl } from "../pacing/traffic-control.js";
 import { backoffDelay } from "../retry/backoff.js";
 import { parseHttpDate } from "../retry/http-date.js";
 import { retryAfterMs } from "../retry/retry-after.js";
-import { sleep } from "../timers.js";
+import { sleep } from "../retry/timers.js";
 import { boundedBody } from "./bounded-body.js";
-
-/** How a request body is encoded: JSON (Cybrid's docs) or RFC 6749 form encoding. */
-export type BodyEncoding = "json" | "form";
 
 export interface IdpRequest {
   /** e.g. "POST /oauth/token", for messages. */

@@ -18,11 +18,11 @@
  *
  * @packageDocumentation
  */
-import type { TokenStore } from "../store/token-store.js";
+import type { TokenStore } from "../config/token-store.js";
 import { secureTokenStore, type SecureStoreOptions } from "./secure-store.js";
 
 export { secureTokenStore, type SecureStoreOptions } from "./secure-store.js";
-export type { TokenStore } from "../store/token-store.js";
+export type { TokenStore } from "../config/token-store.js";
 
 /** The part of an ioredis client (`Redis` or `Cluster`) that the store uses. */
 export interface IoRedisLike {

@@ -6,7 +6,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { configError } from "../errors/config-error.js";
-import { UNREADABLE_VALUE, type TokenStore } from "../store/token-store.js";
+import { UNREADABLE_VALUE, type TokenStore } from "../config/token-store.js";
 
 /** How stored keys and values are protected. */
 export interface SecureStoreOptions {

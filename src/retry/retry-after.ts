@@ -7,7 +7,7 @@
  * the call's deadline fails the call at once anyway (see the IdP pipeline).
  */
 import { parseHttpDate } from "./http-date.js";
-import { MAX_TIMER_MS } from "../timers.js";
+import { MAX_TIMER_MS } from "./timers.js";
 
 /** Digits with an optional fraction: no sign, exponent, hex or unit. */
 const DECIMAL = /^\d+(\.\d+)?$/;

@@ -16,5 +16,5 @@
  *
  * @packageDocumentation
  */
-export { UNREADABLE_VALUE, type TokenStore } from "./token-store.js";
+export { UNREADABLE_VALUE, type TokenStore } from "../config/token-store.js";
 export { MemoryTokenStore } from "./memory-store.js";

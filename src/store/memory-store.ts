@@ -1,5 +1,5 @@
 /** `MemoryTokenStore`: a {@link TokenStore} in this process's memory. */
-import type { TokenStore } from "./token-store.js";
+import type { TokenStore } from "../config/token-store.js";
 
 interface Entry {
   value: string;

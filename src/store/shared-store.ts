@@ -24,16 +24,28 @@
  */
 import { ERROR_CODES } from "../errors/error-codes.js";
 import { backoffDelay } from "../retry/backoff.js";
-import { sleep } from "../timers.js";
-import type { IssuedToken } from "../token/issued-token.js";
+import { sleep } from "../retry/timers.js";
 import { planTokenTimes } from "../token/token-timing.js";
-import type {
-  SharedStore,
-  StoredToken,
-  StoreOperation,
-  StoreSettings,
-  TokenStoreContext,
-} from "./token-store.js";
+import type { CybridIdHooks } from "../config/hooks.js";
+import type { StoreSettings } from "../config/token-store.js";
+import type { Logger } from "../log/logger.js";
+import type { IssuedToken, SharedStore, StoredToken } from "../token/issued-token.js";
+
+/** What a client gives its store: where its keys live, and how to report. */
+export interface TokenStoreContext {
+  /**
+   * Namespace of every key: the client's base URL, client id and a keyed hash (HMAC) of its
+   * secret, so that only clients with the same secret share tokens. Computed once, on first
+   * use (WebCrypto is asynchronous); never the secret itself.
+   */
+  namespace: () => Promise<readonly string[]>;
+  logger: Logger;
+  /** Tokens read from the store are added here, so that logs never show them. */
+  redactor: { add(secret: string): void };
+  hooks: Pick<CybridIdHooks, "onStoreError">;
+}
+
+export type StoreOperation = "get" | "set" | "acquire" | "release";
 
 /** Thrown inside this module when the store failed; the fetch then goes to the server alone. */
 class StoreUnavailable extends Error {}

@@ -15,3 +15,28 @@ export interface IssuedToken<T> {
 
 /** `background` is true when nobody waits for the fetch (its waits must not hold the process). */
 export type TokenFetcher<T> = (background: boolean) => Promise<IssuedToken<T>>;
+
+/** What the store holds for one token (JSON). `sentAt` is the lifetime anchor (ms). */
+export interface StoredToken {
+  token: string;
+  sentAt: number;
+  lifetimeMs: number;
+  scopes: readonly string[];
+}
+
+/** One client's view of a shared store: its token sources wrap their HTTP fetch with it. */
+export interface SharedStore {
+  /**
+   * Marks a token as unusable (a server rejected it), or with no argument every token this
+   * client took from or put in the store: the next fetch will not take them from the store.
+   */
+  reject(token?: string): void;
+  /** Wraps `fetch` (the HTTP fetch of one token kind and scope set) with the store. */
+  wrap<T>(
+    kind: "bank" | "customer",
+    keyParts: readonly string[],
+    fetch: TokenFetcher<T>,
+    rebuild: (stored: StoredToken) => T,
+    scopesOf: (value: T) => readonly string[],
+  ): TokenFetcher<T>;
+}

@@ -18,9 +18,8 @@
 import { newBankTokenCodes } from "../../generated/error-codes.js";
 import { AuthenticationError } from "../errors/cybrid-id-error.js";
 import type { Engine } from "../pipeline/idp-pipeline.js";
-import type { SharedStore } from "../store/token-store.js";
-import { raceAbort } from "../timers.js";
-import type { IssuedToken, TokenFetcher } from "./issued-token.js";
+import { raceAbort } from "../retry/timers.js";
+import type { IssuedToken, SharedStore, TokenFetcher } from "./issued-token.js";
 import { decide, planTokenTimes, refreshRetryDelay, type TokenTimes } from "./token-timing.js";
 import {
   bankTokenRequest,

@@ -4,10 +4,10 @@
  * (checked, its lifetime worked out, redacted, reported). Each goes out through the IdP
  * pipeline; nothing here calls back into the cache.
  */
-import { basicCredentials } from "../auth/basic-credentials.js";
+import { basicCredentials } from "./basic-credentials.js";
 import { InvalidResponseError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
-import type { Scope } from "../options.js";
+import type { Scope } from "../config/options.js";
 import { sendToIdp, type Engine, type IdpRequest } from "../pipeline/idp-pipeline.js";
 import {
   validateCredentialsRequest,

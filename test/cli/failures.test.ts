@@ -4,7 +4,7 @@
  * client secret is never printed, --verbose included.
  */
 import { describe, expect, it } from "vitest";
-import { basicCredentials } from "../../src/auth/basic-credentials.js";
+import { basicCredentials } from "../../src/token/basic-credentials.js";
 import {
   CLIENT_ID,
   expectNoSecret,

@@ -5,7 +5,8 @@
  * an excerpt, a stack, a cause, `util.inspect`, `JSON.stringify` or a log line.
  */
 import { describe, expect, it } from "vitest";
-import { basicCredentials, formUrlEncode } from "../../src/auth/basic-credentials.js";
+import { formUrlEncode } from "../../src/log/redactor.js";
+import { basicCredentials } from "../../src/token/basic-credentials.js";
 import type { Emulator } from "../../src/emulator/index.js";
 import { createCybridId, ValidationError, type CybridIdOptions } from "../../src/index.js";
 import { clientFor, emulator, rejectionOf } from "../helpers/client-harness.js";

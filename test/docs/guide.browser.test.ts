@@ -78,11 +78,11 @@ describeDocsBrowser("docs in headless Chromium: the index and the guide", () => 
   });
 });
 
-/** The keys of `CybridIdOptions` in src/options.ts: the guide must document each. */
+/** The keys of `CybridIdOptions` in src/config/options.ts: the guide must document each. */
 function sourceOptionNames(): string[] {
-  const source = readFileSync(join(ROOT, "src/options.ts"), "utf8");
+  const source = readFileSync(join(ROOT, "src/config/options.ts"), "utf8");
   const body = /export interface CybridIdOptions \{([\s\S]*?)\n\}/.exec(source)?.[1];
-  if (body === undefined) throw new Error("CybridIdOptions not found in src/options.ts");
+  if (body === undefined) throw new Error("CybridIdOptions not found in src/config/options.ts");
   const names = [...body.matchAll(/^ {2}(\w+)\??:/gm)].map((match) => match[1] ?? "");
   expect(names.length).toBeGreaterThan(5);
   return names;

@@ -12,7 +12,8 @@
  */
 import { inspect } from "node:util";
 import { afterAll, expect } from "vitest";
-import { basicCredentials, formUrlEncode } from "../../src/auth/basic-credentials.js";
+import { formUrlEncode } from "../../src/log/redactor.js";
+import { basicCredentials } from "../../src/token/basic-credentials.js";
 import type { Emulator } from "../../src/emulator/index.js";
 import type { CybridId, LogSink } from "../../src/index.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { basicCredentials, formUrlEncode } from "../../src/auth/basic-credentials.js";
+import { formUrlEncode } from "../../src/log/redactor.js";
+import { basicCredentials } from "../../src/token/basic-credentials.js";
 import { createRedactor } from "../../src/log/redactor.js";
 
 describe("Redactor", () => {
@@ -25,7 +26,7 @@ describe("Redactor", () => {
   it("knows each secret in the encodings a server may echo it in", () => {
     const secret = 'p+a/s=s"w\\o rd&é';
     const redactor = createRedactor();
-    redactor.addClientSecret(secret, "my client");
+    redactor.addClientSecret(secret, basicCredentials("my client", secret));
     for (const form of [
       secret,
       formUrlEncode(secret),

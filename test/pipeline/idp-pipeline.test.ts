@@ -14,7 +14,7 @@ import {
 } from "../../src/errors/cybrid-id-error.js";
 import { createLogger } from "../../src/log/logger.js";
 import { createRedactor } from "../../src/log/redactor.js";
-import type { ResolvedOptions } from "../../src/options.js";
+import type { ResolvedOptions } from "../../src/config/options.js";
 import type { TrafficControl } from "../../src/pacing/traffic-control.js";
 import { sendToIdp, type Engine, type IdpRequest } from "../../src/pipeline/idp-pipeline.js";
 

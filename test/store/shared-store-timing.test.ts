@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { IssuedToken } from "../../src/token/issued-token.js";
 import { createSharedStore } from "../../src/store/shared-store.js";
-import type { TokenStore } from "../../src/store/token-store.js";
+import type { TokenStore } from "../../src/config/token-store.js";
 
 const LIFETIME_MS = 600_000;
 

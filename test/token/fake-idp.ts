@@ -6,14 +6,14 @@
 import { afterEach, beforeEach, vi } from "vitest";
 import { createLogger, type LogSink } from "../../src/log/logger.js";
 import { createRedactor } from "../../src/log/redactor.js";
-import { resolveOptions, type CybridIdOptions } from "../../src/options.js";
+import { resolveOptions, type CybridIdOptions } from "../../src/config/options.js";
 import {
   sendToIdp,
   type Engine,
   type IdpRequest,
   type IdpSuccess,
 } from "../../src/pipeline/idp-pipeline.js";
-import type { SharedStore } from "../../src/store/token-store.js";
+import type { SharedStore } from "../../src/token/issued-token.js";
 import { createTokenCache } from "../../src/token/token-cache.js";
 
 export const GUID = "0123456789abcdef0123456789abcdef";

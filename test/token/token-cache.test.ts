@@ -4,7 +4,7 @@
  * LRU bounds, and the shared store around a slot's fetch.
  */
 import { describe, expect, it, vi } from "vitest";
-import type { SharedStore } from "../../src/store/token-store.js";
+import type { SharedStore } from "../../src/token/issued-token.js";
 import type { TokenFetcher } from "../../src/token/issued-token.js";
 import { GUID, useFakeIdp } from "./fake-idp.js";
 

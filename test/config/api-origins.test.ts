@@ -4,12 +4,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { apiOriginGuard } from "../../src/auth/api-origins.js";
+import { apiOriginGuard } from "../../src/config/api-origins.js";
 import {
   DEFAULT_BASE_URL,
   PRODUCTION_ID_URL,
   defaultApiOrigins,
-} from "../../src/auth/environments.js";
+} from "../../src/config/environments.js";
 import { ValidationError, createCybridId } from "../../src/index.js";
 
 const SANDBOX = ["https://bank.sandbox.cybrid.app", "https://organization.sandbox.cybrid.app"];

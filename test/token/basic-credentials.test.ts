@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { basicCredentials, formUrlEncode } from "../../src/auth/basic-credentials.js";
+import { formUrlEncode } from "../../src/log/redactor.js";
+import { basicCredentials } from "../../src/token/basic-credentials.js";
 
 describe("client credential encodings", () => {
   it("form-urlencodes as forms do: spaces as +, reserved characters escaped, UTF-8", () => {

@@ -13,9 +13,6 @@
  * credential.
  */
 import { ERROR_CODES } from "../errors/error-codes.js";
-import type { Logger } from "../log/logger.js";
-import type { CybridIdHooks } from "../hooks.js";
-import type { TokenFetcher } from "../token/issued-token.js";
 
 /**
  * Where tokens are shared between processes (Redis, Memcached, a database): four raw
@@ -60,45 +57,4 @@ export interface StoreSettings {
   timeoutMs: number;
   /** Lifetime of a refresh lock (ms): how long a crashed holder can block the others. */
   lockTtlMs: number;
-}
-
-/** What a client gives its store: where its keys live, and how to report. */
-export interface TokenStoreContext {
-  /**
-   * Namespace of every key: the client's base URL, client id and a keyed hash (HMAC) of its
-   * secret, so that only clients with the same secret share tokens. Computed once, on first
-   * use (WebCrypto is asynchronous); never the secret itself.
-   */
-  namespace: () => Promise<readonly string[]>;
-  logger: Logger;
-  /** Tokens read from the store are added here, so that logs never show them. */
-  redactor: { add(secret: string): void };
-  hooks: Pick<CybridIdHooks, "onStoreError">;
-}
-
-/** What the store holds for one token (JSON). `sentAt` is the lifetime anchor (ms). */
-export interface StoredToken {
-  token: string;
-  sentAt: number;
-  lifetimeMs: number;
-  scopes: readonly string[];
-}
-
-export type StoreOperation = "get" | "set" | "acquire" | "release";
-
-/** One client's view of a shared store: its token sources wrap their HTTP fetch with it. */
-export interface SharedStore {
-  /**
-   * Marks a token as unusable (a server rejected it), or with no argument every token this
-   * client took from or put in the store: the next fetch will not take them from the store.
-   */
-  reject(token?: string): void;
-  /** Wraps `fetch` (the HTTP fetch of one token kind and scope set) with the store. */
-  wrap<T>(
-    kind: "bank" | "customer",
-    keyParts: readonly string[],
-    fetch: TokenFetcher<T>,
-    rebuild: (stored: StoredToken) => T,
-    scopesOf: (value: T) => readonly string[],
-  ): TokenFetcher<T>;
 }

@@ -1,12 +1,8 @@
 /**
- * The encodings of a client credential on the wire, in one place: the token request uses them
- * to send it, the redactor to recognise it in whatever a server echoes back.
+ * HTTP Basic client authentication's encoding of the credentials: the token request sends it,
+ * and the client gives it to the redactor, which blanks it out of whatever a server echoes.
  */
-
-/** `application/x-www-form-urlencoded` encoding of one value (spaces as `+`), as forms send it. */
-export function formUrlEncode(value: string): string {
-  return new URLSearchParams({ v: value }).toString().slice("v=".length);
-}
+import { formUrlEncode } from "../log/redactor.js";
 
 /**
  * The credentials of HTTP Basic client authentication (RFC 6749 section 2.3.1): the client id

@@ -3,11 +3,11 @@
  * run before anything is sent.
  */
 import type { CybridIdHooks } from "./hooks.js";
-import type { components } from "../generated/openapi.js";
-import { checkApiOrigins, checkUrlOption } from "./auth/api-origins.js";
-import { DEFAULT_BASE_URL, defaultApiOrigins, readEnv } from "./auth/environments.js";
-import { numberOption } from "./errors/config-error.js";
-import type { LogLevel, LogSink } from "./log/logger.js";
+import type { components } from "../../generated/openapi.js";
+import { checkApiOrigins, checkUrlOption } from "./api-origins.js";
+import { DEFAULT_BASE_URL, defaultApiOrigins, readEnv } from "./environments.js";
+import { numberOption } from "../errors/config-error.js";
+import type { LogLevel, LogSink } from "../log/logger.js";
 import {
   CONFIG,
   checkHooks,
@@ -19,10 +19,12 @@ import {
   oneOf,
 } from "./option-checks.js";
 
+/** How a request body is encoded: JSON (Cybrid's docs) or RFC 6749 form encoding. */
+export type BodyEncoding = "json" | "form";
+
 /** Where the client credentials go on a token request (OAuth's registered method names). */
 export type ClientAuthentication = "client_secret_post" | "client_secret_basic";
-import type { StoreSettings, TokenStore } from "./store/token-store.js";
-import type { BodyEncoding } from "./pipeline/idp-pipeline.js";
+import type { StoreSettings, TokenStore } from "./token-store.js";
 
 /**
  * Shorter client secrets are refused: a secret is redacted from whatever a server echoes,

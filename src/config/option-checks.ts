@@ -5,9 +5,9 @@
  * spec's own rules (what a scope looks like) are checked per request by the generated
  * validators, not here.
  */
-import { readEnv } from "./auth/environments.js";
-import { configError } from "./errors/config-error.js";
-import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "./log/logger.js";
+import { readEnv } from "./environments.js";
+import { configError } from "../errors/config-error.js";
+import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "../log/logger.js";
 
 /** Heads the message of every configuration error of `createCybridId`. */
 export const CONFIG = "Invalid configuration";
