@@ -1,12 +1,15 @@
 /**
- * createCybridId: options -> engine -> openapi-fetch. A cold `getToken()` reads top to bottom,
- * each hop once:
- * client.ts `getToken` (input checks, validation/) -> token/token-cache.ts `bank.get` (fresh,
- * or join or start the one fetch of the scope set's slot; a shared store, when there is one,
- * wraps that fetch: store/shared-store.ts) -> token/token-requests.ts (the request's body and client authentication;
- * the answer checked and turned into a token) -> pipeline/idp-pipeline.ts `sendToIdp` (pace,
- * attempt, classify, one retry decision, backoff or Retry-After within the deadline) ->
- * openapi-fetch -> a token or a typed, redacted error.
+ * createCybridId: the options checked, the engine wired, the public calls. A cold `getToken()`
+ * reads top to bottom, each hop once (README, "Inside: one call, top to bottom"):
+ *
+ *   client.ts                  getToken: the call's arguments checked (validation/)
+ *   token/token-cache.ts       the scope set's slot: fresh? served. Else join or start its one
+ *                              fetch (through store/shared-store.ts when there is a store)
+ *   token/token-requests.ts    the body (checked against the spec once per scope set) and the
+ *                              client authentication; the answer checked, turned into a token
+ *   pipeline/idp-pipeline.ts   sendToIdp: pace, attempt, classify, one retry decision, wait
+ *                              (backoff or Retry-After, within the deadline), or a typed error
+ *   openapi-fetch -> fetch
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/openapi.js";

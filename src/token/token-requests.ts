@@ -93,8 +93,6 @@ export function bankTokenRequest(engine: Engine, clientSecret: string) {
     clientAuthentication === "client_secret_basic"
       ? basicCredentials(clientId, clientSecret)
       : undefined;
-  // The encoded form is the secret too: blanked out of whatever a server echoes back.
-  engine.redactor.add(basic);
   const authorization = basic && `Basic ${basic}`;
 
   /**
