@@ -47,7 +47,7 @@ export function budgets(r: Results): Budget[] {
         atMost(`${name}: time until all served (1.3 N/R)`, b.paced.ms, b.budget.ms, " ms"),
       ];
     }),
-    atMost("size: main entry min+gzip with openapi-fetch (bytes)", r.size.main.gzip, 12_288),
+    atMost("size: main entry min+gzip with openapi-fetch (bytes)", r.size.main.gzip, 12_000),
     atMost("cold start: import() / openapi-fetch import() (ratio)", r.coldStart.ratio, 1.5),
   ];
 }

@@ -16,7 +16,6 @@ export class NoUsableTokenError extends CybridIdError {
   static {
     brand(this, "NoUsableTokenError");
   }
-  override name = "NoUsableTokenError";
   /** The scopes the operation asked for (`[]` for operations that name none). */
   readonly scopes: readonly string[];
   constructor(message: string, scopes: readonly string[], cause?: unknown) {
