@@ -120,15 +120,15 @@ export function bankTokenRequest(engine: Engine, clientSecret: string) {
 
 /**
  * The body of a customer token request, checked against the spec: once per customer and scope
- * set in the cache, before its first request. Its own copy of the scopes.
+ * set in the cache, before its first request. Its own copy of the scopes, made once they are
+ * checked (missing scopes are a ValidationError, not the TypeError of spreading undefined).
  */
 export function customerTokenBody({
   customerGuid,
   scopes,
 }: CustomerTokenRequest): CustomerTokenBody {
-  const body = { customer_guid: customerGuid, scopes: [...scopes] };
-  validateCustomerTokenRequest(body);
-  return body;
+  validateCustomerTokenRequest({ customer_guid: customerGuid, scopes });
+  return { customer_guid: customerGuid, scopes: [...scopes] };
 }
 
 /** A customer token for `body`, minted with `bankToken`. */

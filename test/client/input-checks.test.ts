@@ -119,6 +119,14 @@ describe("call input of the wrong type", () => {
       (c) =>
         c.getCustomerToken({ customerGuid: GUID, scopes: ["accounts:read"], signal: {} } as any),
     ],
+    [
+      "getCustomerToken({ customerGuid }) without scopes",
+      (c) => c.getCustomerToken({ customerGuid: GUID } as any),
+    ],
+    [
+      "createCustomerToken({ customerGuid }) without scopes",
+      (c) => c.createCustomerToken({ customerGuid: GUID } as any),
+    ],
     ["createCustomerToken(null)", (c) => c.createCustomerToken(null as any)],
     ["createCustomerToken(undefined)", (c) => c.createCustomerToken(undefined as any)],
     [
