@@ -219,8 +219,14 @@ function checkStore(options: CybridIdOptions): StoreSettings | undefined {
     storeTimeout: [250],
     storeLockTtl: [10_000, 1],
   });
+  const { store } = options;
   // JavaScript callers may pass null: no store, as undefined.
-  return options.store == null ? undefined : { store: options.store, timeoutMs, lockTtlMs };
+  if (store == null) return undefined;
+  // Refused here: a store without its methods would fail every call, bypassed with a warning.
+  const methods = ["get", "set", "acquire", "release"];
+  if (!methods.every((method) => typeof (store as never)[method] === "function"))
+    throw invalid("store must be a TokenStore: get, set, acquire and release methods");
+  return { store, timeoutMs, lockTtlMs };
 }
 
 /**

@@ -72,6 +72,20 @@ describe("the client's store option", () => {
     expect(emu.count("/oauth/token")).toBe(1);
   });
 
+  it.each([
+    ["an empty object", {}],
+    ["a store without release", { get() {}, set() {}, acquire() {} }],
+    ["a method that is not a function", { get() {}, set() {}, acquire() {}, release: true }],
+    ["a string", "redis://localhost"],
+  ])("refuses %s: ValidationError (invalid_configuration) at createCybridId", (_, store) => {
+    const error = thrownBy(() => createCybridId({ ...CREDENTIALS, store: store as never }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({
+      code: "invalid_configuration",
+      issues: ["store must be a TokenStore: get, set, acquire and release methods"],
+    });
+  });
+
   it("takes no store as undefined or (from JavaScript) null", () => {
     expect(() => createCybridId({ ...CREDENTIALS, store: undefined })).not.toThrow();
     expect(() => createCybridId({ ...CREDENTIALS, store: null as never })).not.toThrow();
