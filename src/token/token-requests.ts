@@ -185,11 +185,12 @@ async function fetchToken(
   // The message never quotes it (it may be a valid credential with one bad character).
   if (typeof token !== "string" || !BEARER_TOKEN.test(token))
     throw invalid(token ? "an access_token that is not a bearer token" : "no access_token");
-  // Sent as `Bearer`: another type (mac, DPoP, N_A...) would be sent as what it is not.
-  if (type !== undefined && String(type).toLowerCase() !== "bearer")
-    throw invalid(
-      `token_type ${JSON.stringify(redactor.redactHead(String(type), 40))}, not Bearer`,
-    );
+  // Sent as `Bearer`: another type (mac, DPoP, N_A...) would be sent as what it is not. Only
+  // the string: ["Bearer"] is no token type, and String() of a hostile object can throw.
+  if (type !== undefined && (typeof type !== "string" || type.toLowerCase() !== "bearer")) {
+    const shown = typeof type === "string" ? type : JSON.stringify(type);
+    throw invalid(`token_type ${JSON.stringify(redactor.redactHead(shown, 40))}, not Bearer`);
+  }
   redactor.add(token);
   const claims = decodeJwtClaims(token);
   const { anchor, lifetimeMs } = tokenLifetime({

@@ -58,6 +58,22 @@ describe("the token response", () => {
     },
   );
 
+  it.each([[["Bearer"]], [{ toString: 1 }], [null]])(
+    "token_type %j (not a string): InvalidResponseError, never taken for Bearer nor a TypeError",
+    async (tokenType) => {
+      const emu = await emulator();
+      emu.inject({
+        path: TOKEN,
+        status: 200,
+        body: { access_token: "opaque-token", token_type: tokenType, expires_in: 60 },
+      });
+      const error = await rejectionOf(clientFor(emu).getToken());
+      expect(error).toMatchObject({ name: "InvalidResponseError", code: "invalid_response" });
+      expect(error.message).toContain("token_type");
+      expect(emu.count(TOKEN)).toBe(1);
+    },
+  );
+
   it.each([["bearer"], ["BEARER"], [undefined]])(
     "token_type %j is a Bearer token (case-insensitive; absent means Bearer)",
     async (tokenType) => {
