@@ -195,8 +195,9 @@ export function createTokenCache(
 
   function bankSlot(scopes: readonly string[] | undefined): TokenSlot<AccessToken> {
     const key = scopeKey(scopes);
-    // An empty list has the key of "no scopes" but is invalid: it goes on to be checked.
-    if (scopes === undefined || (key === defaultKey && scopes.length > 0))
+    // A list keyed "" ([], [""]) has the key of "no scopes" but is invalid: it goes on to be
+    // checked.
+    if (scopes === undefined || (key === defaultKey && key !== ""))
       return (defaultSlot ??= newBankSlot(defaultKey, options.scopes));
     return lruGet(bankSlots, key, options.bankTokenCacheSize, () => newBankSlot(key, scopes));
   }

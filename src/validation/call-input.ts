@@ -21,8 +21,9 @@ function checkInput(input: unknown, what: string, wrongType: string): void {
   const issue =
     typeof input !== "object" || input === null
       ? wrongType
-      : scopes !== undefined && !Array.isArray(scopes)
-        ? "scopes must be an array"
+      : scopes !== undefined &&
+          !(Array.isArray(scopes) && scopes.every((scope) => typeof scope === "string"))
+        ? "scopes must be an array of strings"
         : signal !== undefined && !isAbortSignal(Object(signal))
           ? "signal must be an AbortSignal"
           : undefined;

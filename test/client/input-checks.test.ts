@@ -102,6 +102,10 @@ describe("call input of the wrong type", () => {
   const cases: [string, (cybrid: ReturnType<typeof clientFor>) => Promise<unknown>][] = [
     ["getToken({ scopes: string })", (c) => c.getToken({ scopes: "a:b" } as any)],
     ["getToken({ scopes: [5] })", (c) => c.getToken({ scopes: [5] } as any)],
+    // These key like "no scopes" (the client's default): they must still be checked.
+    ["getToken({ scopes: [null] })", (c) => c.getToken({ scopes: [null] } as any)],
+    ["getToken({ scopes: [undefined] })", (c) => c.getToken({ scopes: [undefined] } as any)],
+    ["getToken({ scopes: [''] })", (c) => c.getToken({ scopes: [""] })],
     ["getToken({ signal: string })", (c) => c.getToken({ signal: "nope" } as any)],
     ["getToken(5)", (c) => c.getToken(5 as any)],
     ["getCustomerToken(undefined)", (c) => c.getCustomerToken(undefined as any)],
@@ -146,6 +150,17 @@ describe("call input of the wrong type", () => {
     const error = await rejectionOf(call(cybrid));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.code).toBe("validation_error");
+    expect(emu.count()).toBe(0);
+  });
+
+  it("a scope that is not a string beside the client's scopes: ValidationError, nothing sent", async () => {
+    const emu = await emulator();
+    const cybrid = clientFor(emu, { scopes: ["accounts:read"] });
+    for (const scopes of [["accounts:read", null], [{}], [undefined, "accounts:read"]]) {
+      const error = await rejectionOf(cybrid.getToken({ scopes } as any));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.code).toBe("validation_error");
+    }
     expect(emu.count()).toBe(0);
   });
 
