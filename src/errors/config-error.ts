@@ -1,7 +1,7 @@
 /**
- * Configuration checks shared by `createCybridId` and the store entries: a bad option is a
- * `ValidationError` with code `invalid_configuration`, thrown when the object is built, before
- * anything is sent.
+ * Configuration checks shared by `createCybridId`, `redisTokenStore` and the bank-SDK bridge: a
+ * bad option is a `ValidationError` with code `invalid_configuration`, thrown when the object is
+ * built, before anything is sent.
  */
 import { ValidationError } from "./cybrid-id-error.js";
 import { ERROR_CODES } from "./error-codes.js";
