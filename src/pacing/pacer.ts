@@ -56,7 +56,6 @@ export interface Pacer {
 
 interface Waiter {
   deadlineAt: number;
-  background: boolean;
   resolve(slot: SendSlot): void;
   reject(error: unknown): void;
 }
@@ -84,6 +83,13 @@ export function createPacer(
   let cuts = 0;
   /** The queue's one timer: for its next send or its next deadline, whichever comes first. */
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The earliest deadline in the queue, or earlier: a waiter that has left may still hold it,
+   * and the check it wakes sets it right. So the queue is walked only when a deadline is due.
+   */
+  let nextDeadline = Infinity;
+  /** Waiters that a caller awaits: while there is one, the timer keeps the process alive. */
+  let foregroundWaiting = 0;
   const noSlot = `${endpoint}: no send slot before the deadline`;
 
   const currentState = (): PacingState => {
@@ -92,8 +98,14 @@ export function createPacer(
   };
   /** When the next request may go out, the in-flight cap aside. */
   const sendTime = (at: number) => Math.max(at, pausedUntil, nextSendAt);
+  const canSendNow = (at: number) => inFlight < maxInFlight && sendTime(at) <= at;
   /** Between two paced sends, ms; 0 while unpaced. */
   const interval = (at: number) => 1000 / (rate.current(at) ?? Infinity);
+  const tooLate = (sendAt: number, at: number) =>
+    new RateLimitError(noSlot, {
+      code: ERROR_CODES.RATE_LIMITED_LOCALLY,
+      retryAfter: Math.ceil(sendAt - at),
+    });
 
   function take(at: number): SendSlot {
     inFlight++;
@@ -119,46 +131,46 @@ export function createPacer(
     pausedUntil = Math.max(pausedUntil, at + retryAfter);
     // One cut per round trip: a request sent before the last cut went out at the old rate, so
     // its answer says nothing about the new one.
-    if (rate.current(at) !== undefined && cutsAtSend < cuts) return;
-    rate.cut();
-    cuts++;
-    onChange?.(currentState());
+    if (rate.current(at) === undefined || cutsAtSend === cuts) {
+      rate.cut();
+      cuts++;
+      onChange?.(currentState());
+    }
+    refuseLate(at);
   }
 
   /**
-   * Hands out the slots that are due; fails the waiters whose deadline has passed, or whose
-   * slot (expected one interval after the one before) would come after it; and sets the
-   * queue's timer, unref'd when only background work waits.
+   * Fails the waiters whose deadline has passed (TimeoutError), and those whose slot, expected
+   * one interval after the one before, now comes after their deadline (RateLimitError, unsent).
    */
-  function schedule(): void {
-    clearTimeout(timer);
-    const at = Date.now();
-    while (queue.length > 0 && inFlight < maxInFlight && sendTime(at) <= at) {
-      queue.shift()?.resolve(take(at));
-    }
+  function refuseLate(at: number): void {
     const step = interval(at);
     let sendAt = sendTime(at);
-    let wakeAt = inFlight < maxInFlight ? sendAt : Infinity;
-    let foreground = false;
+    nextDeadline = Infinity;
     queue = queue.filter((waiter) => {
       if (waiter.deadlineAt <= at) {
         waiter.reject(new TimeoutError(noSlot, { code: ERROR_CODES.DEADLINE_EXCEEDED }));
       } else if (sendAt > waiter.deadlineAt) {
-        const retryAfter = Math.ceil(sendAt - at);
-        waiter.reject(
-          new RateLimitError(noSlot, { code: ERROR_CODES.RATE_LIMITED_LOCALLY, retryAfter }),
-        );
+        waiter.reject(tooLate(sendAt, at));
       } else {
         sendAt += step;
-        wakeAt = Math.min(wakeAt, waiter.deadlineAt);
-        foreground ||= !waiter.background;
+        nextDeadline = Math.min(nextDeadline, waiter.deadlineAt);
         return true;
       }
       return false;
     });
+  }
+
+  /** Checks the deadlines when one is due, hands out the slots that are due, sets the timer. */
+  function schedule(): void {
+    clearTimeout(timer);
+    const at = Date.now();
+    if (at >= nextDeadline) refuseLate(at);
+    while (queue.length > 0 && canSendNow(at)) queue.shift()?.resolve(take(at));
     if (queue.length === 0) return;
-    timer = setTimeout(schedule, wakeAt - at);
-    if (!foreground) (timer as { unref?: () => void }).unref?.();
+    const sendAt = inFlight < maxInFlight ? sendTime(at) : Infinity;
+    timer = setTimeout(schedule, Math.min(sendAt, nextDeadline) - at);
+    if (foregroundWaiting === 0) (timer as { unref?: () => void }).unref?.();
   }
 
   return {
@@ -167,32 +179,34 @@ export function createPacer(
     },
     acquire(deadlineAt, signal, retry = false, background = false) {
       if (signal?.aborted) return Promise.reject(signal.reason);
-      if (rate.current() !== undefined && Date.now() - rate.cutAt >= QUIET_MS) {
+      const at = Date.now();
+      if (rate.current(at) !== undefined && at - rate.cutAt >= QUIET_MS) {
         rate.reset();
         onChange?.(currentState());
       }
+      if (queue.length === 0 && canSendNow(at)) return Promise.resolve(take(at));
+      const sendAt = sendTime(at) + (retry ? 0 : queue.length * interval(at));
+      if (sendAt > deadlineAt) return Promise.reject(tooLate(sendAt, at));
       return new Promise<SendSlot>((resolve, reject) => {
         const onAbort = () => {
           queue = queue.filter((other) => other !== waiter);
-          reject(signal?.reason);
+          waiter.reject(signal?.reason);
           schedule();
         };
-        // Leaving the queue either way, the waiter stops listening to the signal.
+        // However it leaves the queue, a waiter stops listening and is no longer counted.
         const leave =
           <T>(settle: (value: T) => void) =>
           (value: T) => {
             signal?.removeEventListener("abort", onAbort);
+            if (!background) foregroundWaiting--;
             settle(value);
           };
-        const waiter: Waiter = {
-          deadlineAt,
-          background,
-          resolve: leave(resolve),
-          reject: leave(reject),
-        };
+        const waiter: Waiter = { deadlineAt, resolve: leave(resolve), reject: leave(reject) };
         signal?.addEventListener("abort", onAbort, { once: true });
+        if (!background) foregroundWaiting++;
         if (retry) queue.unshift(waiter);
         else queue.push(waiter);
+        nextDeadline = Math.min(nextDeadline, deadlineAt);
         schedule();
       });
     },

@@ -154,6 +154,18 @@ describe("paced", () => {
     expect(queued.filter((q) => q.slot !== undefined).length).toBeGreaterThanOrEqual(3);
   });
 
+  it("refuses at once a queued call that a later Retry-After pushes past its deadline", async () => {
+    const pacer = createPacer("/t", 16);
+    const [first, second] = await Promise.all([1, 2].map(() => pacer.acquire(T0 + 60_000)));
+    first?.release(throttled(100)); // cuts, and pauses 100 ms
+    const queued = track(pacer.acquire(Date.now() + 400));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(queued.error).toBeUndefined();
+    second?.release(throttled(1_000)); // sent before the cut: no new cut, but a longer pause
+    await vi.advanceTimersByTimeAsync(0);
+    expect(queued.error).toMatchObject({ code: "rate_limited_locally", retryAfter: 1_000 });
+  });
+
   it("cuts once per round trip: answers to requests sent before the cut do not cut again", async () => {
     const changes: PacingState[] = [];
     const pacer = createPacer("/t", 16, (state) => changes.push(state));
