@@ -10,6 +10,15 @@ export interface BackoffSettings {
   max: number;
 }
 
+/**
+ * A `random` for {@link backoffDelay} that keeps between half and all of the ceiling: for waits
+ * that nobody asked to be short (a background refresh, a bypassed store, a poll), a near-zero
+ * wait would only fail again sooner and grow the ceiling faster; they are still spread out.
+ */
+export function halfJitter(random: () => number = Math.random): () => number {
+  return () => 0.5 + random() / 2;
+}
+
 /** The delay before retry number `retry` (0 for the first retry). */
 export function backoffDelay(
   retry: number,

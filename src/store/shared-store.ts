@@ -23,7 +23,7 @@
  * exponential backoff, and each process fetches and caches on its own meanwhile.
  */
 import { ERROR_CODES } from "../errors/error-codes.js";
-import { backoffDelay } from "../retry/backoff.js";
+import { backoffDelay, halfJitter } from "../retry/backoff.js";
 import { sleep } from "../retry/timers.js";
 import { planTokenTimes } from "../token/token-timing.js";
 import type { CybridIdHooks } from "../config/hooks.js";
@@ -58,8 +58,6 @@ const MAX_REJECTED = 64;
 const POLL = { base: 25, max: 250 };
 /** How long a failing store is skipped: 1 s after one failure, doubling up to 30 s. */
 const BYPASS = { base: 1000, max: 30_000 };
-/** Between half and all of the backoff's ceiling: never a near-zero wait, still spread out. */
-const halfJitter = () => 0.5 + Math.random() / 2;
 const ignore = () => undefined;
 /** A stored token's times without jitter: the same instants in every process. */
 const timesOf = (stored: StoredToken) => planTokenTimes(stored.sentAt, stored.lifetimeMs, () => 0);
@@ -97,7 +95,7 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
         logger.log("warn", `token store: ${reason}; is encryptionKey the same everywhere?`);
       warnedUnreadable = true;
     } else {
-      const pauseMs = backoffDelay(failures++, BYPASS, halfJitter);
+      const pauseMs = backoffDelay(failures++, BYPASS, halfJitter());
       bypassUntil = Date.now() + pauseMs;
       logger.log("warn", `token store ${operation} failed (${reason}); skipped for ${pauseMs} ms`);
     }
@@ -229,7 +227,7 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
             throw failed(kind, "acquire", new Error("lock held past its TTL"));
           logger.log("debug", `token store: ${kind} lock busy, waiting`);
           // Background waits hold no process open: nobody awaits them.
-          await sleep(backoffDelay(polls, POLL, halfJitter), undefined, background);
+          await sleep(backoffDelay(polls, POLL, halfJitter()), undefined, background);
         }
       }
 

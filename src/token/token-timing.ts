@@ -5,7 +5,7 @@
  * - refresh: the window opens at a random point in [75%, 85%) of the lifetime, so a fleet that
  *   started together does not refresh in the same second.
  */
-import { backoffDelay } from "../retry/backoff.js";
+import { backoffDelay, halfJitter } from "../retry/backoff.js";
 
 export interface TokenTimes {
   /** When the server considers the token expired (ms since epoch). */
@@ -78,11 +78,12 @@ function expiresInSeconds(expiresIn: unknown): number | undefined {
 const REFRESH_BACKOFF = { base: 1_000, max: 60_000 };
 
 /**
- * How long a background refresh waits after its n-th failure in a row (n >= 1): full jitter
- * (backoff.ts) below 1 s, 2 s, 4 s ... 60 s.
+ * How long a background refresh waits after its n-th failure in a row (n >= 1): between half
+ * and all of 1 s, 2 s, 4 s ... 60 s (backoff.ts, half jitter: a retry at once would only fail
+ * again and grow the wait faster).
  */
 export function refreshRetryDelay(failures: number, random = Math.random): number {
-  return backoffDelay(failures - 1, REFRESH_BACKOFF, random);
+  return backoffDelay(failures - 1, REFRESH_BACKOFF, halfJitter(random));
 }
 
 /**

@@ -58,24 +58,24 @@ describe("the bank token slot", () => {
     sent[1]!.answer(Object.assign(new Error("down"), { code: "service_unavailable" }));
     await settle();
     expect(failures).toEqual([{ ...failures[0], servingCached: true }]);
-    // Full jitter below 1 s for the first failure: 500 ms with random 0.5.
-    expect(failures[0]!.nextTryAt.getTime() - Date.now()).toBe(500);
+    // Between half and all of 1 s for the first failure: 750 ms with random 0.5.
+    expect(failures[0]!.nextTryAt.getTime() - Date.now()).toBe(750);
     expect(
       lines.some((l) =>
         /^warn .*bank token refresh failed \(service_unavailable\); still serving/.test(l),
       ),
     ).toBe(true);
     for (let i = 0; i < 100; i++) expect((await bank.get()).accessToken).toBe("first");
-    await vi.advanceTimersByTimeAsync(499);
+    await vi.advanceTimersByTimeAsync(749);
     await bank.get();
     expect(sent).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);
     await bank.get();
     expect(sent).toHaveLength(3);
-    // The second failure in a row waits below 2 s: 1 s with random 0.5.
+    // The second failure in a row waits between 1 and 2 s: 1.5 s with random 0.5.
     sent[2]!.answer(new Error("down"));
     await settle();
-    expect(failures[1]!.nextTryAt.getTime() - Date.now()).toBe(1_000);
+    expect(failures[1]!.nextTryAt.getTime() - Date.now()).toBe(1_500);
   });
 
   it("past usableUntil, callers wait for the one fetch", async () => {

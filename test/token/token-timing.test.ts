@@ -185,7 +185,7 @@ describe("tokenLifetime", () => {
 });
 
 describe("refreshRetryDelay", () => {
-  it("is full jitter below a ceiling of 1 s, doubling with each failure up to 60 s", () => {
+  it("is between half and all of a ceiling of 1 s, doubling with each failure up to 60 s", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 100 }),
@@ -193,7 +193,9 @@ describe("refreshRetryDelay", () => {
         (failures, r) => {
           const delay = refreshRetryDelay(failures, () => r);
           const ceiling = Math.min(60_000, 1000 * 2 ** (failures - 1));
-          return delay >= 0 && delay < ceiling && delay === Math.floor(r * ceiling);
+          return (
+            delay >= ceiling / 2 && delay < ceiling && delay === Math.floor((0.5 + r / 2) * ceiling)
+          );
         },
       ),
     );
