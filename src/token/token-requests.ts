@@ -202,10 +202,13 @@ async function fetchToken(
     jwtLifetime: jwtLifetimeMs(claims, sentAt),
   });
   const expiresAt = anchor + lifetimeMs;
-  // Its own exp says it was dead before we asked: not a token to cache, nor to hand out.
-  if (expiresAt <= sentAt)
+  // Its own exp says it was dead before we asked: not a token to cache, nor to hand out. The
+  // anchored lifetime may end earlier (a server's Date a second stale shortens it); that makes
+  // the token due for refresh at once, not invalid.
+  const diedAt = typeof claims?.exp === "number" ? claims.exp * 1000 : expiresAt;
+  if (diedAt <= sentAt)
     throw invalid(
-      `a token that expired ${Math.round((sentAt - expiresAt) / 1000)} s before the request (clock off?)`,
+      `a token that expired ${Math.round((sentAt - diedAt) / 1000)} s before the request (clock off?)`,
     );
   // The server may grant fewer scopes than asked; it names them in `scope`.
   const scopes = typeof scope === "string" && scope !== "" ? scope.split(" ") : requestedScopes;

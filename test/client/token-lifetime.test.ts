@@ -92,6 +92,19 @@ describe("the token's own expiry", () => {
     expect(emu.count("/api/customer_tokens")).toBe(2);
   });
 
+  it("a live customer JWT behind a Date header a second stale (a busy server's cached Date) is accepted", async () => {
+    const emu = await emulator({ customerTokenTtlSeconds: 1 });
+    // Handled normally (iat = this second, exp = iat + 1), answered with a Date of the second
+    // before: the lifetime anchored on it ends before the send time, the token's own exp does not.
+    const stale = new Date(Math.floor(Date.now() / 1000) * 1000 - 1000).toUTCString();
+    emu.inject({ path: "/api/customer_tokens", headers: { date: stale } });
+    const token = await clientFor(emu).createCustomerToken({
+      customerGuid: GUID,
+      scopes: ["accounts:read"],
+    });
+    expect(token.accessToken).toMatch(/^eyJ/);
+  });
+
   it("a JWT's exp bounds a longer expires_in", async () => {
     const emu = await emulator();
     const jwt = emu.signJwt({ sub: emu.clientId, iat: now(), exp: now() + 30 });
