@@ -15,20 +15,6 @@ export type { AccessToken, CustomerToken, CustomerTokenRequest } from "./token/t
 export type { LogLevel, LogSink } from "./log/logger.js";
 // The contract of the `store` option; stores themselves are in `cybrid-id/store` and `/redis`.
 export type { TokenStore } from "./config/token-store.js";
-export {
-  CybridIdError,
-  ValidationError,
-  BadRequestError,
-  AuthenticationError,
-  PermissionDeniedError,
-  RateLimitError,
-  ConflictError,
-  UnprocessableEntityError,
-  ServerError,
-  ConnectionError,
-  TimeoutError,
-  InvalidResponseError,
-  isCybridIdError,
-} from "./errors/cybrid-id-error.js";
-export type { CybridIdErrorDetails } from "./errors/cybrid-id-error.js";
+// The error classes, `isCybridIdError` and `CybridIdErrorDetails`: that file is public whole.
+export * from "./errors/cybrid-id-error.js";
 export { ERROR_CODES, type CybridIdErrorCode } from "./errors/error-codes.js";

@@ -2,7 +2,8 @@
  * The error of the bank-SDK bridge: its access-token function is synchronous, so when it has no
  * token it can send, it can only throw.
  */
-import { brand, CybridIdError } from "../errors/cybrid-id-error.js";
+import { brand } from "../errors/brand.js";
+import { CybridIdError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
 
 /**

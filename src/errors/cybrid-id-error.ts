@@ -7,29 +7,12 @@
  *
  * Identity is by a brand, not by class object: a process can hold several copies of these
  * classes (the ESM and the CJS build, each subpath entry's bundle, two installed versions), and
- * `instanceof` must hold across all of them. See `brand` and `Symbol.hasInstance` below.
+ * `instanceof` must hold across all of them. See brand.ts and `Symbol.hasInstance` below.
+ *
+ * Everything this file exports is public: src/index.ts re-exports it whole.
  */
+import { BRAND, brand } from "./brand.js";
 import { ERROR_CODES, type CybridIdErrorCode } from "./error-codes.js";
-
-/**
- * The brand's key. `Symbol.for` gives every copy of the package in a realm the same symbol where
- * each copy has its own classes. Under it, each SDK class's prototype holds its kind (its name);
- * instances inherit it, so it is never an own property of an error (nothing in `util.inspect`,
- * `JSON.stringify` or a spread).
- */
-const BRAND = Symbol.for("cybrid-id.error");
-
-/**
- * Names and brands an SDK class (once, after its declaration): its prototype gets `name` (as
- * `Error.prototype` holds "Error": one string per class, not a field per instance) and `name`
- * as its kind under the brand. A caller's own subclass is not branded and keeps its parent's.
- */
-export function brand(Class: { prototype: object }, name: string): void {
-  Object.defineProperties(Class.prototype, {
-    name: { value: name, writable: true, configurable: true },
-    [BRAND]: { value: name },
-  });
-}
 
 /** What the SDK knows about a failed call; every field is optional but `code`. */
 export interface CybridIdErrorDetails {

@@ -31,6 +31,7 @@ const INTERNAL = [
   "IssuedToken",
   "Logger",
   "attach",
+  "BRAND",
 ];
 
 /** The internal names a declaration file mentions. */
