@@ -6,12 +6,9 @@
  * the client fetches, and its token replaces the value.
  */
 import { describe, expect, it, vi } from "vitest";
-import type { IssuedToken } from "../../src/token/issued-token.js";
-import { createSharedStore } from "../../src/store/shared-store.js";
 import type { TokenStore } from "../../src/config/token-store.js";
 import { UNREADABLE_VALUE } from "../../src/store/index.js";
-
-const LIFETIME_MS = 600_000;
+import { LIFETIME_MS, protocolOver } from "./protocol-harness.js";
 
 /** A store holding `value` under every key until something is set; every lock is free. */
 function holding(value: unknown) {
@@ -23,36 +20,6 @@ function holding(value: unknown) {
     release: vi.fn<TokenStore["release"]>(async () => undefined),
   };
   return { store, current: () => current };
-}
-
-/** A client's view of `store` and one token kind wrapped with it, as in the timing tests. */
-function protocolOver(store: TokenStore) {
-  const lines: string[] = [];
-  const onStoreError = vi.fn();
-  const served: string[] = [];
-  const shared = createSharedStore({
-    store,
-    timeoutMs: 5_000,
-    lockTtlMs: 1_000,
-    namespace: async () => ["https://id.example", "client", "tag"],
-    logger: { enabled: () => true, log: (level, message) => lines.push(`${level} ${message}`) },
-    redactor: { add: () => undefined },
-    hooks: { onStoreError },
-  });
-  const fetch = vi.fn(async (): Promise<IssuedToken<string>> => ({
-    value: "from-http",
-    token: "http-token",
-    sentAt: Date.now(),
-    lifetimeMs: LIFETIME_MS,
-  }));
-  const fetcher = shared.wrap(
-    "bank",
-    [""],
-    fetch,
-    (stored) => (served.push(stored.token), stored.token),
-    () => ["customers:read"],
-  );
-  return { fetcher, fetch, lines, onStoreError, served };
 }
 
 const record = {
