@@ -71,7 +71,8 @@ const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call
  * The same as `secureTokenStore(<the Redis adapter>, options)`.
  *
  * @throws ValidationError (code `invalid_configuration`) for an `encryptionKey` that is missing
- * (`undefined`: pass `false` for plaintext) or not 32 bytes.
+ * (`undefined`: pass `false` for plaintext) or not 32 bytes, and for `timeout` or `lockTtl`
+ * (its options before v2, now the client's `storeTimeout` and `storeLockTtl`).
  */
 export function redisTokenStore(
   client: RedisClientLike,

@@ -7,6 +7,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { configError } from "../errors/config-error.js";
 import { UNREADABLE_VALUE, type TokenStore } from "../config/token-store.js";
+import { refuseMovedOptions } from "../store/moved-options.js";
 
 /** How stored keys and values are protected. */
 export interface SecureStoreOptions {
@@ -132,9 +133,11 @@ export function open(key: Buffer, sealed: string, aad: string): string {
  * `createCybridId({ store: secureTokenStore(myStore, { encryptionKey }) })`.
  *
  * @throws ValidationError (code `invalid_configuration`) for a missing or malformed
- * `encryptionKey`.
+ * `encryptionKey`, or for `timeout` or `lockTtl` (the store options of before v2, now the
+ * client's `storeTimeout` and `storeLockTtl`).
  */
 export function secureTokenStore(inner: TokenStore, options: SecureStoreOptions = {}): TokenStore {
+  refuseMovedOptions(options);
   const prefix = options.keyPrefix ?? "cybrid-id:";
   const key = resolveEncryptionKey(options.encryptionKey);
   const valueKey = (logical: string) => hashKey(logical, prefix);

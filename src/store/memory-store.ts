@@ -1,5 +1,6 @@
 /** `MemoryTokenStore`: a {@link TokenStore} in this process's memory. */
 import type { TokenStore } from "../config/token-store.js";
+import { refuseMovedOptions } from "./moved-options.js";
 
 interface Entry {
   value: string;
@@ -24,6 +25,15 @@ interface Entry {
 export class MemoryTokenStore implements TokenStore {
   readonly #values = new Map<string, Entry>();
   readonly #locks = new Map<string, Entry>();
+
+  /**
+   * The store has no options: how clients use it is set on the client.
+   * @throws ValidationError (code `invalid_configuration`) for `timeout` or `lockTtl`, which it
+   * took before v2: now the client's `storeTimeout` and `storeLockTtl`.
+   */
+  constructor(options?: Record<string, never>) {
+    refuseMovedOptions(options);
+  }
 
   async get(key: string): Promise<string | undefined> {
     return live(this.#values, key)?.value;

@@ -25,6 +25,7 @@
 import { ERROR_CODES } from "../errors/error-codes.js";
 import { backoffDelay, halfJitter } from "../retry/backoff.js";
 import { sleep } from "../retry/timers.js";
+import { isBearerToken } from "../token/token-requests.js";
 import { planTokenTimes } from "../token/token-timing.js";
 import type { CybridIdHooks } from "../config/hooks.js";
 import type { StoreSettings } from "../config/token-store.js";
@@ -85,14 +86,17 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
   const fresh = (stored: StoredToken | undefined): stored is StoredToken =>
     usable(stored) && Date.now() < timesOf(stored).refreshAt;
 
-  /** Reports a failed store call; the error it returns ends this fetch's use of the store. */
+  /**
+   * Reports a failed store call, or an unreadable value; the error it returns, when thrown, ends
+   * this fetch's use of the store.
+   */
   function failed(kind: Kind, operation: StoreOperation, error: unknown) {
     const reason = error instanceof Error ? error.message : String(error);
     if ((error as { code?: unknown } | null)?.code === ERROR_CODES.STORE_VALUE_UNREADABLE) {
-      // The store works; the value is another key's. No bypass, no lock, no overwrite: the
-      // caller fetches alone and the value stays until it expires (then is replaced).
-      if (!warnedUnreadable)
-        logger.log("warn", `token store: ${reason}; is encryptionKey the same everywhere?`);
+      // The store works: no bypass. A value its `get` refused (another key's) ends this fetch's
+      // use of the store: no lock, no overwrite, the value stays until it expires. One that is
+      // no token record is reported here too, then replaced (see read()).
+      if (!warnedUnreadable) logger.log("warn", `token store: ${reason}`);
       warnedUnreadable = true;
     } else {
       const pauseMs = backoffDelay(failures++, BYPASS, halfJitter());
@@ -139,19 +143,33 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
   }
 
   /**
-   * The token stored under `key`. Anything we did not write (another writer, an old format) is
-   * ignored, and replaced at the next refresh.
+   * The token stored under `key`, if the value is a token record. A store is shared
+   * infrastructure, read like a server's answer: a token that is not a bearer token (it would go
+   * into Authorization headers), times that are not finite numbers, scopes that are not strings
+   * (another writer, an old format, a hostile value) are never served. Such a value is reported
+   * like one sealed with another key (`report`: once per fetch), but not left alone like it:
+   * that may be another deployment's token, this is nobody's, and left in place until it
+   * expires (whenever its writer chose) it would send the whole fleet to the server, each
+   * process on its own. So it counts as absent: the lock holder's token replaces it.
    */
-  async function read(kind: Kind, key: string): Promise<StoredToken | undefined> {
+  async function read(kind: Kind, key: string, report: boolean): Promise<StoredToken | undefined> {
     const raw = await call(kind, "get", () => store.get(key));
-    if (typeof raw !== "string") return undefined;
+    if (raw == null) return undefined;
     try {
-      const data = JSON.parse(raw) as StoredToken;
-      // `map` throws for a value without scopes, as for one that is not JSON.
-      if (typeof data.token === "string" && data.sentAt > 0 && data.lifetimeMs > 0)
-        return { ...data, scopes: data.scopes.map(String) };
+      // Parsing "null" or a custom store's number throws here, or fails the checks.
+      const { token, sentAt, lifetimeMs, scopes } = JSON.parse(raw) as StoredToken;
+      if (
+        isBearerToken(token) &&
+        [sentAt, lifetimeMs].every((ms) => Number.isFinite(ms) && ms > 0) &&
+        Array.isArray(scopes) &&
+        scopes.every((scope) => typeof scope === "string")
+      )
+        return { token, sentAt, lifetimeMs, scopes };
     } catch {}
-    logger.log("warn", "token store: unreadable value ignored");
+    if (report) {
+      const error = new Error("stored value is not a token record");
+      failed(kind, "get", Object.assign(error, { code: ERROR_CODES.STORE_VALUE_UNREADABLE }));
+    }
     return undefined;
   }
 
@@ -192,7 +210,7 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
         // Past the lock's lifetime its holder is gone or stuck: nobody else will store a token.
         const giveUpAt = Date.now() + lockTtlMs + timeoutMs;
         for (let polls = 0; ; polls++) {
-          const stored = await read(kind, key);
+          const stored = await read(kind, key, polls === 0);
           if (fresh(stored)) return served(stored);
           const fence = Math.random().toString(36).slice(2);
           const release = () => store.release(key, fence);
@@ -202,7 +220,7 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
             logger.log("debug", `token store: ${kind} lock taken`);
             try {
               // Another process may have stored a token between our read and our lock.
-              const again = await read(kind, key);
+              const again = await read(kind, key, false);
               if (fresh(again)) return served(again);
               const issued = await fetch(background);
               const { token, sentAt, lifetimeMs } = issued;

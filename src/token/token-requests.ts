@@ -62,9 +62,13 @@ export type TokenKind = "bank" | "customer";
 
 /**
  * A bearer token as RFC 6750 lets it be sent (`b64token`): letters, digits, `-._~+/`, then
- * `=` padding. JWTs and the usual opaque tokens fit.
+ * `=` padding. JWTs and the usual opaque tokens fit. It goes into Authorization headers as is:
+ * a CR/LF, space or quote would forge or break them. The one check of a token from outside:
+ * a server's answer here, a shared store's value (shared-store.ts).
  */
 const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+export const isBearerToken = (token: unknown): token is string =>
+  typeof token === "string" && BEARER_TOKEN.test(token);
 
 /** The value callers get (frozen); a customer token names its customer. */
 export function tokenValue(
@@ -181,9 +185,8 @@ async function fetchToken(
       code: ERROR_CODES.INVALID_RESPONSE,
       attempts,
     });
-  // It goes into Authorization headers as is: a CR/LF, space or quote would forge or break them.
   // The message never quotes it (it may be a valid credential with one bad character).
-  if (typeof token !== "string" || !BEARER_TOKEN.test(token))
+  if (!isBearerToken(token))
     throw invalid(token ? "an access_token that is not a bearer token" : "no access_token");
   // Sent as `Bearer`: another type (mac, DPoP, N_A...) would be sent as what it is not. Only
   // the string: ["Bearer"] is no token type, and String() of a hostile object can throw.

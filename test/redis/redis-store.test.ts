@@ -170,6 +170,20 @@ describeRedis("redisTokenStore", () => {
     if (typeof key === "string") expect(error.message).not.toContain(key);
   });
 
+  it.each([
+    ["timeout", "storeTimeout"],
+    ["lockTtl", "storeLockTtl"],
+  ])("its %s of before v2 is refused, naming the client's %s", (name, now) => {
+    for (const [, client] of clients()) {
+      const error = thrownBy(() =>
+        redisTokenStore(client, { encryptionKey: ENCRYPTION_KEY, [name]: 1_000 }),
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ code: "invalid_configuration" });
+      expect(error.message).toContain(`${name} is now the client's option ${now}`);
+    }
+  });
+
   it("a key with surrounding whitespace is trimmed; false stores plain JSON", async () => {
     const spaced = redisTokenStore(ioredis, {
       keyPrefix: "trim:",

@@ -6,11 +6,8 @@
  * is its lower half: exactly half of the backoff's ceiling.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { IssuedToken } from "../../src/token/issued-token.js";
-import { createSharedStore } from "../../src/store/shared-store.js";
 import type { TokenStore } from "../../src/config/token-store.js";
-
-const LIFETIME_MS = 600_000;
+import { LIFETIME_MS, protocolOver } from "./protocol-harness.js";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -29,35 +26,6 @@ function scripted(script: Pick<Partial<TokenStore>, "get" | "acquire"> = {}) {
     acquire: vi.fn<TokenStore["acquire"]>(script.acquire ?? (async () => true)),
     release: vi.fn<TokenStore["release"]>(async () => undefined),
   };
-}
-
-/** A client's view of `store` (timeout 250 ms, lock 1 s) and one token kind wrapped with it. */
-function protocolOver(store: TokenStore) {
-  const lines: string[] = [];
-  const onStoreError = vi.fn();
-  const shared = createSharedStore({
-    store,
-    timeoutMs: 250,
-    lockTtlMs: 1_000,
-    namespace: async () => ["https://id.example", "client", "tag"],
-    logger: { enabled: () => true, log: (level, message) => lines.push(`${level} ${message}`) },
-    redactor: { add: () => undefined },
-    hooks: { onStoreError },
-  });
-  const fetch = vi.fn(async (): Promise<IssuedToken<string>> => ({
-    value: "from-http",
-    token: "http-token",
-    sentAt: Date.now(),
-    lifetimeMs: LIFETIME_MS,
-  }));
-  const fetcher = shared.wrap(
-    "bank",
-    [""],
-    fetch,
-    (stored) => stored.token,
-    () => [],
-  );
-  return { fetcher, fetch, lines, onStoreError };
 }
 
 const never = () => new Promise<never>(() => undefined);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import type { TokenStore } from "../../src/index.js";
-import { MemoryTokenStore } from "../../src/store/index.js";
+import { MemoryTokenStore, UNREADABLE_VALUE } from "../../src/store/index.js";
 import { clientFor as harnessClient, emulator, GUID, sleep } from "../helpers/client-harness.js";
 
 const TOKEN_PATH = "/oauth/token";
@@ -173,6 +173,32 @@ describe("a shared token store", () => {
     const token = await clientFor(emu, { store, logger: { level: "warn", sink } }).getToken();
     expect(emu.count(TOKEN_PATH)).toBe(2);
     expect(JSON.parse((await store.get(key))!).token).toBe(token.accessToken);
-    expect(sink.warn).toHaveBeenCalledWith(expect.stringContaining("unreadable"));
+    expect(sink.warn).toHaveBeenCalledWith(expect.stringContaining("not a token record"));
+  });
+
+  it("never serves a stored token that is not a bearer token: fetches, reports, replaces it", async () => {
+    const emu = await emulator();
+    const { store, calls } = recording();
+    const first = await clientFor(emu, { store }).getToken();
+    const key = calls[0]!.key;
+    // What a hostile or broken writer of the shared store could leave: a header injection.
+    const stored = JSON.parse((await store.get(key))!);
+    const forged = `${first.accessToken}\r\nX-Forged: 1`;
+    await store.set(key, JSON.stringify({ ...stored, token: forged }), 60_000);
+    const onStoreError = vi.fn();
+    const client = clientFor(emu, { store, hooks: { onStoreError } });
+    const token = await client.getToken();
+    expect(token.accessToken).not.toBe(forged);
+    expect(token.accessToken).toMatch(/^[\w.-]+$/);
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+    expect(onStoreError).toHaveBeenCalledWith(
+      expect.objectContaining({
+        operation: "get",
+        error: expect.objectContaining({ code: UNREADABLE_VALUE }),
+      }),
+    );
+    // The fetched token replaced it: the next process takes it from the store.
+    expect((await clientFor(emu, { store }).getToken()).accessToken).toBe(token.accessToken);
+    expect(emu.count(TOKEN_PATH)).toBe(2);
   });
 });

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { createCybridId, ValidationError, type TokenStore } from "../../src/index.js";
+import { secureTokenStore } from "../../src/redis/index.js";
 import { MemoryTokenStore } from "../../src/store/index.js";
 import { clientFor, emulator } from "../helpers/client-harness.js";
 
@@ -89,6 +90,38 @@ describe("the client's store option", () => {
   it("takes no store as undefined or (from JavaScript) null", () => {
     expect(() => createCybridId({ ...CREDENTIALS, store: undefined })).not.toThrow();
     expect(() => createCybridId({ ...CREDENTIALS, store: null as never })).not.toThrow();
+  });
+});
+
+describe("the stores' own timeout and lockTtl of before v2 (now the client's options)", () => {
+  const moved = [
+    ["timeout", "storeTimeout", 250],
+    ["lockTtl", "storeLockTtl", 10_000],
+  ] as const;
+
+  it.each(moved)("new MemoryTokenStore({ %s }) is refused, naming %s", (name, now, value) => {
+    // @ts-expect-error: the store takes no options (TypeScript says so; JavaScript did not)
+    const error = thrownBy(() => new MemoryTokenStore({ [name]: value }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ code: "invalid_configuration" });
+    expect(error.message).toContain(`${name} is now the client's option ${now}`);
+  });
+
+  it.each(moved)("secureTokenStore(store, { %s }) is refused, naming %s", (name, now, value) => {
+    const options = { encryptionKey: false, [name]: value } as const;
+    const error = thrownBy(() => secureTokenStore(new MemoryTokenStore(), options));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ code: "invalid_configuration" });
+    expect(error.message).toContain(`${name} is now the client's option ${now}`);
+  });
+
+  it("both together are named in one error; no options, or undefined ones, are fine", () => {
+    const error = thrownBy(() => new (MemoryTokenStore as any)({ timeout: 1, lockTtl: 2 }));
+    expect(error.issues).toHaveLength(2);
+    expect(error.message).toMatch(/storeTimeout.*storeLockTtl/);
+    expect(() => new MemoryTokenStore()).not.toThrow();
+    expect(() => new MemoryTokenStore({})).not.toThrow();
+    expect(() => new (MemoryTokenStore as any)({ timeout: undefined })).not.toThrow();
   });
 });
 
