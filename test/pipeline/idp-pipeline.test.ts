@@ -15,6 +15,7 @@ import {
 import { createLogger } from "../../src/log/logger.js";
 import { createRedactor } from "../../src/log/redactor.js";
 import type { ResolvedOptions } from "../../src/config/options.js";
+import { createRetryBudget } from "../../src/pacing/retry-budget.js";
 import type { TrafficControl } from "../../src/pacing/traffic-control.js";
 import { sendToIdp, type Engine, type IdpRequest } from "../../src/pipeline/idp-pipeline.js";
 
@@ -434,6 +435,64 @@ describe("pacing and the retry budget", () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect((await outcome).error).toMatchObject({ code: "timeout", attempts: 1 });
     expect(timeouts.budget.tryRetry).toHaveBeenCalledWith(true);
+  });
+});
+
+/** No pacer and the client's own retry budget, its bucket spent: only the reserve pays. */
+const spentBudget = () =>
+  ({ pacer: () => undefined, budget: createRetryBudget(0) }) as unknown as TrafficControl;
+
+describe("the retry budget's reserve, once the bucket is spent", () => {
+  it("others just took it: a lone call's 503s each wait at most 1 s for its refill, and the third attempt succeeds", async () => {
+    const traffic = spentBudget();
+    const down = cybridError(503, "down");
+    const others = [1, 2].map(() => fakeEngine([down], { maxRetries: 1 }, traffic));
+    const othersDone = Promise.all(others.map((other) => start(other)));
+    await vi.advanceTimersByTimeAsync(250);
+    expect((await othersDone).map((o) => o.error?.attempts)).toEqual([2, 2]); // the reserve's 2
+
+    const lone = fakeEngine([down, down, ok()], {}, traffic);
+    const startedAt = Date.now();
+    const outcome = start(lone);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect((await outcome).value?.attempts).toBe(3);
+    // The reserve is back at 1 s after the others took it, and again a second later.
+    expect(lone.retries.map((r) => r.delayMs)).toEqual([750, 1_000]);
+    expect(lone.sent.map((s) => s.at - startedAt)).toEqual([0, 750, 1_750]);
+  });
+
+  it("a storm of failing calls gets one retry per second from it, not a herd at each refill", async () => {
+    const traffic = spentBudget();
+    const down = cybridError(503, "down");
+    const calls = Array.from({ length: 100 }, () =>
+      fakeEngine([down], { maxRetries: 10 }, traffic),
+    );
+    const storm = Promise.all(calls.map((call) => start(call)));
+    await vi.advanceTimersByTimeAsync(10_000);
+    const outcomes = await storm;
+    expect(outcomes.every((o) => o.error?.status === 503)).toBe(true);
+    // When each retry went, in ms after the storm began.
+    const began = Date.UTC(2026, 0, 1);
+    const retriedAt = calls
+      .flatMap((call) => call.sent.slice(1).map((s) => s.at - began))
+      .sort((a, b) => a - b);
+    console.log(`storm: 100 calls, retries at ${retriedAt.join(", ")} ms`);
+  });
+
+  it("a wait for the reserve that would end past the deadline is refused at once", async () => {
+    const traffic = spentBudget();
+    const down = cybridError(503, "down");
+    const spend = fakeEngine([down, down, ok()], {}, traffic);
+    const spent = start(spend);
+    await vi.advanceTimersByTimeAsync(750);
+    expect((await spent).value?.attempts).toBe(3);
+
+    const late = fakeEngine([down, ok()], { deadline: 900 }, traffic);
+    const startedAt = Date.now();
+    const { error } = await start(late);
+    expect(error).toMatchObject({ status: 503, attempts: 1 });
+    expect(Date.now()).toBe(startedAt); // not after sleeping
+    expect(late.sent).toHaveLength(1);
   });
 });
 
