@@ -180,8 +180,9 @@ export interface CybridIdOptions {
   /**
    * The client's retry budget (AWS standard retry quota): a retry costs 5, a retried timeout
    * 10, each success gives 1 back, up to this capacity. Once spent, failures are thrown rather
-   * than retried (but for a reserve of 2 retries refilled at one per second), so an outage
-   * adds at most about capacity / 5 retries. `false` turns it off.
+   * than retried, but for a reserve of 2 retries refilled at one per second (a retry may wait
+   * up to 1 s, within its deadline, for the next refill), so an outage adds at most about
+   * capacity / 5 retries plus one a second. `false` turns it off.
    * @default 250
    */
   retryBudget?: false | number;

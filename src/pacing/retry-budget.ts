@@ -7,7 +7,10 @@
  *
  * So that one call's ordinary retries are never starved by what other calls spent, a small
  * reserve (RESERVE retries, refilled at one per second) serves retries when the bucket is
- * empty: a lone call after an outage still gets its retries, a storm gets only a trickle.
+ * empty. Empty too, a retry may book its next refill, up to one refill period ahead, and wait
+ * for it: a lone call after an outage still gets its retries, however recently others took
+ * the reserve, while a storm gets one retry per second (one booking at a time; the rest are
+ * refused at once).
  */
 
 export const RETRY_COST = 5;
@@ -21,8 +24,12 @@ export interface RetryBudget {
   readonly capacity: number;
   /** What is left in the bucket (not counting the reserve). */
   readonly available: number;
-  /** Takes what a retry costs; false when neither the bucket nor the reserve can pay. */
-  tryRetry(timedOut: boolean): boolean;
+  /**
+   * Takes what a retry costs: the ms it must wait first (0 when paid now; more when it booked
+   * the reserve's next refill), or undefined when refused: the bucket and reserve are empty and
+   * the next refill is taken, or not due within `within` ms (the time the call has left).
+   */
+  claimRetry(timedOut: boolean, within: number): number | undefined;
   /** A request succeeded. */
   recordSuccess(): void;
 }
@@ -30,24 +37,26 @@ export interface RetryBudget {
 export function createRetryBudget(capacity: number, now: () => number = Date.now): RetryBudget {
   let tokens = capacity;
   // The reserve kept as a time: at `at` it holds (at - reserveEmptyAt) / RESERVE_REFILL_MS
-  // retries, at most RESERVE. It starts full.
+  // retries, at most RESERVE. It starts full. Past `at`, a refill is booked.
   let reserveEmptyAt = now() - RESERVE * RESERVE_REFILL_MS;
   return {
     capacity,
     get available() {
       return tokens;
     },
-    tryRetry(timedOut) {
+    claimRetry(timedOut, within) {
       const cost = timedOut ? TIMEOUT_COST : RETRY_COST;
       if (tokens >= cost) {
         tokens -= cost;
-        return true;
+        return 0;
       }
       const at = now();
-      if (at - reserveEmptyAt < RESERVE_REFILL_MS) return false;
-      reserveEmptyAt =
+      const emptyAt =
         Math.max(reserveEmptyAt, at - RESERVE * RESERVE_REFILL_MS) + RESERVE_REFILL_MS;
-      return true;
+      const wait = Math.max(0, emptyAt - at);
+      if (wait > RESERVE_REFILL_MS || wait >= within) return undefined;
+      reserveEmptyAt = emptyAt;
+      return wait;
     },
     recordSuccess() {
       tokens = Math.min(capacity, tokens + SUCCESS_REFUND);

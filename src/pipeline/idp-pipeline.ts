@@ -103,6 +103,7 @@ export async function sendToIdp(
    * 6. A wait past the deadline, the server's or ours, is final at once: better now than after
    *    sleeping.
    * 7. The retry budget must pay for it, or it is final: an outage cannot multiply the load.
+   *    When it pays with a booked refill of its reserve, the wait is at least until then.
    */
   function retryWait(
     error: CybridIdError,
@@ -123,7 +124,8 @@ export async function sendToIdp(
     const wait = paced ? 0 : (retryAfter ?? backoffDelay(retries - 1, backoff));
     const left = deadlineAt - Date.now();
     if (wait >= left || (retryAfter ?? 0) > left) return undefined;
-    return budget?.tryRetry(error instanceof TimeoutError) === false ? undefined : wait;
+    const turn = budget ? budget.claimRetry(error instanceof TimeoutError, left) : 0;
+    return turn === undefined ? undefined : Math.max(wait, turn);
   }
 
   try {

@@ -2,7 +2,8 @@
  * The IdP pipeline's retry decision, deterministic: a fake `fetch` under openapi-fetch (each
  * attempt answered from a script), fake timers and clock, fake pacer and budget, no real sleep.
  * One table per rule of `retryWait` (src/pipeline/idp-pipeline.ts), then the waits (backoff,
- * Retry-After, the deadline), pacing, the budget, the classification and the caller's abort.
+ * Retry-After, the deadline), pacing, the budget (a fake, then the real one once its bucket is
+ * spent), the classification and the caller's abort.
  */
 import createClient from "openapi-fetch";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -15,6 +16,7 @@ import {
 import { createLogger } from "../../src/log/logger.js";
 import { createRedactor } from "../../src/log/redactor.js";
 import type { ResolvedOptions } from "../../src/config/options.js";
+import { createRetryBudget, type RetryBudget } from "../../src/pacing/retry-budget.js";
 import type { TrafficControl } from "../../src/pacing/traffic-control.js";
 import { sendToIdp, type Engine, type IdpRequest } from "../../src/pipeline/idp-pipeline.js";
 
@@ -341,7 +343,9 @@ function fakeTraffic(
   const acquired: { deadlineAt: number; retry: boolean }[] = [];
   const released: unknown[] = [];
   const budget = {
-    tryRetry: vi.fn((_timedOut: boolean) => options.budget?.shift() ?? true),
+    claimRetry: vi.fn((_timedOut: boolean, _within: number) =>
+      options.budget?.shift() === false ? undefined : 0,
+    ),
     recordSuccess: vi.fn(),
   };
   const pacer = {
@@ -376,7 +380,7 @@ describe("pacing and the retry budget", () => {
       { success: false, throttled: false, retryAfter: 100 },
       { success: true, throttled: false, retryAfter: undefined },
     ]);
-    expect(budget.tryRetry).toHaveBeenCalledWith(false);
+    expect(budget.claimRetry).toHaveBeenCalledWith(false, 60_000);
     expect(budget.recordSuccess).toHaveBeenCalledTimes(1);
   });
 
@@ -426,14 +430,81 @@ describe("pacing and the retry budget", () => {
     const { traffic, budget } = fakeTraffic({ budget: [false] });
     const fake = fakeEngine([cybridError(503, "down"), ok()], {}, traffic);
     expect((await start(fake)).error).toMatchObject({ status: 503, attempts: 1 });
-    expect(budget.tryRetry).toHaveBeenCalledWith(false);
+    expect(budget.claimRetry).toHaveBeenCalledWith(false, 60_000);
 
     const timeouts = fakeTraffic({ budget: [false] });
     const hung = fakeEngine(["hang"], { timeout: 1_000 }, timeouts.traffic);
     const outcome = start(hung);
     await vi.advanceTimersByTimeAsync(1_000);
     expect((await outcome).error).toMatchObject({ code: "timeout", attempts: 1 });
-    expect(timeouts.budget.tryRetry).toHaveBeenCalledWith(true);
+    expect(timeouts.budget.claimRetry).toHaveBeenCalledWith(true, 59_000);
+  });
+});
+
+/** No pacer and the client's own retry budget, its bucket spent: only the reserve pays. */
+const spentBudget = () =>
+  ({ pacer: () => undefined, budget: createRetryBudget(0) }) as unknown as TrafficControl;
+
+describe("the retry budget's reserve, once the bucket is spent", () => {
+  it("others just took it: a lone call's 503s each wait at most 1 s for its refill, and the third attempt succeeds", async () => {
+    const traffic = spentBudget();
+    const down = cybridError(503, "down");
+    const others = [1, 2].map(() => fakeEngine([down], { maxRetries: 1 }, traffic));
+    const othersDone = Promise.all(others.map((other) => start(other)));
+    await vi.advanceTimersByTimeAsync(250);
+    expect((await othersDone).map((o) => o.error?.attempts)).toEqual([2, 2]); // the reserve's 2
+
+    const lone = fakeEngine([down, down, ok()], {}, traffic);
+    const startedAt = Date.now();
+    const outcome = start(lone);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect((await outcome).value?.attempts).toBe(3);
+    // The reserve is back at 1 s after the others took it, and again a second later.
+    expect(lone.retries.map((r) => r.delayMs)).toEqual([750, 1_000]);
+    expect(lone.sent.map((s) => s.at - startedAt)).toEqual([0, 750, 1_750]);
+  });
+
+  it("a storm of failing calls gets one retry per second from it, not a herd at each refill", async () => {
+    const traffic = spentBudget();
+    const down = cybridError(503, "down");
+    // 20 new calls every 100 ms for 5 s: at every refill, many calls want it.
+    const calls: Fake[] = [];
+    const outcomes: ReturnType<typeof start>[] = [];
+    for (let wave = 0; wave < 50; wave++) {
+      for (let i = 0; i < 20; i++) {
+        const call = fakeEngine([down], {}, traffic);
+        calls.push(call);
+        outcomes.push(start(call));
+      }
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect((await Promise.all(outcomes)).every((o) => o.error?.status === 503)).toBe(true);
+    // When retries went (ms into the storm): the reserve's 2 at once (after their backoff),
+    // then each refill to the one call that booked it, the rest refused at once.
+    const began = Date.UTC(2026, 0, 1);
+    const retriedAt = calls.flatMap((call) => call.sent.slice(1).map((s) => s.at - began));
+    expect(retriedAt.sort((a, b) => a - b)).toEqual([
+      250, 250, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000,
+    ]);
+  });
+
+  it("a wait for the reserve that would end past the deadline is refused at once, unbooked", async () => {
+    const traffic = spentBudget();
+    const budget = traffic.budget as RetryBudget;
+    expect([budget.claimRetry(false, 60_000), budget.claimRetry(false, 60_000)]).toEqual([0, 0]);
+    const down = cybridError(503, "down");
+    // Its backoff (250 ms) fits in its 900 ms, the reserve's refill (1 s) does not.
+    const late = fakeEngine([down, ok()], { deadline: 900 }, traffic);
+    const startedAt = Date.now();
+    expect((await start(late)).error).toMatchObject({ status: 503, attempts: 1 });
+    expect(Date.now()).toBe(startedAt); // not after sleeping
+    // It did not book that refill: the next call gets it.
+    const patient = fakeEngine([down, ok()], {}, traffic);
+    const outcome = start(patient);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await outcome).value?.attempts).toBe(2);
+    expect(patient.retries.map((r) => r.delayMs)).toEqual([1_000]);
   });
 });
 
