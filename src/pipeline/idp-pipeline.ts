@@ -191,7 +191,8 @@ export async function sendToIdp(
       const wait = retryWait(result, shouldRetry, paced);
       if (wait === undefined) throw result;
       const { status, code } = result;
-      const when = paced ? ", waiting for its turn in the pace" : ` in ${wait} ms`;
+      // A paced retry waits for its turn in the pace, after the reserve's refill if it booked one.
+      const when = `${wait > 0 ? ` in ${wait} ms` : ""}${paced ? ", waiting for its turn in the pace" : ""}`;
       logger.log("info", `${operation}: ${status ?? code}, retry ${attempts}${when}`);
       options.hooks.onRetryScheduled?.({ operation, retry: attempts, delayMs: wait, status, code });
       if (wait > 0) await sleep(wait, signal, call.background);

@@ -338,14 +338,19 @@ describe("how many, how long", () => {
 
 /** A fake pacer and budget, recording what the pipeline asked of them. */
 function fakeTraffic(
-  options: { refuse?: (call: number) => CybridIdError | undefined; budget?: boolean[] } = {},
+  options: {
+    refuse?: (call: number) => CybridIdError | undefined;
+    /** Each claim's answer: refused (false), or the wait it needs (a number; true or none: 0). */
+    budget?: (boolean | number)[];
+  } = {},
 ) {
   const acquired: { deadlineAt: number; retry: boolean }[] = [];
   const released: unknown[] = [];
   const budget = {
-    claimRetry: vi.fn((_timedOut: boolean, _within: number) =>
-      options.budget?.shift() === false ? undefined : 0,
-    ),
+    claimRetry: vi.fn((_timedOut: boolean, _within: number) => {
+      const answer = options.budget?.shift();
+      return answer === false ? undefined : typeof answer === "number" ? answer : 0;
+    }),
     recordSuccess: vi.fn(),
   };
   const pacer = {
@@ -397,6 +402,19 @@ describe("pacing and the retry budget", () => {
     expect(fake.retries.map((r) => r.delayMs)).toEqual([0, 0]);
     expect(fake.lines[0]).toBe(
       "[cybrid-id] POST /oauth/token: 403, retry 1, waiting for its turn in the pace",
+    );
+  });
+
+  it("paced, a retry that waits for the reserve's refill says how long, then waits its turn", async () => {
+    const { traffic } = fakeTraffic({ budget: [700] });
+    const throttled = cybridError(403, "rate_limited", { "retry-after-ms": "300" });
+    const fake = fakeEngine([throttled, ok()], {}, traffic);
+    const outcome = start(fake);
+    await vi.advanceTimersByTimeAsync(700);
+    expect((await outcome).value?.attempts).toBe(2);
+    expect(fake.retries.map((r) => r.delayMs)).toEqual([700]);
+    expect(fake.lines[0]).toBe(
+      "[cybrid-id] POST /oauth/token: 403, retry 1 in 700 ms, waiting for its turn in the pace",
     );
   });
 
