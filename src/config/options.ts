@@ -141,7 +141,11 @@ export interface CybridIdOptions {
    * @default process.env.CYBRID_ID_LOG ?? "warn"
    */
   logger?: LogLevel | { level?: LogLevel; sink?: LogSink };
-  /** Metrics hooks. @default {} */
+  /**
+   * Metrics hooks, on the request path. One that throws or rejects never fails a call: its
+   * first failure is logged at warn and the call goes on.
+   * @default {}
+   */
   hooks?: CybridIdHooks;
   /**
    * A token store shared by several processes, so that a fleet mints one token per refresh
