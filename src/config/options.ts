@@ -259,12 +259,17 @@ export function resolveOptions(options: CybridIdOptions): {
   if (typeof options !== "object" || options === null) throw invalid("options must be an object");
   const clientId = options.clientId ?? readEnv("CYBRID_CLIENT_ID") ?? "";
   const clientSecret = options.clientSecret ?? readEnv("CYBRID_CLIENT_SECRET") ?? "";
+  // From JavaScript a credential may be anything: refused here, by name (never its value).
   const issues = [
-    !clientId && "clientId is required",
-    clientSecret.length < MIN_CLIENT_SECRET_LENGTH &&
-      (clientSecret
-        ? `clientSecret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`
-        : "clientSecret is required"),
+    typeof clientId !== "string"
+      ? "clientId must be a string"
+      : !clientId && "clientId is required",
+    typeof clientSecret !== "string"
+      ? "clientSecret must be a string"
+      : clientSecret.length < MIN_CLIENT_SECRET_LENGTH &&
+        (clientSecret
+          ? `clientSecret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`
+          : "clientSecret is required"),
   ].filter((issue) => issue !== false);
   if (issues.length > 0) throw invalid(...issues);
   const logger = checkLogger(options.logger);
