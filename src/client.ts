@@ -19,6 +19,7 @@ import { createAuthenticatedFetch } from "./auth/authenticated-fetch.js";
 import { storeNamespace } from "./auth/credential-tag.js";
 import { createLogger } from "./log/logger.js";
 import { createRedactor } from "./log/redactor.js";
+import { guardHooks } from "./config/hooks.js";
 import { createTrafficControl } from "./pacing/traffic-control.js";
 import { resolveOptions, type CybridIdOptions, type Scope } from "./config/options.js";
 import { createSharedStore } from "./store/shared-store.js";
@@ -77,6 +78,8 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
   const redactor = createRedactor();
   redactor.addClientSecret(clientSecret, basicCredentials(resolved.clientId, clientSecret));
   const logger = createLogger(resolved.logLevel, resolved.logSink, (text) => redactor.redact(text));
+  // Before anything holds a hook: every call site gets the guarded ones.
+  resolved.hooks = guardHooks(resolved.hooks, logger);
   const api = createClient<paths>({ baseUrl: resolved.baseUrl, fetch: resolved.fetch });
   const traffic = createTrafficControl(
     resolved.pacing,

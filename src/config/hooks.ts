@@ -1,9 +1,15 @@
 /**
  * The metrics hooks of `createCybridId` (its `hooks` option): what the client reports as it
- * fetches, serves, refreshes, retries, paces and uses the shared store.
+ * fetches, serves, refreshes, retries, paces and uses the shared store; and the guard that
+ * keeps a broken hook from breaking a call.
  */
+import type { Logger } from "../log/logger.js";
 
-/** Called for metrics. Hooks must not throw; they run on the request path. */
+/**
+ * Called for metrics, on the request path: keep them fast. A hook that throws, or returns a
+ * promise that rejects, never fails a call: its first failure is logged at warn (redacted, like
+ * every line) and the call goes on as if it had returned.
+ */
 export interface CybridIdHooks {
   /** A token was fetched from the server. */
   onTokenFetched?: (event: {
@@ -53,4 +59,38 @@ export interface CybridIdHooks {
     operation: "get" | "set" | "acquire" | "release";
     error: unknown;
   }) => void;
+}
+
+/**
+ * The hooks as the engine calls them, each wrapped once when the client is made (nothing is
+ * allocated per call: onTokenServedFromCache runs on every warm getToken). A failure is logged
+ * once per hook and client, not each time: a hook broken for good would otherwise add a warn
+ * line to every call on that hot path, and the first line already says what to fix.
+ */
+export function guardHooks(hooks: CybridIdHooks, logger: Logger): CybridIdHooks {
+  const guarded: Record<string, (event: unknown) => void> = {};
+  for (const [name, hook] of Object.entries(hooks) as [string, (event: unknown) => unknown][]) {
+    if (hook === undefined) continue;
+    let reported = false;
+    const report = (error: unknown) => {
+      if (reported) return;
+      reported = true;
+      try {
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.log("warn", `hooks.${name} failed (${reason}); ignored, and not logged again`);
+      } catch {
+        // An error that cannot even be turned into text (a null-prototype object): not logged.
+      }
+    };
+    guarded[name] = (event) => {
+      try {
+        const result = hook(event) as PromiseLike<unknown> | undefined;
+        // Not awaited (the call does not wait for metrics), but never an unhandled rejection.
+        if (typeof result?.then === "function") result.then(undefined, report);
+      } catch (error) {
+        report(error);
+      }
+    };
+  }
+  return guarded;
 }

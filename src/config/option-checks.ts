@@ -1,12 +1,14 @@
 /**
- * JavaScript-level shape checks of `createCybridId`'s options (TypeScript callers get them from
- * the types; JavaScript callers and `as any` do not): each wrong type is a `ValidationError`
- * (`invalid_configuration`) when the client is made, not a `TypeError` on the first call. The
- * spec's own rules (what a scope looks like) are checked per request by the generated
+ * The checks of `createCybridId`'s options, one a function: credentials, numbers, shapes, the
+ * store. TypeScript callers get the shapes from the types; JavaScript callers and `as any` do
+ * not: each wrong value is a `ValidationError` (`invalid_configuration`) when the client is
+ * made, naming the option, never its value (it may be a secret), not a `TypeError` on the first
+ * call. The spec's own rules (what a scope looks like) are checked per request by the generated
  * validators, not here.
  */
 import { readEnv } from "./environments.js";
-import { configError } from "../errors/config-error.js";
+import type { StoreSettings, TokenStore } from "./token-store.js";
+import { configError, numberOption } from "../errors/config-error.js";
 import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "../log/logger.js";
 
 /** Heads the message of every configuration error of `createCybridId`. */
@@ -17,6 +19,54 @@ export const invalid = (...issues: string[]) => configError(CONFIG, ...issues);
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null;
+
+/** An object with each of `methods` (a logger sink, a store), checked before a call needs one. */
+const hasMethods = (value: unknown, methods: readonly string[]) =>
+  isObject(value) && methods.every((method) => typeof value[method] === "function");
+
+/**
+ * Shorter client secrets are refused: a secret is redacted from whatever a server echoes,
+ * and a few characters would also match ordinary words, or be guessed from what is left.
+ */
+export const MIN_CLIENT_SECRET_LENGTH = 8;
+
+/** What is wrong with one credential (at least `min` characters), or false. */
+function credentialIssue(name: string, value: unknown, min: number): string | false {
+  if (value === undefined || value === "") return `${name} is required`;
+  if (typeof value !== "string") return `${name} must be a string`;
+  return value.length < min && `${name} must be at least ${min} characters`;
+}
+
+/** `clientId` and `clientSecret` (from the options or the environment): both issues at once. */
+export function checkCredentials(
+  clientId: unknown,
+  clientSecret: unknown,
+): { clientId: string; clientSecret: string } {
+  const issues = [
+    credentialIssue("clientId", clientId, 1),
+    credentialIssue("clientSecret", clientSecret, MIN_CLIENT_SECRET_LENGTH),
+  ].filter((issue) => issue !== false);
+  if (issues.length > 0) throw invalid(...issues);
+  return { clientId, clientSecret } as { clientId: string; clientSecret: string };
+}
+
+/**
+ * Numeric options of one object (the options, `backoff`, `pacing`) by name: [default, minimum
+ * (0 when omitted)]. Each is an integer up to 2^31-1 (numberOption says why); `prefix` names the
+ * group in messages.
+ */
+export function numbers<K extends string>(
+  from: Partial<Record<NoInfer<K>, unknown>>,
+  table: Record<K, readonly [number, number?]>,
+  prefix = "",
+): Record<K, number> {
+  const resolved = {} as Record<K, number>;
+  for (const name in table) {
+    const [fallback, min] = table[name];
+    resolved[name] = numberOption(from[name], fallback, prefix + name, min);
+  }
+  return resolved;
+}
 
 /** An object-shaped option: `{}` when omitted; anything but an object is refused with `message`. */
 export function objectOption(value: unknown, message: string): Record<string, unknown> {
@@ -52,8 +102,7 @@ export function checkLogger(logger: unknown): { level: LogLevel; sink: LogSink }
     typeof logger === "string"
       ? { level: logger }
       : objectOption(logger, "logger must be a level or { level, sink }");
-  const methods = ["debug", "info", "warn", "error"];
-  if (!isObject(sink) || !methods.every((method) => typeof sink[method] === "function")) {
+  if (!hasMethods(sink, ["debug", "info", "warn", "error"])) {
     throw invalid("logger sink must have debug, info, warn and error methods");
   }
   return {
@@ -104,4 +153,23 @@ export function checkTokenPath(baseUrl: string, raw: unknown): string {
     throw invalid("tokenPath must be a path: one leading /, no host, query or fragment");
   }
   return raw;
+}
+
+/** The store and how the client uses it; its numbers are checked even without a store. */
+export function checkStore(options: {
+  store?: TokenStore;
+  storeTimeout?: number;
+  storeLockTtl?: number;
+}): StoreSettings | undefined {
+  const { storeTimeout: timeoutMs, storeLockTtl: lockTtlMs } = numbers(options, {
+    storeTimeout: [250],
+    storeLockTtl: [10_000, 1],
+  });
+  const { store } = options;
+  // JavaScript callers may pass null: no store, as undefined.
+  if (store == null) return undefined;
+  // Refused here: a store without its methods would fail every call, bypassed with a warning.
+  if (!hasMethods(store, ["get", "set", "acquire", "release"]))
+    throw invalid("store must be a TokenStore: get, set, acquire and release methods");
+  return { store, timeoutMs, lockTtlMs };
 }

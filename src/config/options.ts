@@ -1,6 +1,7 @@
 /**
- * The one options type of `createCybridId`, its defaults, and the configuration checks that
- * run before anything is sent.
+ * The one options type of `createCybridId`, its defaults, and `resolveOptions`, which reads the
+ * environment for what is omitted and puts every option through its check (option-checks.ts,
+ * api-origins.ts) before anything is sent.
  */
 import type { CybridIdHooks } from "./hooks.js";
 import type { components } from "../../generated/openapi.js";
@@ -10,27 +11,24 @@ import { numberOption } from "../errors/config-error.js";
 import type { LogLevel, LogSink } from "../log/logger.js";
 import {
   CONFIG,
+  checkCredentials,
   checkHooks,
   checkLogger,
   checkScopesOption,
+  checkStore,
   checkTokenPath,
   invalid,
+  numbers,
   objectOption,
   oneOf,
 } from "./option-checks.js";
+import type { StoreSettings, TokenStore } from "./token-store.js";
 
 /** How a request body is encoded: JSON (Cybrid's docs) or RFC 6749 form encoding. */
 export type BodyEncoding = "json" | "form";
 
 /** Where the client credentials go on a token request (OAuth's registered method names). */
 export type ClientAuthentication = "client_secret_post" | "client_secret_basic";
-import type { StoreSettings, TokenStore } from "./token-store.js";
-
-/**
- * Shorter client secrets are refused: a secret is redacted from whatever a server echoes,
- * and a few characters would also match ordinary words, or be guessed from what is left.
- */
-export const MIN_CLIENT_SECRET_LENGTH = 8;
 
 /**
  * A scope: the ones the spec knows autocomplete, and any other well-formed `resource:action`
@@ -141,7 +139,11 @@ export interface CybridIdOptions {
    * @default process.env.CYBRID_ID_LOG ?? "warn"
    */
   logger?: LogLevel | { level?: LogLevel; sink?: LogSink };
-  /** Metrics hooks. @default {} */
+  /**
+   * Metrics hooks, on the request path. One that throws or rejects never fails a call: its
+   * first failure is logged at warn and the call goes on.
+   * @default {}
+   */
   hooks?: CybridIdHooks;
   /**
    * A token store shared by several processes, so that a fleet mints one token per refresh
@@ -214,56 +216,19 @@ export interface ResolvedOptions {
   retryBudget: number | false;
 }
 
-/** The store and how the client uses it; its numbers are checked even without a store. */
-function checkStore(options: CybridIdOptions): StoreSettings | undefined {
-  const { storeTimeout: timeoutMs, storeLockTtl: lockTtlMs } = numbers(options, {
-    storeTimeout: [250],
-    storeLockTtl: [10_000, 1],
-  });
-  const { store } = options;
-  // JavaScript callers may pass null: no store, as undefined.
-  if (store == null) return undefined;
-  // Refused here: a store without its methods would fail every call, bypassed with a warning.
-  const methods = ["get", "set", "acquire", "release"];
-  if (!methods.every((method) => typeof (store as never)[method] === "function"))
-    throw invalid("store must be a TokenStore: get, set, acquire and release methods");
-  return { store, timeoutMs, lockTtlMs };
-}
-
 /**
- * Numeric options of one object (the options, `backoff`, `pacing`) by name: [default, minimum
- * (0 when omitted)]. Each is an integer up to 2^31-1 (numberOption says why); `prefix` names the
- * group in messages.
+ * Resolves defaults and the environment; the secret is returned apart so it is never stored on
+ * an object.
  */
-function numbers<K extends string>(
-  from: Partial<Record<NoInfer<K>, unknown>>,
-  table: Record<K, readonly [number, number?]>,
-  prefix = "",
-): Record<K, number> {
-  const resolved = {} as Record<K, number>;
-  for (const name in table) {
-    const [fallback, min] = table[name];
-    resolved[name] = numberOption(from[name], fallback, prefix + name, min);
-  }
-  return resolved;
-}
-
-/** Resolves defaults and the environment; the secret is returned apart so it is never stored on an object. */
 export function resolveOptions(options: CybridIdOptions): {
   resolved: ResolvedOptions;
   clientSecret: string;
 } {
   if (typeof options !== "object" || options === null) throw invalid("options must be an object");
-  const clientId = options.clientId ?? readEnv("CYBRID_CLIENT_ID") ?? "";
-  const clientSecret = options.clientSecret ?? readEnv("CYBRID_CLIENT_SECRET") ?? "";
-  const issues = [
-    !clientId && "clientId is required",
-    clientSecret.length < MIN_CLIENT_SECRET_LENGTH &&
-      (clientSecret
-        ? `clientSecret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters`
-        : "clientSecret is required"),
-  ].filter((issue) => issue !== false);
-  if (issues.length > 0) throw invalid(...issues);
+  const { clientId, clientSecret } = checkCredentials(
+    options.clientId ?? readEnv("CYBRID_CLIENT_ID"),
+    options.clientSecret ?? readEnv("CYBRID_CLIENT_SECRET"),
+  );
   const logger = checkLogger(options.logger);
   const backoff = objectOption(options.backoff, "backoff must be { base, max }");
   const pacing =

@@ -7,7 +7,8 @@
  * secret is known in every form it travels in: raw, form-urlencoded (`+` `/` `=` as `%2B`...),
  * percent-encoded, JSON-escaped, and for the client secret the HTTP Basic credentials.
  * Every secret is blanked whatever its length: createCybridId refuses client secrets too short
- * to be secret (see MIN_CLIENT_SECRET_LENGTH in options.ts) rather than leave one in clear.
+ * to be secret (see MIN_CLIENT_SECRET_LENGTH in config/option-checks.ts) rather than leave one
+ * in clear.
  */
 
 export const REDACTED = "[redacted]";

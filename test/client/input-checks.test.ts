@@ -3,6 +3,7 @@
  * type or out of range is a `ValidationError` before anything is sent, never a `TypeError` or a
  * `RangeError` from deep inside, and never a timer that silently fires after 1 ms.
  */
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ValidationError, createCybridId, type CybridIdOptions } from "../../src/index.js";
 import { GUID, clientFor, emulator, rejectionOf } from "../helpers/client-harness.js";
@@ -82,6 +83,26 @@ describe("options of the wrong type", () => {
     const error = thrownBy(() => clientFor(emu, options as CybridIdOptions));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.code).toBe("invalid_configuration");
+    expect(emu.count()).toBe(0);
+  });
+
+  it.each([
+    ["clientSecret", 12345678901],
+    ["clientSecret", {}],
+    ["clientSecret", ["a-long-enough-secret"]],
+    ["clientId", 4242],
+    ["clientId", { id: "x" }],
+  ])("%s: %o is refused at createCybridId, named, its value never shown", async (name, value) => {
+    const emu = await emulator();
+    const error = thrownBy(() => clientFor(emu, { [name]: value } as CybridIdOptions));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.code).toBe("invalid_configuration");
+    expect(error.issues).toEqual([`${name} must be a string`]);
+    const shown = JSON.stringify(value);
+    for (const text of [error.message, inspect(error), JSON.stringify(error)]) {
+      expect(text).not.toContain(shown);
+      expect(text).not.toContain(String(value));
+    }
     expect(emu.count()).toBe(0);
   });
 
