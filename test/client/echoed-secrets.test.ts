@@ -10,7 +10,13 @@ import { basicCredentials } from "../../src/token/basic-credentials.js";
 import type { Emulator } from "../../src/emulator/index.js";
 import { createCybridId, ValidationError, type CybridIdOptions } from "../../src/index.js";
 import { clientFor, emulator, rejectionOf } from "../helpers/client-harness.js";
-import { collect, fragmentsOf, leakIn, renderingsOf } from "../helpers/leak-watch.js";
+import {
+  collect,
+  fragmentsOf,
+  leakIn,
+  recordingSink,
+  renderingsOf,
+} from "../helpers/leak-watch.js";
 
 const CLIENT_ID = "echo-client";
 /** Every character that an encoding changes: + / = " \ space & and a non-ASCII one. */
@@ -31,13 +37,7 @@ async function echoEmulator(): Promise<Emulator> {
 
 /** A client of `emu` at debug level; returns it with the log lines it writes. */
 function client(emu: Emulator, overrides: CybridIdOptions = {}) {
-  const lines: string[] = [];
-  const sink = {
-    debug: (l: string) => lines.push(l),
-    info: (l: string) => lines.push(l),
-    warn: (l: string) => lines.push(l),
-    error: (l: string) => lines.push(l),
-  };
+  const { sink, lines } = recordingSink();
   return { cybrid: clientFor(emu, { logger: { level: "debug", sink }, ...overrides }), lines };
 }
 

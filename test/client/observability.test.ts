@@ -2,17 +2,13 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createCybridId } from "../../src/index.js";
 import { GUID, clientFor, emulator, sleep } from "../helpers/client-harness.js";
+import { recordingSink } from "../helpers/leak-watch.js";
 
 afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-const sinkFor = (lines: string[]) => ({
-  debug: (l: string) => lines.push(`debug ${l}`),
-  info: (l: string) => lines.push(`info ${l}`),
-  warn: (l: string) => lines.push(`warn ${l}`),
-  error: (l: string) => lines.push(`error ${l}`),
-});
+const sinkFor = (lines: string[]) => recordingSink(lines).sink;
 
 describe("hooks", () => {
   it("report fetches, cache hits, scheduled retries and failed refreshes", async () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.js";
 import { CybridIdError, createCybridId, type CybridIdOptions } from "../../src/index.js";
 import { clientFor, emulator, sleep } from "../helpers/client-harness.js";
-import { collectingSink } from "../helpers/leak-watch.js";
+import { recordingSink } from "../helpers/leak-watch.js";
 
 const CUSTOMER_TOKENS = "/api/customer_tokens";
 const TOKEN = "/oauth/token";
@@ -43,13 +43,7 @@ async function burst(
 
 /** A client with the default deadline (60 s), its warn and debug lines collected. */
 function pacedClient(emu: Emulator, overrides: CybridIdOptions = {}) {
-  const lines: string[] = [];
-  const sink = {
-    debug: (line: string) => (lines.push(line), collectingSink.debug(line)),
-    info: (line: string) => (lines.push(line), collectingSink.info(line)),
-    warn: (line: string) => (lines.push(`WARN ${line}`), collectingSink.warn(line)),
-    error: (line: string) => (lines.push(line), collectingSink.error(line)),
-  };
+  const { sink, lines } = recordingSink();
   const cybrid = clientFor(emu, {
     deadline: 60_000,
     logger: { level: "debug", sink },
@@ -73,7 +67,7 @@ describe("a burst of distinct customers against the rate limit", () => {
     expect(requests).toBeLessThanOrEqual(450);
     expect(ms).toBeLessThanOrEqual(13_000);
     // One warning when pacing starts, not one per call; the hook and debug logs follow the rate.
-    const warnings = lines.filter((line) => line.startsWith("WARN"));
+    const warnings = lines.filter((line) => line.startsWith("warn "));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`${CUSTOMER_TOKENS}: rate limited by the server; pacing to`);
     expect(events[0]).toMatchObject({ endpoint: CUSTOMER_TOKENS, throttled: true });

@@ -7,17 +7,12 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createCybridId, type CybridId } from "../../src/index.js";
 import { GUID, clientFor, emulator, rejectionOf } from "../helpers/client-harness.js";
+import { recordingSink } from "../helpers/leak-watch.js";
 
 describe("redaction", () => {
   it("no secret in errors, logs, inspect or JSON", async () => {
     const emu = await emulator();
-    const lines: string[] = [];
-    const sink = {
-      debug: (l: string) => lines.push(l),
-      info: (l: string) => lines.push(l),
-      warn: (l: string) => lines.push(l),
-      error: (l: string) => lines.push(l),
-    };
+    const { sink, lines } = recordingSink();
     const cybrid: CybridId = clientFor(emu, { logger: { level: "debug", sink } });
     const secrets = new Set([emu.clientSecret]);
     const outputs: string[] = [];

@@ -88,12 +88,25 @@ export function collect(...texts: string[]): void {
   outputs.push(...texts);
 }
 
-export const collectingSink: LogSink = {
-  debug: (line) => outputs.push(line),
-  info: (line) => outputs.push(line),
-  warn: (line) => outputs.push(line),
-  error: (line) => outputs.push(line),
-};
+export const collectingSink: LogSink = recordingSink(outputs, (_level, line) => line).sink;
+
+/**
+ * A log sink that keeps every line in `lines`, as `"<level> <line>"` (or as `format` says), and
+ * shows each line to the leak watch too.
+ */
+export function recordingSink(
+  lines: string[] = [],
+  format = (level: string, line: string) => `${level} ${line}`,
+): { sink: LogSink; lines: string[] } {
+  const keep = (level: keyof LogSink) => (line: string) => {
+    lines.push(format(level, line));
+    if (lines !== outputs) outputs.push(line);
+  };
+  return {
+    sink: { debug: keep("debug"), info: keep("info"), warn: keep("warn"), error: keep("error") },
+    lines,
+  };
+}
 
 /** Every way an error gets printed. */
 export function renderingsOf(error: unknown): string[] {
