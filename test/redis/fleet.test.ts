@@ -6,12 +6,24 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { emulator, sleep } from "../helpers/client-harness.js";
 import { describeRedis, startRedis, type RedisServer } from "../helpers/redis-server.js";
+import type { Emulator } from "../../src/emulator/index.js";
 import { killFleet, startFleet, stopFleet, waitFor, type Worker } from "./fleet.js";
+import type { WorkerConfig } from "./fleet-worker.js";
 
 const TOKEN_PATH = "/oauth/token";
 
 describeRedis("a fleet sharing a Redis token store", () => {
   let redis: RedisServer;
+
+  /** `size` worker processes, clients of `emu` sharing the test's Redis. */
+  function fleetOf(
+    emu: Emulator,
+    size: number,
+    config: Omit<WorkerConfig, "url" | "clientId" | "clientSecret" | "redisPort">,
+  ) {
+    const { url, clientId, clientSecret } = emu;
+    return startFleet(size, { url, clientId, clientSecret, redisPort: redis.port, ...config });
+  }
   let fleet: Worker[] = [];
 
   beforeAll(async () => {
@@ -32,11 +44,7 @@ describeRedis("a fleet sharing a Redis token store", () => {
 
   it("8 processes x 1,000 concurrent calls, over 3 lifetimes: one token request per lifetime", async () => {
     const emu = await emulator({ tokenTtlSeconds: 3 });
-    fleet = await startFleet(8, {
-      url: emu.url,
-      clientId: emu.clientId,
-      clientSecret: emu.clientSecret,
-      redisPort: redis.port,
+    fleet = await fleetOf(emu, 8, {
       library: "ioredis",
       calls: 1000,
       stopAfterTokens: 3,
@@ -53,11 +61,7 @@ describeRedis("a fleet sharing a Redis token store", () => {
   it("the lock holder killed mid-refresh: another process takes over within the lock TTL", async () => {
     const lockTtl = 1_000;
     const emu = await emulator({ tokenTtlSeconds: 8 });
-    fleet = await startFleet(4, {
-      url: emu.url,
-      clientId: emu.clientId,
-      clientSecret: emu.clientSecret,
-      redisPort: redis.port,
+    fleet = await fleetOf(emu, 4, {
       library: "node-redis",
       calls: 200,
       lockTtl,
@@ -96,11 +100,7 @@ describeRedis("a fleet sharing a Redis token store", () => {
 
   it("Redis stopped mid-run and started again: every process keeps serving valid tokens", async () => {
     const emu = await emulator({ tokenTtlSeconds: 2 });
-    fleet = await startFleet(4, {
-      url: emu.url,
-      clientId: emu.clientId,
-      clientSecret: emu.clientSecret,
-      redisPort: redis.port,
+    fleet = await fleetOf(emu, 4, {
       library: "ioredis",
       calls: 200,
       lockTtl: 1_000,
@@ -127,11 +127,7 @@ describeRedis("a fleet sharing a Redis token store", () => {
 
   it("with an encryption key, what Redis holds does not contain the token", async () => {
     const emu = await emulator({ tokenTtlSeconds: 60 });
-    fleet = await startFleet(2, {
-      url: emu.url,
-      clientId: emu.clientId,
-      clientSecret: emu.clientSecret,
-      redisPort: redis.port,
+    fleet = await fleetOf(emu, 2, {
       library: "node-redis",
       calls: 10,
       encryptionKey: "2b7e151628aed2a6abf7158809cf4f3c2b7e151628aed2a6abf7158809cf4f3c",
