@@ -8,7 +8,8 @@
  */
 import { readEnv } from "./environments.js";
 import type { StoreSettings, TokenStore } from "./token-store.js";
-import { configError, numberOption } from "../errors/config-error.js";
+import { configError } from "../errors/config-error.js";
+import { MAX_TIMER_MS } from "../retry/timers.js";
 import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "../log/logger.js";
 
 /** Heads the message of every configuration error of `createCybridId`. */
@@ -48,6 +49,27 @@ export function checkCredentials(
   ].filter((issue) => issue !== false);
   if (issues.length > 0) throw invalid(...issues);
   return { clientId, clientSecret } as { clientId: string; clientSecret: string };
+}
+
+/**
+ * A numeric option (ms or a count): `fallback` when omitted, else an integer from `min` to
+ * 2^31-1. Every ms option ends up in a timer, which takes no more (Node fires a larger delay
+ * after 1 ms, `AbortSignal.timeout` throws a RangeError) and no fractions (`AbortSignal.timeout`
+ * throws); no count needs more. Out of range is an error rather than clamped: a silent change
+ * of a timeout is a surprise found in production.
+ */
+export function numberOption(
+  value: unknown,
+  fallback: number,
+  name: string,
+  min = 0,
+  what = CONFIG,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > MAX_TIMER_MS) {
+    throw configError(what, `${name} must be an integer from ${min} to ${MAX_TIMER_MS}`);
+  }
+  return value as number;
 }
 
 /**

@@ -7,7 +7,6 @@ import type { CybridIdHooks } from "./hooks.js";
 import type { components } from "../../generated/openapi.js";
 import { checkApiOrigins, checkUrlOption } from "./api-origins.js";
 import { DEFAULT_BASE_URL, defaultApiOrigins, readEnv } from "./environments.js";
-import { numberOption } from "../errors/config-error.js";
 import type { LogLevel, LogSink } from "../log/logger.js";
 import {
   CONFIG,
@@ -18,6 +17,7 @@ import {
   checkStore,
   checkTokenPath,
   invalid,
+  numberOption,
   numbers,
   objectOption,
   oneOf,
