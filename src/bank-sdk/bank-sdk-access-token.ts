@@ -9,6 +9,7 @@ import type { CybridId } from "../client.js";
 import { configError } from "../errors/config-error.js";
 import type { Scope } from "../config/options.js";
 import { NoUsableTokenError } from "./no-usable-token-error.js";
+import { isStringArray } from "../validation/call-input.js";
 import { WarmToken } from "./warm-token.js";
 
 /** Options of {@link bankSdkAccessToken}. */
@@ -43,8 +44,8 @@ function scopeSetsOf(
     throw configError(WHAT, "scopes must be a non-empty array (or omitted for the client's)");
   }
   const list: readonly unknown[] = scopes;
-  if (list.every((scope) => typeof scope === "string")) return [scopes as readonly Scope[]];
-  if (list.every((set) => Array.isArray(set) && set.every((scope) => typeof scope === "string"))) {
+  if (isStringArray(list)) return [scopes as readonly Scope[]];
+  if (list.every(isStringArray)) {
     return [...(scopes as readonly (readonly Scope[])[])];
   }
   throw configError(WHAT, "scopes must be an array of scopes, or an array of scope arrays");

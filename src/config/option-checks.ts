@@ -10,6 +10,7 @@ import { readEnv } from "./environments.js";
 import type { StoreSettings, TokenStore } from "./token-store.js";
 import { configError } from "../errors/config-error.js";
 import { MAX_TIMER_MS } from "../retry/timers.js";
+import { isStringArray } from "../validation/call-input.js";
 import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "../log/logger.js";
 
 /** Heads the message of every configuration error of `createCybridId`. */
@@ -111,7 +112,7 @@ export function oneOf<T extends string>(value: unknown, allowed: readonly T[], n
 /** An array of strings, or undefined. */
 export function checkScopesOption(scopes: unknown): readonly string[] | undefined {
   if (scopes === undefined) return undefined;
-  if (Array.isArray(scopes) && scopes.every((scope) => typeof scope === "string")) return scopes;
+  if (isStringArray(scopes)) return scopes;
   throw invalid("scopes must be an array of strings");
 }
 

@@ -6,6 +6,10 @@
  */
 import { ValidationError } from "../errors/cybrid-id-error.js";
 
+/** An array whose every entry is a string: scopes, wherever a caller hands them over. */
+export const isStringArray = (value: unknown): value is readonly string[] =>
+  Array.isArray(value) && value.every((entry) => typeof entry === "string");
+
 /**
  * An AbortSignal, by shape: a signal of another realm (an iframe, a test environment) fails
  * `instanceof` but works everywhere it is used.
@@ -21,8 +25,7 @@ function checkInput(input: unknown, what: string, wrongType: string): void {
   const issue =
     typeof input !== "object" || input === null
       ? wrongType
-      : scopes !== undefined &&
-          !(Array.isArray(scopes) && scopes.every((scope) => typeof scope === "string"))
+      : scopes !== undefined && !isStringArray(scopes)
         ? "scopes must be an array of strings"
         : signal !== undefined && !isAbortSignal(Object(signal))
           ? "signal must be an AbortSignal"
