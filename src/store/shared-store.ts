@@ -26,6 +26,7 @@ import { ERROR_CODES } from "../errors/error-codes.js";
 import { backoffDelay, halfJitter } from "../retry/backoff.js";
 import { sleep } from "../retry/timers.js";
 import { isBearerToken } from "../token/token-requests.js";
+import { isStringArray } from "../validation/call-input.js";
 import { planTokenTimes } from "../token/token-timing.js";
 import type { CybridIdHooks } from "../config/hooks.js";
 import type { StoreSettings } from "../config/token-store.js";
@@ -161,8 +162,7 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
       if (
         isBearerToken(token) &&
         [sentAt, lifetimeMs].every((ms) => Number.isFinite(ms) && ms > 0) &&
-        Array.isArray(scopes) &&
-        scopes.every((scope) => typeof scope === "string")
+        isStringArray(scopes)
       )
         return { token, sentAt, lifetimeMs, scopes };
     } catch {}
