@@ -104,3 +104,25 @@ describe("a hook that fails", () => {
     },
   );
 });
+
+describe("the hooks object is the caller's", () => {
+  it("hooks are its methods, called on it when they fire: a class's, and one set after createCybridId", async () => {
+    const emu = await emulator();
+    class Metrics implements CybridIdHooks {
+      readonly #seen: string[] = [];
+      get seen() {
+        return this.#seen;
+      }
+      onTokenFetched(event: { kind: string }) {
+        this.#seen.push(`fetched ${event.kind}`);
+      }
+    }
+    const metrics = new Metrics();
+    const hooks: CybridIdHooks = metrics;
+    const cybrid = clientFor(emu, { hooks });
+    await cybrid.getToken();
+    hooks.onTokenServedFromCache = () => void metrics.seen.push("served from cache");
+    await cybrid.getToken();
+    expect(metrics.seen).toEqual(["fetched bank", "served from cache"]);
+  });
+});
