@@ -49,6 +49,8 @@ describe("a stored value that is not a token record", () => {
     ["a token that is a number", storedWith({ token: 42 })],
     ["a token that is an array", storedWith({ token: ["abc"] })],
     ["no token", storedWith({ token: undefined })],
+    // Longer than a server's whole answer may be (MAX_RESPONSE_BYTES): sent in every header.
+    ["a token of 100,000 characters", storedWith({ token: "a".repeat(100_000) })],
     ["sentAt a string", storedWith({ sentAt: String(record.sentAt) })],
     ["sentAt true", storedWith({ sentAt: true })],
     ["lifetimeMs infinite (1e999)", storedWith({ lifetimeMs: 7 }).replace(":7,", ":1e999,")],
