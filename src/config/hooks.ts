@@ -88,12 +88,13 @@ export function guardHooks(hooks: CybridIdHooks, logger: Logger): CybridIdHooks 
     const report = (error: unknown) => {
       if (reported) return;
       reported = true;
+      let reason = "an error that cannot be shown";
       try {
-        const reason = error instanceof Error ? error.message : String(error);
-        logger.log("warn", `hooks.${name} failed (${reason}); ignored, and not logged again`);
+        reason = String(error instanceof Error ? error.message : error);
       } catch {
-        // An error that cannot even be turned into text (a null-prototype object): not logged.
+        // A null-prototype object, a message getter that throws: said without its reason.
       }
+      logger.log("warn", `hooks.${name} failed (${reason}); ignored, and not logged again`);
     };
     guarded[name] = (event) => {
       try {
