@@ -45,7 +45,8 @@ function scopeSetsOf(
   }
   const list: readonly unknown[] = scopes;
   if (isStringArray(list)) return [scopes as readonly Scope[]];
-  if (list.every(isStringArray)) {
+  // findIndex, not every: a hole is no scope set (isStringArray says why).
+  if (list.findIndex((set) => !isStringArray(set)) < 0) {
     return [...(scopes as readonly (readonly Scope[])[])];
   }
   throw configError(WHAT, "scopes must be an array of scopes, or an array of scope arrays");

@@ -61,30 +61,45 @@ export interface CybridIdHooks {
   }) => void;
 }
 
+/** Every hook's name, checked against CybridIdHooks by the compiler (none missing, none extra). */
+const HOOK_NAMES: Record<keyof CybridIdHooks, 0> = {
+  onTokenFetched: 0,
+  onTokenServedFromCache: 0,
+  onRefreshFailed: 0,
+  onRetryScheduled: 0,
+  onPacingChanged: 0,
+  onStoreError: 0,
+};
+
 /**
  * The hooks as the engine calls them, each wrapped once when the client is made (nothing is
- * allocated per call: onTokenServedFromCache runs on every warm getToken). A failure is logged
- * once per hook and client, not each time: a hook broken for good would otherwise add a warn
- * line to every call on that hot path, and the first line already says what to fix.
+ * allocated per call: onTokenServedFromCache runs on every warm getToken). Each looks its hook
+ * up on the caller's object when it fires and calls it as that object's method, as the store
+ * and the logger sink are called: a class's methods work, and so does a hook set later. A
+ * failure is logged once per hook and client, not each time: a hook broken for good would
+ * otherwise add a warn line to every call on that hot path, and the first line already says
+ * what to fix.
  */
 export function guardHooks(hooks: CybridIdHooks, logger: Logger): CybridIdHooks {
+  const userHooks = hooks as Record<string, ((event: unknown) => unknown) | undefined>;
   const guarded: Record<string, (event: unknown) => void> = {};
-  for (const [name, hook] of Object.entries(hooks) as [string, (event: unknown) => unknown][]) {
-    if (hook === undefined) continue;
+  for (const name in HOOK_NAMES) {
     let reported = false;
     const report = (error: unknown) => {
       if (reported) return;
       reported = true;
+      let reason = "an error that cannot be shown";
       try {
-        const reason = error instanceof Error ? error.message : String(error);
-        logger.log("warn", `hooks.${name} failed (${reason}); ignored, and not logged again`);
+        reason = String(error instanceof Error ? error.message : error);
       } catch {
-        // An error that cannot even be turned into text (a null-prototype object): not logged.
+        // A null-prototype object, a message getter that throws: said without its reason.
       }
+      logger.log("warn", `hooks.${name} failed (${reason}); ignored, and not logged again`);
     };
     guarded[name] = (event) => {
       try {
-        const result = hook(event) as PromiseLike<unknown> | undefined;
+        // A method call: `this` is the caller's object.
+        const result = userHooks[name]?.(event) as PromiseLike<unknown> | undefined;
         // Not awaited (the call does not wait for metrics), but never an unhandled rejection.
         if (typeof result?.then === "function") result.then(undefined, report);
       } catch (error) {

@@ -25,9 +25,10 @@
 import { ERROR_CODES } from "../errors/error-codes.js";
 import { backoffDelay, halfJitter } from "../retry/backoff.js";
 import { sleep } from "../retry/timers.js";
+import { MAX_RESPONSE_BYTES } from "../pipeline/bounded-body.js";
 import { isBearerToken } from "../token/token-requests.js";
 import { isStringArray } from "../validation/call-input.js";
-import { planTokenTimes } from "../token/token-timing.js";
+import { MAX_LIFETIME_MS, planTokenTimes } from "../token/token-timing.js";
 import type { CybridIdHooks } from "../config/hooks.js";
 import type { StoreSettings } from "../config/token-store.js";
 import type { Logger } from "../log/logger.js";
@@ -145,23 +146,30 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
 
   /**
    * The token stored under `key`, if the value is a token record. A store is shared
-   * infrastructure, read like a server's answer: a token that is not a bearer token (it would go
-   * into Authorization headers), times that are not finite numbers, scopes that are not strings
-   * (another writer, an old format, a hostile value) are never served. Such a value is reported
-   * like one sealed with another key (`report`: once per fetch), but not left alone like it:
-   * that may be another deployment's token, this is nobody's, and left in place until it
-   * expires (whenever its writer chose) it would send the whole fleet to the server, each
-   * process on its own. So it counts as absent: the lock holder's token replaces it.
+   * infrastructure, read like a server's answer: a value larger than one may be
+   * (MAX_RESPONSE_BYTES), a token that is not a bearer token (it would go into Authorization
+   * headers), times that are not finite numbers or that end later than a server's token could
+   * (MAX_LIFETIME_MS from now; a lifetime of 1e300 would be a token never refreshed, its
+   * expiresAt an Invalid Date), scopes that are not strings (another writer, an old format, a
+   * hostile value) are never served. Such a value is reported like one sealed with another key
+   * (`report`: once per fetch), but not left alone like it: that may be another deployment's
+   * token, this is nobody's, and left in place until it expires (whenever its writer chose) it
+   * would send the whole fleet to the server, each process on its own. So it counts as absent:
+   * the lock holder's token replaces it.
    */
   async function read(kind: Kind, key: string, report: boolean): Promise<StoredToken | undefined> {
     const raw = await call(kind, "get", () => store.get(key));
     if (raw == null) return undefined;
     try {
-      // Parsing "null" or a custom store's number throws here, or fails the checks.
-      const { token, sentAt, lifetimeMs, scopes } = JSON.parse(raw) as StoredToken;
+      // A token record is a few KB: a larger value is not even parsed. Parsing "null" or a
+      // custom store's number throws here, or fails the checks.
+      const { token, sentAt, lifetimeMs, scopes } = (
+        raw.length <= MAX_RESPONSE_BYTES ? JSON.parse(raw) : {}
+      ) as StoredToken;
       if (
         isBearerToken(token) &&
         [sentAt, lifetimeMs].every((ms) => Number.isFinite(ms) && ms > 0) &&
+        sentAt + lifetimeMs <= Date.now() + MAX_LIFETIME_MS &&
         isStringArray(scopes)
       )
         return { token, sentAt, lifetimeMs, scopes };

@@ -6,9 +6,13 @@
  */
 import { ValidationError } from "../errors/cybrid-id-error.js";
 
-/** An array whose every entry is a string: scopes, wherever a caller hands them over. */
+/**
+ * An array whose every entry is a string: scopes, wherever a caller hands them over. A hole
+ * (`[a, , b]`) is no string: `findIndex` visits it, where `every` would skip it (and the
+ * scopes would go out joined as "a  b").
+ */
 export const isStringArray = (value: unknown): value is readonly string[] =>
-  Array.isArray(value) && value.every((entry) => typeof entry === "string");
+  Array.isArray(value) && value.findIndex((entry) => typeof entry !== "string") < 0;
 
 /**
  * An AbortSignal, by shape: a signal of another realm (an iframe, a test environment) fails

@@ -163,7 +163,12 @@ describe("bankSdkAccessToken with Cybrid's bank SDK", () => {
     expect(
       await rejectionOf(bankSdkAccessToken(cybrid, { scopes: ["banks:execute"] })),
     ).toBeInstanceOf(BadRequestError);
-    for (const scopes of [[], [["customers:read"], "trades:read"], "customers:read"]) {
+    // A hole (a double comma) is no scope, nor a scope set (it would warm the client's scopes).
+    const holes = [
+      ["customers:read", , "trades:read"],
+      [["customers:read"], , ["trades:read"]],
+    ];
+    for (const scopes of [[], [["customers:read"], "trades:read"], "customers:read", ...holes]) {
       const error = await rejectionOf(bankSdkAccessToken(cybrid, { scopes } as never));
       expect(error).toBeInstanceOf(ValidationError);
       expect(error.code).toBe("invalid_configuration");

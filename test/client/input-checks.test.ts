@@ -66,6 +66,8 @@ describe("options of the wrong type", () => {
   it.each([
     ["scopes as a string", { scopes: "accounts:read" }],
     ["scopes as an object", { scopes: { 0: "accounts:read" } }],
+    // A hole (a double comma) is no string: joined, it would send "accounts:read  prices:read".
+    ["scopes with a hole", { scopes: ["accounts:read", , "prices:read"] }],
     ["an unknown logger level", { logger: "verbose" }],
     ["a prototype key as a level", { logger: "toString" }],
     ["an unknown level in a logger object", { logger: { level: "x" } }],
@@ -127,6 +129,10 @@ describe("call input of the wrong type", () => {
     ["getToken({ scopes: [null] })", (c) => c.getToken({ scopes: [null] } as any)],
     ["getToken({ scopes: [undefined] })", (c) => c.getToken({ scopes: [undefined] } as any)],
     ["getToken({ scopes: [''] })", (c) => c.getToken({ scopes: [""] })],
+    [
+      "getToken({ scopes: [a, <hole>, b] })",
+      (c) => c.getToken({ scopes: ["accounts:read", , "prices:read"] } as any),
+    ],
     ["getToken({ signal: string })", (c) => c.getToken({ signal: "nope" } as any)],
     ["getToken(5)", (c) => c.getToken(5 as any)],
     ["getCustomerToken(undefined)", (c) => c.getCustomerToken(undefined as any)],

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { CybridIdHooks, TokenStore } from "../../src/index.js";
 import { GUID, clientFor, emulator, sleep } from "../helpers/client-harness.js";
 import { collectingSink } from "../helpers/leak-watch.js";
+import { guardHooks } from "../../src/config/hooks.js";
 
 const HOOKS = [
   "onTokenFetched",
@@ -103,4 +104,56 @@ describe("a hook that fails", () => {
       }
     },
   );
+});
+
+describe("the hooks object is the caller's", () => {
+  it("hooks are its methods, called on it when they fire: a class's, and one set after createCybridId", async () => {
+    const emu = await emulator();
+    class Metrics implements CybridIdHooks {
+      readonly #seen: string[] = [];
+      get seen() {
+        return this.#seen;
+      }
+      onTokenFetched(event: { kind: string }) {
+        this.#seen.push(`fetched ${event.kind}`);
+      }
+    }
+    const metrics = new Metrics();
+    const hooks: CybridIdHooks = metrics;
+    const cybrid = clientFor(emu, { hooks });
+    await cybrid.getToken();
+    hooks.onTokenServedFromCache = () => void metrics.seen.push("served from cache");
+    await cybrid.getToken();
+    expect(metrics.seen).toEqual(["fetched bank", "served from cache"]);
+  });
+});
+
+describe("guardHooks", () => {
+  it("a failure that cannot be turned into text is still said once, without its reason", async () => {
+    const lines: string[] = [];
+    const logger = { enabled: () => true, log: (level: string, line: string) => lines.push(line) };
+    const unprintable = new Error("x");
+    Object.defineProperty(unprintable, "message", {
+      get() {
+        throw new Error("no message");
+      },
+    });
+    const guarded = guardHooks(
+      {
+        onTokenFetched: () => Promise.reject(Object.create(null)),
+        onTokenServedFromCache: () => {
+          throw unprintable;
+        },
+      },
+      logger,
+    );
+    guarded.onTokenFetched?.({} as never);
+    guarded.onTokenServedFromCache?.({ kind: "bank" });
+    guarded.onTokenServedFromCache?.({ kind: "bank" });
+    await sleep(0);
+    expect(lines.sort()).toEqual([
+      "hooks.onTokenFetched failed (an error that cannot be shown); ignored, and not logged again",
+      "hooks.onTokenServedFromCache failed (an error that cannot be shown); ignored, and not logged again",
+    ]);
+  });
 });

@@ -1,9 +1,10 @@
 /**
  * What the fleet protocol takes from a store, with a scripted store and a fake HTTP fetch. A
  * store is shared infrastructure: its values are read like a server's answer. One that is not a
- * token record (a token that is not a bearer token, times that are not finite numbers, scopes
- * that are not strings) is never served: it is reported like a value sealed with another key,
- * the client fetches, and its token replaces the value.
+ * token record (a token that is not a bearer token, times that are not finite numbers or end
+ * later than a server's token could, scopes that are not strings) is never served: it is
+ * reported like a value sealed with another key, the client fetches, and its token replaces
+ * the value.
  */
 import { describe, expect, it, vi } from "vitest";
 import type { TokenStore } from "../../src/config/token-store.js";
@@ -48,10 +49,16 @@ describe("a stored value that is not a token record", () => {
     ["a token that is a number", storedWith({ token: 42 })],
     ["a token that is an array", storedWith({ token: ["abc"] })],
     ["no token", storedWith({ token: undefined })],
+    // Longer than a server's whole answer may be (MAX_RESPONSE_BYTES): sent in every header.
+    ["a token of 100,000 characters", storedWith({ token: "a".repeat(100_000) })],
     ["sentAt a string", storedWith({ sentAt: String(record.sentAt) })],
     ["sentAt true", storedWith({ sentAt: true })],
     ["lifetimeMs infinite (1e999)", storedWith({ lifetimeMs: 7 }).replace(":7,", ":1e999,")],
     ["lifetimeMs a string", storedWith({ lifetimeMs: String(LIFETIME_MS) })],
+    // No server's token lives past a year (MAX_LIFETIME_MS); these are no Date at all.
+    ["lifetimeMs 1e300", storedWith({ lifetimeMs: 1e300 })],
+    ["sentAt past the last Date (1e16)", storedWith({ sentAt: 1e16 })],
+    ["an expiry two years away", storedWith({ lifetimeMs: 2 * 365 * 24 * 3_600_000 })],
     ["scopes a string", storedWith({ scopes: "customers:read" })],
     ["scopes holding a number", storedWith({ scopes: ["customers:read", 1] })],
     ["scopes holding an object", storedWith({ scopes: [{}] })],
