@@ -16,7 +16,9 @@ export interface CybridIdHooks {
     kind: "bank" | "customer";
     scopes: readonly string[];
     expiresAt: Date;
+    /** The successful attempt's round trip, in ms (earlier attempts and waits not included). */
     durationMs: number;
+    /** HTTP attempts, the successful one included. */
     attempts: number;
   }) => void;
   /** A token was served from cache, with no request. */
