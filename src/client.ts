@@ -3,12 +3,14 @@
  * reads top to bottom, each hop once (README, "Inside: one call, top to bottom"):
  *
  *   client.ts                  getToken: the call's arguments checked (validation/)
- *   token/token-cache.ts       the scope set's slot: fresh? served. Else join or start its one
- *                              fetch (through store/shared-store.ts when there is a store)
- *   token/token-requests.ts    the body (checked against the spec once per scope set) and the
- *                              client authentication; the answer checked, turned into a token
+ *   token/token-cache.ts       the scope set's slot, made on first use with its request from
+ *                              token-requests.ts (the body checked against the spec, once per
+ *                              scope set). Fresh? served. Else join or start its one fetch
+ *                              (through store/shared-store.ts when there is a store)
+ *   token/token-requests.ts    fetchToken: the request sent; the answer checked, turned into
+ *                              a token
  *   pipeline/idp-pipeline.ts   sendToIdp: pace, attempt, classify, one retry decision, wait
- *                              (backoff or Retry-After, within the deadline), or a typed error
+ *                              (Retry-After or backoff, within the deadline), or a typed error
  *   openapi-fetch -> fetch
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
@@ -41,7 +43,7 @@ export interface GetTokenOptions {
 }
 
 export interface CybridId {
-  /** A client-credentials token, from cache while it is fresh. */
+  /** A client-credentials token, from cache while it is usable (refreshed ahead of expiry). */
   getToken(options?: GetTokenOptions): Promise<AccessToken>;
   /** A customer token, cached per customer and scope set. */
   getCustomerToken(request: CustomerTokenRequest): Promise<CustomerToken>;
@@ -59,7 +61,8 @@ export interface CybridId {
    */
   readonly middleware: Middleware;
   /**
-   * fetch with the bank token, the per-attempt timeout, and one replay after a 401. Only for
+   * fetch with the bank token, the per-attempt timeout, and one replay after a 401 (unless the
+   * body is a stream, which cannot be sent twice). Only for
    * the client's API origins (`apiOrigins`): any other origin, or a relative URL, rejects with
    * ValidationError `origin_not_allowed` before anything is sent. Network failures reject with
    * ConnectionError `connection_failed` or TimeoutError `timeout`; the caller's own abort with

@@ -3,8 +3,9 @@
  *
  *   cybrid-id token [--scopes "a b"] [--json]
  *   cybrid-id customer-token --customer <guid> --scopes <list> [--json]
- *   cybrid-id decode [<jwt> | -]
- *   cybrid-id serve [--port N]
+ *   cybrid-id decode [<jwt> | -] [--json]
+ *   cybrid-id serve [--port N] [--host A] [--client-id] [--client-secret] [--token-ttl S]
+ *                   [--customer-token-ttl S]
  *
  * Exit status: 0 success; 1 an API or network failure (one stderr line with status, code,
  * message and ids); 2 a usage or validation error, found before any request.

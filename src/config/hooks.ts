@@ -16,7 +16,9 @@ export interface CybridIdHooks {
     kind: "bank" | "customer";
     scopes: readonly string[];
     expiresAt: Date;
+    /** The successful attempt's round trip, in ms (earlier attempts and waits not included). */
     durationMs: number;
+    /** HTTP attempts, the successful one included. */
     attempts: number;
   }) => void;
   /** A token was served from cache, with no request. */
@@ -32,7 +34,10 @@ export interface CybridIdHooks {
     servingCached: boolean;
     nextTryAt: Date;
   }) => void;
-  /** A failed attempt will be retried after `delayMs`. */
+  /**
+   * A failed attempt will be retried after `delayMs` (a throttled call's paced retry then also
+   * waits for its turn in the pace).
+   */
   onRetryScheduled?: (event: {
     operation: string;
     retry: number;
@@ -51,8 +56,10 @@ export interface CybridIdHooks {
     ratePerSecond: number | undefined;
   }) => void;
   /**
-   * A call to the shared token store failed or timed out. The client fetches on its own
-   * meanwhile (and skips the store for a while), so callers are not affected.
+   * A call to the shared token store failed or timed out (the client then fetches on its own and
+   * skips the store for a while), or a value it holds cannot be used: it does not decrypt, or is no
+   * token record (`error.code` is `store_value_unreadable`; the client fetches on its own). Callers
+   * are not affected.
    */
   onStoreError?: (event: {
     kind: "bank" | "customer";

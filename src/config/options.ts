@@ -78,8 +78,9 @@ export interface CybridIdOptions {
    */
   fetch?: typeof fetch;
   /**
-   * Retries after the first attempt of a token request. An integer from 0 to 2^31-1, as every
-   * numeric option (ms options end up in timers, which take no more).
+   * Retries after the first attempt of a token request (a throttled call's paced retries, see
+   * `pacing`, are not counted). An integer from 0 to 2^31-1, as every numeric option (ms options
+   * end up in timers, which take no more).
    * @default 2
    */
   maxRetries?: number;
@@ -108,6 +109,7 @@ export interface CybridIdOptions {
   /**
    * How many client-credentials tokens (one per scope set asked of `getToken`) are cached; the
    * least recently used is evicted beyond it. The token of the `scopes` option is always kept.
+   * At least 1.
    * @default 100
    */
   bankTokenCacheSize?: number;
@@ -170,12 +172,13 @@ export interface CybridIdOptions {
   storeLockTtl?: number;
   /**
    * Pacing of each token endpoint, after the AWS SDKs' adaptive retry mode: at most
-   * `maxInFlight` requests in flight; unpaced until the server answers with its rate limit
-   * (429, or the 403 `rate_limited`), then paced to the rate the server let through, cut on
-   * each further throttle and raised again over time. A throttled call waits for its turn and
-   * is retried within its `deadline` (not counted in `maxRetries`); a call that cannot be sent
-   * before its deadline fails at once with RateLimitError `rate_limited_locally`. `false` turns
-   * pacing off (each call retries on its own, as `maxRetries` and `backoff` say).
+   * `maxInFlight` requests in flight (at least 1); unpaced until the server answers with its rate
+   * limit (429, or the 403 `rate_limited`), then paced from 70% of the rate the server let
+   * through, cut on each further throttle and raised again over time; unpaced again after a
+   * minute without a throttle. A throttled call waits for its turn and is retried within its
+   * `deadline` (not counted in `maxRetries`); a call that cannot be sent before its deadline
+   * fails at once with RateLimitError `rate_limited_locally`. `false` turns pacing off (each
+   * call retries on its own, as `maxRetries` and `backoff` say).
    * @default { maxInFlight: 16 }
    */
   pacing?: false | { maxInFlight?: number };

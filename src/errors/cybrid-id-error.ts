@@ -23,11 +23,14 @@ export interface CybridIdErrorDetails {
   code: CybridIdErrorCode | (string & {});
   /** The HTTP status, when the server answered. */
   status?: number | undefined;
-  /** The provider's error id (`errorId` of the seed-004 dialect): quote it to support. */
+  /** The provider's error id (`errorId` of the `{ errorId, code, text }` dialect): quote it. */
   errorId?: string | undefined;
   /** The `X-Request-Id` response header, when the server sent one. */
   requestId?: string | undefined;
-  /** How long the server asked to wait, in milliseconds (from `Retry-After` or `retry-after-ms`). */
+  /**
+   * How long the server asked to wait, in milliseconds (from `Retry-After` or `retry-after-ms`);
+   * for `rate_limited_locally`, the wait pacing expected before a send slot.
+   */
   retryAfter?: number | undefined;
   /** How many HTTP attempts were made before this error (0 when it was raised before sending). */
   attempts?: number | undefined;
@@ -38,7 +41,8 @@ export interface CybridIdErrorDetails {
 }
 
 /**
- * The base class of every error thrown by cybrid-id. `instanceof` it, or any subclass, holds
+ * The base class of every error thrown by cybrid-id, and itself the error of a status no subclass
+ * covers (404, 408...: code `http_404` or the server's). `instanceof` it, or any subclass, holds
  * for an error made by any copy of the package (ESM or CJS build, any entry); so does
  * {@link isCybridIdError}.
  */
@@ -90,7 +94,7 @@ export class CybridIdError extends Error {
   }
 }
 
-/** Input that the spec rejects, caught before anything was sent. */
+/** Input the spec rejects, a bad option, an origin not allowed: caught before anything is sent. */
 export class ValidationError extends CybridIdError {
   /** Each problem found, as `path: message` (never the offending value: it may be a secret). */
   declare readonly issues: readonly string[];
@@ -111,7 +115,10 @@ export class BadRequestError extends CybridIdError {}
 export class AuthenticationError extends CybridIdError {}
 /** 403 that is not a rate limit: a missing scope, or an action that is forbidden. */
 export class PermissionDeniedError extends CybridIdError {}
-/** 429, or the 403 with which Cybrid's token endpoints answer past their rate limit. */
+/**
+ * 429, or the 403 with which Cybrid's token endpoints answer past their rate limit; or
+ * `rate_limited_locally`: pacing found no send slot before the deadline (nothing sent).
+ */
 export class RateLimitError extends CybridIdError {}
 /** 409: the action conflicts with the state on the server. */
 export class ConflictError extends CybridIdError {}
@@ -123,7 +130,10 @@ export class ServerError extends CybridIdError {}
 export class ConnectionError extends CybridIdError {}
 /** An attempt exceeded `timeout`, or all attempts together exceeded `deadline`. */
 export class TimeoutError extends CybridIdError {}
-/** The server answered with a body the SDK cannot use (malformed JSON, HTML, missing token). */
+/**
+ * The server answered with a body the SDK cannot use (malformed JSON, HTML, missing token, over
+ * 64 KiB), or with a redirect, which is not followed.
+ */
 export class InvalidResponseError extends CybridIdError {}
 
 // Each class's name and kind, set on its prototype (see `brand`). Keyed by name: a minifier

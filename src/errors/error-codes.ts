@@ -9,7 +9,7 @@ export const ERROR_CODES = {
   VALIDATION_ERROR: "validation_error",
   /** `ValidationError`: an option of `createCybridId`, a store or the bank-SDK bridge is invalid; thrown when the object is built. */
   INVALID_CONFIGURATION: "invalid_configuration",
-  /** `ValidationError`: the client's `fetch` was called for an origin outside `apiOrigins` (nothing sent). */
+  /** `ValidationError`: `cybrid.fetch` or `cybrid.middleware` was called for an origin not among the client's API origins (nothing sent). */
   ORIGIN_NOT_ALLOWED: "origin_not_allowed",
   /** `ConnectionError`: the connection failed (refused, reset, DNS, TLS); `cause` says how. */
   CONNECTION_FAILED: "connection_failed",
@@ -34,8 +34,8 @@ export const ERROR_CODES = {
   NO_USABLE_TOKEN: "no_usable_token",
   /**
    * Not a `CybridIdError`: the `code` of the error a `TokenStore.get` throws for a value it holds
-   * but cannot read (encrypted with another key). Also exported as `UNREADABLE_VALUE` by
-   * `cybrid-id/store`.
+   * but cannot read (encrypted with another key), and of the one `onStoreError` gets for a stored
+   * value that is no token record. Also exported as `UNREADABLE_VALUE` by `cybrid-id/store`.
    */
   STORE_VALUE_UNREADABLE: "store_value_unreadable",
 } as const;

@@ -62,11 +62,10 @@ const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call
 
 /**
  * A {@link TokenStore} in Redis, for the client's `store` option. Keys are `keyPrefix` +
- * SHA-256 of the base URL, client id, tag of the secret, token kind and scope set (locks add
- * `:lock`); values are encrypted with AES-256-GCM under `encryptionKey` (required; `false`
- * stores plain JSON). Give the client an `error` listener
- * (node-redis throws without one) and let it reconnect: while Redis is unreachable, cybrid-id
- * fetches on its own and says so.
+ * SHA-256 of the base URL, client id, tag of the secret, token kind, scope set and customer
+ * (locks add `:lock`); values are encrypted with AES-256-GCM under `encryptionKey` (required;
+ * `false` stores plain JSON). Give the client an `error` listener (node-redis throws without
+ * one) and let it reconnect: while Redis is unreachable, cybrid-id fetches on its own and says so.
  *
  * The same as `secureTokenStore(<the Redis adapter>, options)`.
  *

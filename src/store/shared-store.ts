@@ -181,7 +181,7 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
     return undefined;
   }
 
-  // What each method means is documented on SharedStore (token-store.ts).
+  // What each method means is documented on SharedStore (token/issued-token.ts).
   return {
     reject(token) {
       if (token === undefined) generation++;
