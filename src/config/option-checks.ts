@@ -59,16 +59,10 @@ export function checkCredentials(
  * throws); no count needs more. Out of range is an error rather than clamped: a silent change
  * of a timeout is a surprise found in production.
  */
-export function numberOption(
-  value: unknown,
-  fallback: number,
-  name: string,
-  min = 0,
-  what = CONFIG,
-): number {
+export function numberOption(value: unknown, fallback: number, name: string, min = 0): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || (value as number) < min || (value as number) > MAX_TIMER_MS) {
-    throw configError(what, `${name} must be an integer from ${min} to ${MAX_TIMER_MS}`);
+    throw invalid(`${name} must be an integer from ${min} to ${MAX_TIMER_MS}`);
   }
   return value as number;
 }
