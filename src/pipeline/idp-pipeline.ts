@@ -71,11 +71,15 @@ export interface Engine {
   traffic?: TrafficControl | undefined;
 }
 
-/** A POST to the IdP, paced, retried by `retryWait`; what it throws is typed and redacted. */
+/**
+ * A POST to the IdP, paced, retried by `retryWait`; what it throws is typed and redacted.
+ * `deadlineAt` (ms since epoch) is the deadline of a fetch that makes several requests (a
+ * customer token's); a lone request's is `deadline` from now.
+ */
 export async function sendToIdp(
   engine: Engine,
   request: IdpRequest,
-  call: { signal?: AbortSignal | undefined; background?: boolean },
+  call: { signal?: AbortSignal | undefined; background?: boolean; deadlineAt?: number },
 ): Promise<IdpSuccess & { attempts: number }> {
   const { api, options, logger, redactor, traffic } = engine;
   const { maxRetries, timeout, deadline, backoff } = options.retry;
@@ -84,7 +88,7 @@ export async function sendToIdp(
   const { signal } = call;
   const pacer = traffic?.pacer(request.path);
   const budget = traffic?.budget;
-  const deadlineAt = Date.now() + deadline;
+  const deadlineAt = call.deadlineAt ?? Date.now() + deadline;
   /** Retries that counted against maxRetries (a paced retry after a throttle does not). */
   let retries = 0;
   let lastError: CybridIdError | undefined;

@@ -16,9 +16,10 @@
  * or through the shared store, which wraps that fetch, when the client has one.
  */
 import { newBankTokenCodes } from "../../generated/error-codes.js";
-import { AuthenticationError } from "../errors/cybrid-id-error.js";
+import { AuthenticationError, TimeoutError } from "../errors/cybrid-id-error.js";
+import { ERROR_CODES } from "../errors/error-codes.js";
 import type { Engine } from "../pipeline/idp-pipeline.js";
-import { raceAbort } from "../retry/timers.js";
+import { raceAbort, sleep } from "../retry/timers.js";
 import type { IssuedToken, SharedStore, TokenFetcher } from "./issued-token.js";
 import { decide, planTokenTimes, refreshRetryDelay, type TokenTimes } from "./token-timing.js";
 import {
@@ -216,23 +217,42 @@ export function createTokenCache(
    * A customer token, minted with the bank token. The spec marks the 401s a new bank token
    * fixes (an expired, re-signed or foreign bank token): that bank token is dropped and the
    * mint tried once more with a new one. Other 401s (wrong subject, malformed header) would
-   * fail again.
+   * fail again. One `deadline` bounds it all, from its start: the waits for the bank token
+   * and each request (the callers who join this fetch share it).
    */
   async function mintCustomerToken(
     body: CustomerTokenBody,
     background: boolean,
     signal?: AbortSignal,
   ) {
-    const { accessToken } = await bank.get(undefined, signal);
+    const call = { background, signal, deadlineAt: Date.now() + options.retry.deadline };
+    /**
+     * The bank token, or TimeoutError `deadline_exceeded` when it is not there by the deadline
+     * (its fetch goes on for its other callers). Its timer goes with the wait.
+     */
+    async function bankToken(attempts: number) {
+      const stop = new AbortController();
+      const late = sleep(call.deadlineAt - Date.now(), stop.signal, background).then(() => {
+        throw new TimeoutError(`POST /api/customer_tokens: no bank token before the deadline`, {
+          code: ERROR_CODES.DEADLINE_EXCEEDED,
+          attempts,
+        });
+      });
+      try {
+        return (await Promise.race([bank.get(undefined, signal), late])).accessToken;
+      } finally {
+        stop.abort(); // `late` rejects into the settled race: handled, ignored
+      }
+    }
+    const accessToken = await bankToken(0);
     try {
-      return await requestCustomerToken(engine, accessToken, body, background, signal);
+      return await requestCustomerToken(engine, accessToken, body, call);
     } catch (error) {
       if (!(error instanceof AuthenticationError) || !newBankTokenCodes.includes(error.code))
         throw error;
       logger.log("info", `bank token rejected (${error.message}); minting with a new one`);
       bank.invalidate(accessToken);
-      const renewed = await bank.get(undefined, signal);
-      return requestCustomerToken(engine, renewed.accessToken, body, background, signal);
+      return requestCustomerToken(engine, await bankToken(error.attempts), body, call);
     }
   }
 

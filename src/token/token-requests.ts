@@ -135,13 +135,12 @@ export function customerTokenBody({
   return { customer_guid: customerGuid, scopes: [...scopes] };
 }
 
-/** A customer token for `body`, minted with `bankToken`. */
+/** A customer token for `body`, minted with `bankToken`, by `deadlineAt` (ms since epoch). */
 export function requestCustomerToken(
   engine: Engine,
   bankToken: string,
   body: CustomerTokenBody,
-  background: boolean,
-  signal?: AbortSignal,
+  call: { background: boolean; deadlineAt: number; signal?: AbortSignal | undefined },
 ): Promise<IssuedToken<CustomerToken>> {
   return fetchToken(
     engine,
@@ -151,7 +150,7 @@ export function requestCustomerToken(
       encoding: "json",
       authorization: `Bearer ${bankToken}`,
     },
-    { background, signal },
+    call,
     body.scopes,
     body.customer_guid,
   ) as Promise<IssuedToken<CustomerToken>>;
@@ -167,7 +166,7 @@ export function requestCustomerToken(
 async function fetchToken(
   engine: Engine,
   request: Omit<IdpRequest, "operation">,
-  call: { background: boolean; signal?: AbortSignal | undefined },
+  call: Parameters<typeof sendToIdp>[2],
   requestedScopes: readonly string[],
   customerGuid?: string,
 ): Promise<IssuedToken<AccessToken>> {

@@ -77,3 +77,50 @@ describe("customer tokens", () => {
     expect(emu.count()).toBe(0);
   });
 });
+
+describe("the deadline of a customer token's fetch", () => {
+  const request = { customerGuid: GUID, scopes: SCOPES };
+  const DEADLINE = 3_000;
+
+  /** The call's rejection and how long it took (ms). */
+  async function timedRejection(promise: Promise<unknown>) {
+    const started = performance.now();
+    const error = await rejectionOf(promise);
+    return { error, ms: performance.now() - started };
+  }
+
+  it("bounds the bank token and the customer request together", async () => {
+    const emu = await emulator();
+    emu.inject({ path: "/oauth/token", delayMs: 2_000 });
+    emu.inject({ path: "/api/customer_tokens", delayMs: 2_000 });
+    const cybrid = clientFor(emu, { deadline: DEADLINE, timeout: 10_000 });
+    const { error, ms } = await timedRejection(cybrid.getCustomerToken(request));
+    expect(error).toMatchObject({ name: "TimeoutError", code: "deadline_exceeded", attempts: 1 });
+    expect(ms).toBeGreaterThan(DEADLINE - 200);
+    expect(ms).toBeLessThan(DEADLINE + 1_500);
+  });
+
+  it.each([
+    ["the second customer request", 1_000, 2_000],
+    ["the new bank token", 2_500, 0],
+  ])(
+    "bounds the retry after a 401 (past the deadline: %s)",
+    async (_, bankDelayMs, mintDelayMs) => {
+      const emu = await emulator();
+      const cybrid = clientFor(emu, { deadline: DEADLINE, timeout: 10_000 });
+      await cybrid.getToken();
+      emu.inject({
+        path: "/api/customer_tokens",
+        status: 401,
+        example: "expired_signature",
+        delayMs: 1_500,
+      });
+      emu.inject({ path: "/oauth/token", delayMs: bankDelayMs });
+      emu.inject({ path: "/api/customer_tokens", delayMs: mintDelayMs });
+      const { error, ms } = await timedRejection(cybrid.createCustomerToken(request));
+      expect(error).toMatchObject({ name: "TimeoutError", code: "deadline_exceeded", attempts: 1 });
+      expect(ms).toBeGreaterThan(DEADLINE - 200);
+      expect(ms).toBeLessThan(DEADLINE + 1_500);
+    },
+  );
+});

@@ -104,7 +104,11 @@ function fakeEngine(
 }
 
 /** The call's outcome, caught at once so that a rejection waiting on fake time is handled. */
-function start(fake: Fake, call: { signal?: AbortSignal } = {}, request = REQUEST) {
+function start(
+  fake: Fake,
+  call: { signal?: AbortSignal; deadlineAt?: number } = {},
+  request = REQUEST,
+) {
   return sendToIdp(fake.engine, request, call).then(
     (value) => ({ value, error: undefined }),
     (error: CybridIdError) => ({ value: undefined, error }),
@@ -333,6 +337,14 @@ describe("how many, how long", () => {
       attempts: 1,
     });
     expect(fake.sent).toHaveLength(1);
+  });
+
+  it("a deadline the caller gives (a customer token's fetch: ms since epoch) replaces its own", async () => {
+    const fake = fakeEngine(["hang"], { timeout: 5_000, deadline: 60_000 });
+    let error: CybridIdError | undefined;
+    void start(fake, { deadlineAt: Date.now() + 1_000 }).then((outcome) => (error = outcome.error));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(error).toMatchObject({ code: "deadline_exceeded", attempts: 1 });
   });
 });
 

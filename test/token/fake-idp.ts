@@ -21,6 +21,8 @@ export const GUID = "0123456789abcdef0123456789abcdef";
 export interface SentRequest {
   request: IdpRequest;
   background: boolean | undefined;
+  /** The deadline the caller gave (ms since epoch), if any. */
+  deadlineAt: number | undefined;
   /** Answers the request: a token (60 s, from now) or an error. */
   answer(token: string | Error): void;
 }
@@ -72,6 +74,7 @@ export function useFakeIdp() {
           idp.sent.push({
             request,
             background: call.background,
+            deadlineAt: call.deadlineAt,
             answer: (token) =>
               token instanceof Error
                 ? reject(token)

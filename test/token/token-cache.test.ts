@@ -4,6 +4,8 @@
  * LRU bounds, and the shared store around a slot's fetch.
  */
 import { describe, expect, it, vi } from "vitest";
+import { AuthenticationError, CybridIdError } from "../../src/errors/cybrid-id-error.js";
+import { ERROR_CODES } from "../../src/errors/error-codes.js";
 import type { SharedStore } from "../../src/token/issued-token.js";
 import type { TokenFetcher } from "../../src/token/issued-token.js";
 import { GUID, useFakeIdp } from "./fake-idp.js";
@@ -166,6 +168,72 @@ describe("the bank token slot", () => {
     expect(
       lines.some((l) => /^debug .*bank token fetch failed \(service_unavailable\)/.test(l)),
     ).toBe(true);
+  });
+});
+
+describe("one deadline per customer token fetch", () => {
+  const request = { customerGuid: GUID, scopes: ["accounts:read"] } as const;
+
+  it("each request of the fetch gets only what the ones before left", async () => {
+    const { customers } = cacheWith({ deadline: 3_000 });
+    const deadlineAt = Date.now() + 3_000;
+    const minted = customers.get(request);
+    expect(sent[0]!.request.path).toBe("/oauth/token");
+    await vi.advanceTimersByTimeAsync(1_000);
+    sent[0]!.answer("bank-1");
+    await settle();
+    expect(sent[1]!.request.path).toBe("/api/customer_tokens");
+    expect(sent[1]!.deadlineAt).toBe(deadlineAt);
+    // A 401 that a new bank token fixes: the new bank token and the retry count against it too.
+    await vi.advanceTimersByTimeAsync(500);
+    sent[1]!.answer(new AuthenticationError("expired", { code: "authentication_failed" }));
+    await settle();
+    await vi.advanceTimersByTimeAsync(500);
+    sent[2]!.answer("bank-2");
+    await settle();
+    expect(sent[3]!.deadlineAt).toBe(deadlineAt);
+    sent[3]!.answer("customer");
+    expect((await minted).accessToken).toBe("customer");
+    expect(vi.getTimerCount()).toBe(0); // the wait for the bank token left no timer behind
+  });
+
+  it("a bank token not there by the deadline fails the fetch; the bank fetch goes on", async () => {
+    const { bank, customers } = cacheWith({ deadline: 3_000 });
+    let outcome: unknown;
+    void customers.get(request).catch((error: unknown) => (outcome = error));
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(outcome).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(outcome).toBeInstanceOf(CybridIdError);
+    expect(outcome).toMatchObject({
+      name: "TimeoutError",
+      code: ERROR_CODES.DEADLINE_EXCEEDED,
+      attempts: 0,
+    });
+    sent[0]!.answer("bank-1");
+    expect((await bank.get()).accessToken).toBe("bank-1");
+    expect(sent).toHaveLength(1);
+  });
+
+  it("a background refresh has the same bound", async () => {
+    const onRefreshFailed = vi.fn();
+    const { bank, customers } = cacheWith({ deadline: 3_000, hooks: { onRefreshFailed } });
+    const first = customers.get(request);
+    sent[0]!.answer("bank-1");
+    await settle();
+    sent[1]!.answer("customer-1");
+    await first;
+    bank.invalidate();
+    vi.setSystemTime(Date.now() + 52_000); // in the customer token's refresh window
+    expect((await customers.get(request)).accessToken).toBe("customer-1");
+    expect(sent[2]!.request.path).toBe("/oauth/token");
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(onRefreshFailed).toHaveBeenCalledWith(
+      expect.objectContaining({
+        kind: "customer",
+        error: expect.objectContaining({ code: ERROR_CODES.DEADLINE_EXCEEDED }),
+      }),
+    );
   });
 });
 
