@@ -123,7 +123,7 @@ export function connect(values: ConnectionValues, verbose: boolean): CybridId {
     ...(baseUrl === undefined ? {} : { baseUrl }),
     // Quiet by default: a failure is reported once, by main.ts, as one line.
     logger: verbose ? { level: "debug", sink: stderrSink } : "silent",
-    hooks: verbose ? verboseHooks : {},
+    hooks: verbose ? verboseHooks() : {},
     ...(verbose ? { fetch: loggingFetch } : {}),
   });
   // Named only once createCybridId has accepted it: a refused URL (userinfo) is never shown.
@@ -136,24 +136,33 @@ export function connect(values: ConnectionValues, verbose: boolean): CybridId {
 /** The SDK's log lines (already redacted and prefixed by it) go to stderr. */
 const stderrSink: LogSink = { debug: err, info: err, warn: err, error: err };
 
-/** Cache decisions and retries, as the hooks report them. */
-const verboseHooks: CybridIdHooks = {
-  onTokenFetched: (event) =>
-    debug(
-      `cache miss: fetched a ${event.kind} token (scopes: ${event.scopes.join(" ") || "default"}; ` +
-        `expires ${timeLeft(event.expiresAt)}; ${event.attempts} attempt(s) in ${formatDuration(event.durationMs)})`,
-    ),
-  onTokenServedFromCache: (event) => debug(`cache hit: ${event.kind} token served from cache`),
-  onRetryScheduled: (event) =>
-    debug(
-      `retry ${event.retry} of ${event.operation} in ${formatDuration(event.delayMs)} ` +
-        `(after ${event.status ?? ""} ${event.code})`.replace("( ", "("),
-    ),
-  onRefreshFailed: (event) =>
-    debug(
-      `${event.kind} token refresh failed; ${event.servingCached ? "still serving the cached token" : "no usable token"}; next try ${timeLeft(event.nextTryAt)}`,
-    ),
-};
+/** Cache decisions and retries, as the hooks report them, for one command's client. */
+function verboseHooks(): CybridIdHooks {
+  // The hook's durationMs is the successful attempt's round trip alone; the line tells the
+  // whole fetch, retries and their waits included. A command's fetches run one after another
+  // from when its client is made: each took from the end of the one before to its own end.
+  let fetchStartedAt = Date.now();
+  return {
+    onTokenFetched(event) {
+      const now = Date.now();
+      debug(
+        `cache miss: fetched a ${event.kind} token (scopes: ${event.scopes.join(" ") || "default"}; ` +
+          `expires ${timeLeft(event.expiresAt)}; ${event.attempts} attempt(s) in ${formatDuration(now - fetchStartedAt)})`,
+      );
+      fetchStartedAt = now;
+    },
+    onTokenServedFromCache: (event) => debug(`cache hit: ${event.kind} token served from cache`),
+    onRetryScheduled: (event) =>
+      debug(
+        `retry ${event.retry} of ${event.operation} in ${formatDuration(event.delayMs)} ` +
+          `(after ${event.status ?? ""} ${event.code})`.replace("( ", "("),
+      ),
+    onRefreshFailed: (event) =>
+      debug(
+        `${event.kind} token refresh failed; ${event.servingCached ? "still serving the cached token" : "no usable token"}; next try ${timeLeft(event.nextTryAt)}`,
+      ),
+  };
+}
 
 /**
  * fetch that logs each request and its outcome. Only the method, URL, status, timing and

@@ -3,14 +3,15 @@
  * store. TypeScript callers get the shapes from the types; JavaScript callers and `as any` do
  * not: each wrong value is a `ValidationError` (`invalid_configuration`) when the client is
  * made, naming the option, never its value (it may be a secret), not a `TypeError` on the first
- * call. The spec's own rules (what a scope looks like) are checked per request by the generated
- * validators, not here.
+ * call. The spec's own rules (what a scope looks like) are the generated validators' (through
+ * validate.ts), for the `scopes` option as for each request.
  */
 import { readEnv } from "./environments.js";
 import type { StoreSettings, TokenStore } from "./token-store.js";
 import { configError } from "../errors/config-error.js";
 import { MAX_TIMER_MS } from "../retry/timers.js";
 import { isStringArray } from "../validation/call-input.js";
+import { scopeListIssues } from "../validation/validate.js";
 import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "../log/logger.js";
 
 /** Heads the message of every configuration error of `createCybridId`. */
@@ -103,11 +104,18 @@ export function oneOf<T extends string>(value: unknown, allowed: readonly T[], n
   throw invalid(`${name} must be one of ${allowed.join(", ")}`);
 }
 
-/** An array of strings, or undefined. */
+/**
+ * An array of scopes the spec accepts (checked by the generated validators, as a request's
+ * would be), or undefined. A wrong default is found when the client is made, not on the first
+ * `getToken()`.
+ */
 export function checkScopesOption(scopes: unknown): readonly string[] | undefined {
   if (scopes === undefined) return undefined;
-  if (isStringArray(scopes)) return scopes;
-  throw invalid("scopes must be an array of strings");
+  const issues = isStringArray(scopes)
+    ? scopeListIssues(scopes)
+    : ["scopes must be an array of strings"];
+  if (issues.length > 0) throw invalid(...issues);
+  return scopes as readonly string[];
 }
 
 /**

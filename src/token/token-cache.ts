@@ -67,9 +67,20 @@ interface TokenSlot<T> {
   invalidate(staleToken?: string): void;
 }
 
-/** A cache key for a set of scopes: order and duplicates do not matter. */
+/**
+ * A cache key for a list of scopes ("" for none): order does not matter, but every entry and
+ * their number do. A list the spec refuses (a scope listed twice, two scopes in one string)
+ * must never find the slot of a valid one, which would serve it unchecked: keyed apart, it
+ * gets a slot of its own, whose check refuses it every time.
+ */
 const scopeKey = (scopes: readonly string[] | undefined) =>
-  scopes === undefined ? "" : [...new Set(scopes)].sort().join(" ");
+  scopes ? `${scopes.length}|${[...scopes].sort().join(" ")}` : "";
+
+/**
+ * A slot's scopes in the shared store's key: its key without the count. Only a checked list
+ * gets a slot, and two checked lists whose scopes join alike ask for the same token.
+ */
+const storeName = (key: string) => key.slice(key.indexOf("|") + 1);
 
 /**
  * The value under `key`, made on first use; beyond `capacity` entries the least recently used
@@ -190,15 +201,13 @@ export function createTokenCache(
   // hot path stays a Map lookup. The slot of the client's own scopes is apart, never evicted.
   const bankSlots = new Map<string, TokenSlot<AccessToken>>();
   const newBankSlot = (key: string, scopes: readonly string[] | undefined) =>
-    createSlot("bank", [options.tokenPath, key], bankRequest(scopes));
+    createSlot("bank", [options.tokenPath, storeName(key)], bankRequest(scopes));
   const defaultKey = scopeKey(options.scopes);
   let defaultSlot: TokenSlot<AccessToken> | undefined;
 
   function bankSlot(scopes: readonly string[] | undefined): TokenSlot<AccessToken> {
     const key = scopeKey(scopes);
-    // A list keyed "" ([], [""]) has the key of "no scopes" but is invalid: it goes on to be
-    // checked.
-    if (scopes === undefined || (key === defaultKey && key !== ""))
+    if (scopes === undefined || key === defaultKey)
       return (defaultSlot ??= newBankSlot(defaultKey, options.scopes));
     return lruGet(bankSlots, key, options.bankTokenCacheSize, () => newBankSlot(key, scopes));
   }
@@ -272,7 +281,7 @@ export function createTokenCache(
             const body = customerTokenBody(request);
             return createSlot(
               "customer",
-              [customerGuid, key],
+              [customerGuid, storeName(key)],
               (background) => mintCustomerToken(body, background),
               customerGuid,
             );

@@ -23,17 +23,22 @@ const isAbortSignal = (value: Record<string, unknown>) =>
   typeof value.addEventListener === "function" &&
   typeof value.removeEventListener === "function";
 
-/** `input` is an object (else `wrongType` is the issue) whose `scopes` and `signal` fit. */
+/**
+ * `input` is an object (else `wrongType` is the issue) whose `customerGuid`, `scopes` and
+ * `signal` fit. The cache keys by the guid as a string: [guid] must not find guid's slot.
+ */
 function checkInput(input: unknown, what: string, wrongType: string): void {
-  const { scopes, signal } = (input ?? {}) as Record<string, unknown>;
+  const { customerGuid, scopes, signal } = (input ?? {}) as Record<string, unknown>;
   const issue =
     typeof input !== "object" || input === null
       ? wrongType
-      : scopes !== undefined && !isStringArray(scopes)
-        ? "scopes must be an array of strings"
-        : signal !== undefined && !isAbortSignal(Object(signal))
-          ? "signal must be an AbortSignal"
-          : undefined;
+      : customerGuid !== undefined && typeof customerGuid !== "string"
+        ? "customerGuid must be a string"
+        : scopes !== undefined && !isStringArray(scopes)
+          ? "scopes must be an array of strings"
+          : signal !== undefined && !isAbortSignal(Object(signal))
+            ? "signal must be an AbortSignal"
+            : undefined;
   if (issue) throw new ValidationError(`Invalid ${what}`, [issue]);
 }
 

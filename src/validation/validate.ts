@@ -52,15 +52,22 @@ export function validateCredentialsRequest(
 ): void {
   const { scope: _joined, ...credentials } = body;
   const issues = clientClientCredentialsRequest(credentials);
-  if (scopes !== undefined) {
-    if (scopes.length === 0) issues.push("scopes must not be empty");
-    scopes.forEach((scope, i) => {
-      if (clientClientCredentialsRequest({ grant_type: body.grant_type, scope }).length > 0)
-        issues.push(aboutScope(scope, "is not a well-formed scope"));
-      if (scopes.indexOf(scope) !== i) issues.push(aboutScope(scope, "is listed twice"));
-    });
-  }
+  if (scopes !== undefined) issues.push(...scopeListIssues(scopes));
   report(issues, undefined, "token request");
+}
+
+/**
+ * What the spec finds wrong with a bank token's list of scopes, each scope checked alone (see
+ * above): also the check of the `scopes` option.
+ */
+export function scopeListIssues(scopes: readonly string[]): string[] {
+  const issues = scopes.length === 0 ? ["scopes must not be empty"] : [];
+  scopes.forEach((scope, i) => {
+    if (clientClientCredentialsRequest({ grant_type: "client_credentials", scope }).length > 0)
+      issues.push(aboutScope(scope, "is not a well-formed scope"));
+    if (scopes.indexOf(scope) !== i) issues.push(aboutScope(scope, "is listed twice"));
+  });
+  return issues;
 }
 
 export function validateCustomerTokenRequest(body: {

@@ -156,4 +156,24 @@ describe.each(VARIANTS)("cybrid-id commands, $name", (variant) => {
       expectNoSecret(result);
     },
   );
+
+  it.skipIf(!variant.available)(
+    "--verbose: a fetch's time counts its retries and their waits (Retry-After: 1)",
+    async () => {
+      for (const path of ["/oauth/token", "/api/customer_tokens"])
+        emu().inject({ path, status: 503, headers: { "retry-after": "1" } });
+      const result = await runCli(
+        variant,
+        ["customer-token", "-c", GUID, "-s", "accounts:read", "--verbose"],
+        { env: env() },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      for (const kind of ["bank", "customer"]) {
+        // Over a second, in whole seconds (formatDuration): not the last attempt's round trip.
+        expect(result.stderr).toMatch(
+          new RegExp(`fetched a ${kind} token .*; 2 attempt\\(s\\) in \\d+ s\\)`),
+        );
+      }
+    },
+  );
 });
