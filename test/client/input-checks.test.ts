@@ -6,19 +6,9 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ValidationError, createCybridId, type CybridIdOptions } from "../../src/index.js";
-import { GUID, clientFor, emulator, rejectionOf } from "../helpers/client-harness.js";
+import { clientFor, emulator, GUID, rejectionOf, thrownBy } from "../helpers/client-harness.js";
 
 const MAX_TIMER = 2 ** 31 - 1;
-
-/** What `make` throws, or a failed assertion if it did not throw. */
-function thrownBy(make: () => unknown): any {
-  try {
-    make();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}
 
 describe("numeric options: integers within the timer range", () => {
   const bad: unknown[] = [1500.5, 3e9, 5e9, MAX_TIMER + 1, Number.NaN, -1, "100", Infinity, null];

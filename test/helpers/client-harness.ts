@@ -30,6 +30,16 @@ export function clientFor(emu: Emulator, overrides: CybridIdOptions = {}): Cybri
   return watch(emu, createCybridId(options), options.clientSecret ?? "", options.clientId);
 }
 
+/** What `make` throws, or a failed assertion if it returned. */
+export function thrownBy(make: () => unknown): any {
+  try {
+    make();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a throw, but it returned");
+}
+
 /** The promise's rejection, or a failed assertion if it resolved. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<any> {
   try {

@@ -9,7 +9,7 @@ import { ValidationError } from "../../src/index.js";
 import { redisTokenStore } from "../../src/redis/index.js";
 import { hashKey } from "../../src/redis/secure-store.js";
 import { UNREADABLE_VALUE } from "../../src/store/index.js";
-import { clientFor, emulator, rejectionOf, sleep } from "../helpers/client-harness.js";
+import { clientFor, emulator, rejectionOf, sleep, thrownBy } from "../helpers/client-harness.js";
 import { describeRedis, startRedis, type RedisServer } from "../helpers/redis-server.js";
 
 const KEY = JSON.stringify(["cybrid-id/v1", "bank", "https://id.example", "client", ""]);
@@ -248,12 +248,3 @@ describeRedis("redisTokenStore", () => {
     expect(emu.count("/oauth/token")).toBe(3);
   });
 });
-
-function thrownBy(make: () => unknown): any {
-  try {
-    make();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}

@@ -9,20 +9,10 @@ import { describe, expect, it } from "vitest";
 import { createCybridId, ValidationError, type TokenStore } from "../../src/index.js";
 import { secureTokenStore } from "../../src/redis/index.js";
 import { MemoryTokenStore } from "../../src/store/index.js";
-import { clientFor, emulator } from "../helpers/client-harness.js";
+import { clientFor, emulator, thrownBy } from "../helpers/client-harness.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CREDENTIALS = { clientId: "id", clientSecret: "secret-1", baseUrl: "http://127.0.0.1:9" };
-
-/** What `make` throws, or `undefined`. */
-function thrownBy(make: () => unknown): any {
-  try {
-    make();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
 
 describe("storeTimeout and storeLockTtl", () => {
   it.each([
