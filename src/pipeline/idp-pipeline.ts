@@ -137,6 +137,11 @@ export async function sendToIdp(
       // Pace. Refused a slot before the deadline, the last attempt's error says more (a
       // status, the server's Retry-After) than the local refusal.
       signal?.throwIfAborted();
+      // A deadline the caller gave may be gone before the first attempt (a customer token's
+      // bank token came just in time): nothing is sent with no time left to answer.
+      if (Date.now() >= deadlineAt) {
+        throw lastError ?? transportError(operation, undefined, true, true);
+      }
       let slot: SendSlot | undefined;
       try {
         slot = await pacer?.acquire(deadlineAt, signal, attempts > 1, call.background);

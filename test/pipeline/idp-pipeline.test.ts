@@ -339,6 +339,13 @@ describe("how many, how long", () => {
     expect(fake.sent).toHaveLength(1);
   });
 
+  it("a deadline the caller gives that has already passed sends nothing", async () => {
+    const fake = fakeEngine([ok()]); // unpaced: nothing else stops it
+    const { error } = await start(fake, { deadlineAt: Date.now() });
+    expect(error).toMatchObject({ name: "TimeoutError", code: "deadline_exceeded", attempts: 0 });
+    expect(fake.sent).toHaveLength(0);
+  });
+
   it("a deadline the caller gives (a customer token's fetch: ms since epoch) replaces its own", async () => {
     const fake = fakeEngine(["hang"], { timeout: 5_000, deadline: 60_000 });
     let error: CybridIdError | undefined;
