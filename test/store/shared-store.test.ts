@@ -4,6 +4,7 @@
  * one) for the store.
  */
 import { describe, expect, it, vi } from "vitest";
+import type { Emulator } from "../../src/emulator/index.js";
 import type { TokenStore } from "../../src/index.js";
 import { MemoryTokenStore, UNREADABLE_VALUE } from "../../src/store/index.js";
 import { clientFor as harnessClient, emulator, GUID, sleep } from "../helpers/client-harness.js";
@@ -28,6 +29,13 @@ function recording(inner: TokenStore = new MemoryTokenStore()) {
     release: (key, fence) => (calls.push({ op: "release", key }), inner.release(key, fence)),
   };
   return { store: raw, calls };
+}
+
+/** The store key of `emu`'s default bank token, as a client of it names it (read by a probe). */
+async function bankTokenKey(emu: Emulator): Promise<string> {
+  const probe = recording();
+  await clientFor(emu, { store: probe.store }).getToken();
+  return probe.calls[0]!.key;
 }
 
 function logSink() {
@@ -87,9 +95,7 @@ describe("a shared token store", () => {
 
   it("takes over a lock whose holder died, once it expires", async () => {
     const emu = await emulator();
-    const probe = recording();
-    await clientFor(emu, { store: probe.store }).getToken();
-    const key = probe.calls[0]!.key;
+    const key = await bankTokenKey(emu);
     const { store, calls } = recording();
     // A holder that took the lock and died: nobody releases it.
     expect(await store.acquire(key, "dead-holder", 300)).toBe(true);
@@ -103,9 +109,7 @@ describe("a shared token store", () => {
 
   it("a class-based store (MemoryTokenStore) given as is: storeLockTtl bounds a dead holder's lock", async () => {
     const emu = await emulator();
-    const probe = recording();
-    await clientFor(emu, { store: probe.store }).getToken();
-    const key = probe.calls[0]!.key;
+    const key = await bankTokenKey(emu);
     const store = new MemoryTokenStore();
     expect(await store.acquire(key, "dead-holder", 300)).toBe(true);
     const started = Date.now();

@@ -14,6 +14,15 @@ vi.mock("../../src/pipeline/idp-pipeline.js", () => ({ sendToIdp: vi.fn() }));
 
 const { sent, lines, cacheWith, settle } = useFakeIdp();
 
+/** A cache whose default bank slot holds `token`, fetched now (its first request answered). */
+async function cacheHolding(token: string, ...options: Parameters<typeof cacheWith>) {
+  const cache = cacheWith(...options);
+  const first = cache.bank.get();
+  sent[0]!.answer(token);
+  await first;
+  return cache;
+}
+
 describe("the bank token slot", () => {
   it("serves a fresh token with no request, and shares one fetch among concurrent callers", async () => {
     const { bank } = cacheWith();
@@ -31,10 +40,7 @@ describe("the bank token slot", () => {
   });
 
   it("in the refresh window: serves the token and starts ONE background refresh", async () => {
-    const { bank } = cacheWith();
-    const first = bank.get();
-    sent[0]!.answer("first");
-    await first;
+    const { bank } = await cacheHolding("first");
     // 60 s from the start of the second it was sent in: the window opens by 85% (51 s), the
     // token is usable until 54 s (the skew is 10%).
     vi.setSystemTime(Date.now() + 52_000);
@@ -51,10 +57,9 @@ describe("the bank token slot", () => {
   it("a failed background refresh keeps the token and waits its backoff (no storm)", async () => {
     vi.spyOn(Math, "random").mockReturnValue(0.5);
     const failures: { servingCached: boolean; nextTryAt: Date }[] = [];
-    const { bank } = cacheWith({ hooks: { onRefreshFailed: (event) => failures.push(event) } });
-    const first = bank.get();
-    sent[0]!.answer("first");
-    await first;
+    const { bank } = await cacheHolding("first", {
+      hooks: { onRefreshFailed: (event) => failures.push(event) },
+    });
     vi.setSystemTime(Date.now() + 50_000); // the window opened at 80% (random 0.5)
     await bank.get();
     sent[1]!.answer(Object.assign(new Error("down"), { code: "service_unavailable" }));
@@ -81,10 +86,7 @@ describe("the bank token slot", () => {
   });
 
   it("past usableUntil, callers wait for the one fetch", async () => {
-    const { bank } = cacheWith();
-    const first = bank.get();
-    sent[0]!.answer("first");
-    await first;
+    const { bank } = await cacheHolding("first");
     vi.setSystemTime(Date.now() + 55_000);
     const waiting = Promise.all([bank.get(), bank.get()]);
     expect(sent).toHaveLength(2);
@@ -145,10 +147,7 @@ describe("the bank token slot", () => {
   });
 
   it("invalidate(staleToken) drops that token only", async () => {
-    const { bank } = cacheWith();
-    const first = bank.get();
-    sent[0]!.answer("first");
-    await first;
+    const { bank } = await cacheHolding("first");
     bank.invalidate("another");
     expect((await bank.get()).accessToken).toBe("first");
     bank.invalidate("first");
