@@ -4,10 +4,11 @@
  * against the call's deadline: a call whose slot cannot come before its deadline is refused at
  * once (RateLimitError `rate_limited_locally`), so calls that cannot make it never hammer the
  * server. The interface is small (`acquire`, then the slot's `release`) so the pacer can sit in
- * front of any sender.
+ * front of any sender. Its times, deadlines included, are on `monotonicNow()`'s clock.
  */
 import { ERROR_CODES } from "../errors/error-codes.js";
 import { RateLimitError, TimeoutError } from "../errors/cybrid-id-error.js";
+import { monotonicNow } from "../retry/timers.js";
 import { createSendRate } from "./send-rate.js";
 
 /** What a pacer tells its owner (for the hook and the logs). */
@@ -38,6 +39,7 @@ export interface SendSlot {
 export interface Pacer {
   /**
    * A send slot: at once when one is free, else when the in-flight cap and the rate allow.
+   * `deadlineAt` is on `monotonicNow()`'s clock.
    * Rejects with RateLimitError `rate_limited_locally` (with `retryAfter`, the expected wait)
    * as soon as the slot cannot come before `deadlineAt`, with TimeoutError `deadline_exceeded`
    * when the deadline passes in the queue, and with the signal's reason on abort. A retry goes
@@ -75,7 +77,7 @@ export function createPacer(
   const rate = createSendRate();
   let queue: Waiter[] = [];
   let inFlight = 0;
-  /** No request goes out before this (ms since epoch): the server's Retry-After. */
+  /** No request goes out before this: the server's Retry-After. */
   let pausedUntil = 0;
   /** The earliest the next paced request may go out. */
   let nextSendAt = 0;
@@ -127,7 +129,7 @@ export function createPacer(
 
   /** The server throttled a request (sent after `cutsAtSend` cuts): wait out Retry-After, cut. */
   function throttle(cutsAtSend: number, retryAfter = 0): void {
-    const at = Date.now();
+    const at = monotonicNow();
     pausedUntil = Math.max(pausedUntil, at + retryAfter);
     // One cut per round trip: a request sent before the last cut went out at the old rate, so
     // its answer says nothing about the new one.
@@ -164,7 +166,7 @@ export function createPacer(
   /** Checks the deadlines when one is due, hands out the slots that are due, sets the timer. */
   function schedule(): void {
     clearTimeout(timer);
-    const at = Date.now();
+    const at = monotonicNow();
     if (at >= nextDeadline) refuseLate(at);
     while (queue.length > 0 && canSendNow(at)) queue.shift()?.resolve(take(at));
     if (queue.length === 0) return;
@@ -179,7 +181,7 @@ export function createPacer(
     },
     acquire(deadlineAt, signal, retry = false, background = false) {
       if (signal?.aborted) return Promise.reject(signal.reason);
-      const at = Date.now();
+      const at = monotonicNow();
       if (rate.current(at) !== undefined && at - rate.cutAt >= QUIET_MS) {
         rate.reset();
         onChange?.(currentState());

@@ -12,6 +12,7 @@
  * the reserve, while a storm gets one retry per second (one booking at a time; the rest are
  * refused at once).
  */
+import { monotonicNow } from "../retry/timers.js";
 
 export const RETRY_COST = 5;
 export const TIMEOUT_COST = 10;
@@ -34,7 +35,7 @@ export interface RetryBudget {
   recordSuccess(): void;
 }
 
-export function createRetryBudget(capacity: number, now: () => number = Date.now): RetryBudget {
+export function createRetryBudget(capacity: number, now: () => number = monotonicNow): RetryBudget {
   let tokens = capacity;
   // The reserve kept as a time: at `at` it holds (at - reserveEmptyAt) / RESERVE_REFILL_MS
   // retries, at most RESERVE. It starts full. Past `at`, a refill is booked.

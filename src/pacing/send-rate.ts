@@ -7,6 +7,8 @@
  * limit costs one throttled request every second or two.
  */
 
+import { monotonicNow } from "../retry/timers.js";
+
 /** Each throttle keeps this share of the rate (AWS and CUBIC use 0.7). */
 export const BETA = 0.7;
 /** Seconds for the curve to climb back from a cut to the rate at which it was throttled. */
@@ -25,7 +27,7 @@ export const MIN_RATE = 0.5;
 export interface SendRate {
   /** Requests per second at `at` (default now), or undefined while unpaced. */
   current(at?: number): number | undefined;
-  /** When the last cut came (ms since epoch), 0 before any. */
+  /** When the last cut came (on `now`'s clock), 0 before any. */
   readonly cutAt: number;
   /** A request sent at `sentAt` succeeded. */
   recordSuccess(sentAt: number): void;
@@ -40,7 +42,7 @@ export interface SendRate {
   reset(): void;
 }
 
-export function createSendRate(now: () => number = Date.now): SendRate {
+export function createSendRate(now: () => number = monotonicNow): SendRate {
   /** The rate at the last cut, per second; undefined while unpaced. */
   let ceiling: number | undefined;
   let cutAt = 0;

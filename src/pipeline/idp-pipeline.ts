@@ -36,7 +36,7 @@ import type { TrafficControl } from "../pacing/traffic-control.js";
 import { backoffDelay } from "../retry/backoff.js";
 import { parseHttpDate } from "../retry/http-date.js";
 import { retryAfterMs } from "../retry/retry-after.js";
-import { sleep } from "../retry/timers.js";
+import { monotonicNow, sleep } from "../retry/timers.js";
 import { boundedBody } from "./bounded-body.js";
 
 export interface IdpRequest {
@@ -73,7 +73,7 @@ export interface Engine {
 
 /**
  * A POST to the IdP, paced, retried by `retryWait`; what it throws is typed and redacted.
- * `deadlineAt` (ms since epoch) is the deadline of a fetch that makes several requests (a
+ * `deadlineAt` (on `monotonicNow()`'s clock) is the deadline of a fetch that makes several requests (a
  * customer token's); a lone request's is `deadline` from now.
  */
 export async function sendToIdp(
@@ -88,7 +88,7 @@ export async function sendToIdp(
   const { signal } = call;
   const pacer = traffic?.pacer(request.path);
   const budget = traffic?.budget;
-  const deadlineAt = call.deadlineAt ?? Date.now() + deadline;
+  const deadlineAt = call.deadlineAt ?? monotonicNow() + deadline;
   /** Retries that counted against maxRetries (a paced retry after a throttle does not). */
   let retries = 0;
   let lastError: CybridIdError | undefined;
@@ -126,7 +126,7 @@ export async function sendToIdp(
     if (!paced) retries++;
     if (!retriable || retries > maxRetries) return undefined;
     const wait = paced ? 0 : (retryAfter ?? backoffDelay(retries - 1, backoff));
-    const left = deadlineAt - Date.now();
+    const left = deadlineAt - monotonicNow();
     if (wait >= left || (retryAfter ?? 0) > left) return undefined;
     const turn = budget ? budget.claimRetry(error instanceof TimeoutError, left) : 0;
     return turn === undefined ? undefined : Math.max(wait, turn);
@@ -139,7 +139,7 @@ export async function sendToIdp(
       signal?.throwIfAborted();
       // A deadline the caller gave may be gone before the first attempt (a customer token's
       // bank token came just in time): nothing is sent with no time left to answer.
-      if (Date.now() >= deadlineAt) {
+      if (monotonicNow() >= deadlineAt) {
         throw lastError ?? transportError(operation, undefined, true, true);
       }
       let slot: SendSlot | undefined;
@@ -153,7 +153,7 @@ export async function sendToIdp(
 
       // Attempt, and classify.
       const sentAt = Date.now();
-      const left = deadlineAt - sentAt;
+      const left = deadlineAt - monotonicNow();
       const timer = AbortSignal.timeout(Math.max(1, Math.min(timeout, left)));
       let shouldRetry: string | null = null;
       // The path is an option (other providers use /v1/oauth/token); the types know Cybrid's.

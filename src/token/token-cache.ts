@@ -19,7 +19,7 @@ import { newBankTokenCodes } from "../../generated/error-codes.js";
 import { AuthenticationError, TimeoutError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
 import type { Engine } from "../pipeline/idp-pipeline.js";
-import { raceAbort, sleep } from "../retry/timers.js";
+import { monotonicNow, raceAbort, sleep } from "../retry/timers.js";
 import type { IssuedToken, SharedStore, TokenFetcher } from "./issued-token.js";
 import { decide, planTokenTimes, refreshRetryDelay, type TokenTimes } from "./token-timing.js";
 import {
@@ -234,14 +234,14 @@ export function createTokenCache(
     background: boolean,
     signal?: AbortSignal,
   ) {
-    const call = { background, signal, deadlineAt: Date.now() + options.retry.deadline };
+    const call = { background, signal, deadlineAt: monotonicNow() + options.retry.deadline };
     /**
      * The bank token, or TimeoutError `deadline_exceeded` when it is not there by the deadline
      * (its fetch goes on for its other callers). Its timer goes with the wait.
      */
     async function bankToken(attempts: number) {
       const stop = new AbortController();
-      const late = sleep(call.deadlineAt - Date.now(), stop.signal, background).then(() => {
+      const late = sleep(call.deadlineAt - monotonicNow(), stop.signal, background).then(() => {
         throw new TimeoutError(`POST /api/customer_tokens: no bank token before the deadline`, {
           code: ERROR_CODES.DEADLINE_EXCEEDED,
           attempts,

@@ -135,7 +135,7 @@ export function customerTokenBody({
   return { customer_guid: customerGuid, scopes: [...scopes] };
 }
 
-/** A customer token for `body`, minted with `bankToken`, by `deadlineAt` (ms since epoch). */
+/** A customer token for `body`, minted with `bankToken`, by `deadlineAt` (on `monotonicNow()`'s clock). */
 export function requestCustomerToken(
   engine: Engine,
   bankToken: string,

@@ -10,9 +10,9 @@ function runQueuedWait(background: boolean) {
   const script = `
     import { createPacer } from "./src/pacing/pacer.ts";
     const pacer = createPacer("/t", 1);
-    await pacer.acquire(Date.now() + 60_000); // the only slot, never released
+    await pacer.acquire(performance.now() + 60_000); // the only slot, never released
     pacer
-      .acquire(Date.now() + 2_000, undefined, false, ${background})
+      .acquire(performance.now() + 2_000, undefined, false, ${background})
       .catch((error) => console.log(error.code));
     console.log(Date.now());
   `;

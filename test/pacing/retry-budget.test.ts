@@ -3,7 +3,7 @@
  * small reserve keeps one call's retries going once the bucket is spent: paid now, or after a
  * wait for its next refill, booked one at a time.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createRetryBudget } from "../../src/pacing/retry-budget.js";
 
 function clock(start = 1_000_000) {
@@ -68,5 +68,18 @@ describe("the retry budget", () => {
     expect(budget.claimRetry(false, 1_001)).toBe(1_000);
     time.advance(1_000);
     expect(budget.claimRetry(false, 60_000)).toBe(1_000);
+  });
+
+  it("a wall-clock step back does not starve the reserve (its clock is monotonic)", () => {
+    vi.useFakeTimers();
+    try {
+      const budget = createRetryBudget(0);
+      expect(claims(budget, 3)).toEqual([0, 0, 1_000]); // the reserve, then a booked refill
+      vi.setSystemTime(Date.now() - 3_600_000);
+      vi.advanceTimersByTime(2_000);
+      expect(budget.claimRetry(false, 60_000)).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -27,7 +27,7 @@ function recordingLogger() {
 
 /** One request through the pacer, answered with the server's rate limit. */
 async function throttle(pacer: Pacer) {
-  const slot = pacer.acquire(Date.now() + 60_000);
+  const slot = pacer.acquire(performance.now() + 60_000);
   await vi.advanceTimersByTimeAsync(5_000); // past any pause or pace
   (await slot).release({ success: false, throttled: true });
 }
@@ -44,7 +44,7 @@ describe("createTrafficControl", () => {
     await throttle(pacer); // started
     await throttle(pacer); // cut
     await vi.advanceTimersByTimeAsync(60_000);
-    (await pacer.acquire(Date.now() + 1_000)).release({ success: true, throttled: false }); // ended
+    (await pacer.acquire(performance.now() + 1_000)).release({ success: true, throttled: false }); // ended
     await throttle(pacer); // started again: no second warning
     await throttle(traffic.pacer("/b")!); // another endpoint: its own warning
     expect(lines).toEqual([

@@ -339,17 +339,36 @@ describe("how many, how long", () => {
     expect(fake.sent).toHaveLength(1);
   });
 
+  it("a step of the wall clock during a backoff neither ends the deadline nor stretches it", async () => {
+    const forward = fakeEngine([cybridError(503, "down", { "retry-after-ms": "100" }), ok()]);
+    const retried = start(forward);
+    await vi.advanceTimersByTimeAsync(0);
+    vi.setSystemTime(Date.now() + 3_600_000); // NTP, a VM resumed: the deadline is 60 s all the same
+    await vi.advanceTimersByTimeAsync(100);
+    expect((await retried).value?.attempts).toBe(2);
+
+    const back = fakeEngine(["hang"], { timeout: 5_000, deadline: 8_000, maxRetries: 5 });
+    let error: CybridIdError | undefined;
+    void start(back).then((outcome) => (error = outcome.error));
+    await vi.advanceTimersByTimeAsync(0);
+    vi.setSystemTime(Date.now() - 3_600_000);
+    await vi.advanceTimersByTimeAsync(8_000);
+    expect(error).toMatchObject({ code: "deadline_exceeded" });
+  });
+
   it("a deadline the caller gives that has already passed sends nothing", async () => {
     const fake = fakeEngine([ok()]); // unpaced: nothing else stops it
-    const { error } = await start(fake, { deadlineAt: Date.now() });
+    const { error } = await start(fake, { deadlineAt: performance.now() });
     expect(error).toMatchObject({ name: "TimeoutError", code: "deadline_exceeded", attempts: 0 });
     expect(fake.sent).toHaveLength(0);
   });
 
-  it("a deadline the caller gives (a customer token's fetch: ms since epoch) replaces its own", async () => {
+  it("a deadline the caller gives (a customer token's fetch, on the monotonic clock) replaces its own", async () => {
     const fake = fakeEngine(["hang"], { timeout: 5_000, deadline: 60_000 });
     let error: CybridIdError | undefined;
-    void start(fake, { deadlineAt: Date.now() + 1_000 }).then((outcome) => (error = outcome.error));
+    void start(fake, { deadlineAt: performance.now() + 1_000 }).then(
+      (outcome) => (error = outcome.error),
+    );
     await vi.advanceTimersByTimeAsync(1_000);
     expect(error).toMatchObject({ code: "deadline_exceeded", attempts: 1 });
   });
@@ -392,10 +411,10 @@ describe("pacing and the retry budget", () => {
       {},
       traffic,
     );
+    const deadlineAt = performance.now() + 60_000;
     const outcome = start(fake);
     await vi.advanceTimersByTimeAsync(100);
     expect((await outcome).value?.attempts).toBe(2);
-    const deadlineAt = Date.UTC(2026, 0, 1) + 60_000;
     expect(acquired).toEqual([
       { deadlineAt, retry: false },
       { deadlineAt, retry: true },
