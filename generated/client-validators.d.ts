@@ -8,3 +8,6 @@ export declare function clientClientCredentialsRequest(data: unknown): string[];
 
 /** Checks data against the spec's PostCustomerToken: issues as `path rule`, never the value; none when valid. */
 export declare function clientPostCustomerToken(data: unknown): string[];
+
+/** Checks data against the spec's Scope: issues as `path rule`, never the value; none when valid. */
+export declare function clientScope(data: unknown): string[];

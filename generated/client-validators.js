@@ -73,3 +73,12 @@ export function clientPostCustomerToken(v0) {
   } else e.push("body must be an object");
   return e;
 }
+
+/** Checks a Scope: the issues found, none when it is valid. */
+export function clientScope(v0) {
+  const e = [];
+  if (typeof v0 == "string") {
+    /^[a-z][a-z_]*(:[a-z][a-z_]*){1,2}$/u.test(v0) || e.push("body is not a well-formed scope");
+  } else e.push("body must be a string");
+  return e;
+}

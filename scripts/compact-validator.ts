@@ -287,7 +287,10 @@ export function compactValidatorModule(
   const ctx: Context = { schemas, open: [], helpers: new Set(), next: 1 };
   const functions = Object.entries(exports).map(([exportName, schemaName]) => {
     if (!(schemaName in schemas)) throw new Error(`no schema named ${schemaName} to compile`);
-    const body = check(schemas[schemaName], `${REF_PREFIX}${schemaName}`, "v0", null, ctx);
+    // Through a `$ref`, so that an issue names the schema as it does where one refers to it
+    // (`body is not a well-formed scope`, not `does not match the required format`).
+    const root = { $ref: `${REF_PREFIX}${schemaName}` };
+    const body = check(root, `export ${exportName}`, "v0", null, ctx);
     const head = `/** Checks a ${schemaName}: the issues found, none when it is valid. */`;
     return [head, `export function ${exportName}(v0) {`, "  const e = [];", ...indent(body)]
       .concat("  return e;", "}")

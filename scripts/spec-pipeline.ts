@@ -40,7 +40,9 @@ const VALIDATED_SCHEMAS = [
   "OAuthError",
   "ProviderError",
 ] as const;
-const CLIENT_SCHEMAS = ["ClientCredentialsRequest", "PostCustomerToken"] as const;
+// `Scope` alone too: the SDK checks each entry of a bank token's `scopes` as one scope, before it
+// joins them into the grant's space-separated `scope` (src/validation/validate.ts).
+const CLIENT_SCHEMAS = ["ClientCredentialsRequest", "PostCustomerToken", "Scope"] as const;
 
 export function readSpec(path = SPEC_PATH): Json {
   return parse(readFileSync(path, "utf8")) as Json;

@@ -36,7 +36,10 @@ import { checkCustomerTokenInput, checkGetTokenInput } from "./validation/call-i
 
 /** Per-call options of `getToken`. */
 export interface GetTokenOptions {
-  /** Scopes for this call; omitted, the client's `scopes` option. Each scope set is cached apart. */
+  /**
+   * Scopes for this call, one scope an entry; omitted, the client's `scopes` option. Each scope
+   * set is cached apart.
+   */
   scopes?: readonly Scope[];
   /** Stops waiting for a token (a shared request goes on for other callers). */
   signal?: AbortSignal;

@@ -67,8 +67,9 @@ export interface CybridIdOptions {
    */
   apiOrigins?: readonly string[];
   /**
-   * Scopes asked for by `getToken()` when a call names none. Omitted, the server grants the
-   * client's default scopes.
+   * Scopes asked for by `getToken()` when a call names none, one scope an entry
+   * (`["customers:read", "customers:write"]`). Omitted, the server grants the client's default
+   * scopes.
    * @default undefined
    */
   scopes?: readonly Scope[];

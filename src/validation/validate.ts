@@ -10,6 +10,7 @@
 import {
   clientClientCredentialsRequest,
   clientPostCustomerToken,
+  clientScope,
 } from "../../generated/client-validators.js";
 import { ValidationError } from "../errors/cybrid-id-error.js";
 
@@ -36,9 +37,10 @@ function report(issues: string[], scopes: unknown, what: string): void {
 
 /**
  * The client-credentials body as it will be sent, `scope` joined from `scopes`. Joined, the
- * list is out of the spec's sight: its pattern could not say which scope is malformed, nor see
- * one listed twice, and would call an empty list a malformed string. So the body is checked
- * without it, and each scope alone by the same validator.
+ * list is out of the spec's sight: its pattern (ScopeString) could not say which scope is
+ * malformed, nor see one listed twice, would call an empty list a malformed string, and would
+ * take an entry "a b" for two scopes. So the body is checked without it, and each entry alone
+ * as one scope (the spec's Scope, as a customer token's).
  */
 export function validateCredentialsRequest(
   body: {
@@ -57,14 +59,13 @@ export function validateCredentialsRequest(
 }
 
 /**
- * What the spec finds wrong with a bank token's list of scopes, each scope checked alone (see
- * above): also the check of the `scopes` option.
+ * What the spec finds wrong with a bank token's list of scopes, each entry checked alone as one
+ * scope (see above): also the check of the `scopes` option.
  */
 export function scopeListIssues(scopes: readonly string[]): string[] {
   const issues = scopes.length === 0 ? ["scopes must not be empty"] : [];
   scopes.forEach((scope, i) => {
-    if (clientClientCredentialsRequest({ grant_type: "client_credentials", scope }).length > 0)
-      issues.push(aboutScope(scope, "is not a well-formed scope"));
+    if (clientScope(scope).length > 0) issues.push(aboutScope(scope, "is not a well-formed scope"));
     if (scopes.indexOf(scope) !== i) issues.push(aboutScope(scope, "is listed twice"));
   });
   return issues;

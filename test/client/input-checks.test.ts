@@ -196,6 +196,30 @@ describe("call input of the wrong type", () => {
   });
 });
 
+describe("a scopes entry holding several scopes", () => {
+  // Each entry is one scope (the spec's Scope), as for getCustomerToken: "a b" in one entry
+  // would take a cache slot apart from ["a", "b"] and slip past the "listed twice" check.
+  const TWO_IN_ONE = "customers:read customers:write";
+
+  it("getToken: ValidationError (validation_error) naming the entry, nothing sent", async () => {
+    const emu = await emulator();
+    const error = await rejectionOf(clientFor(emu).getToken({ scopes: [TWO_IN_ONE] }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.code).toBe("validation_error");
+    expect(error.issues).toEqual([`scope "${TWO_IN_ONE}" is not a well-formed scope`]);
+    expect(emu.count()).toBe(0);
+  });
+
+  it("the scopes option: ValidationError (invalid_configuration) at createCybridId", async () => {
+    const emu = await emulator();
+    const error = thrownBy(() => clientFor(emu, { scopes: ["a:b c:d"] }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.code).toBe("invalid_configuration");
+    expect(error.issues).toEqual(['scope "a:b c:d" is not a well-formed scope']);
+    expect(emu.count()).toBe(0);
+  });
+});
+
 describe("CYBRID_ID_LOG", () => {
   it("an unknown value is warn, said once per process on the sink, without the value", async () => {
     const emu = await emulator();

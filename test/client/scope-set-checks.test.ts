@@ -14,21 +14,18 @@ const DUPLICATES = [
   ["accounts:read", "accounts:read", "prices:read"],
   ["prices:read", "accounts:read", "prices:read"],
 ];
-// The client-credentials grant's scope is a space-separated string: to its pattern, one entry
-// "a b" is two scopes. A customer token's scopes are checked one by one.
+// Each entry is one scope (the spec's Scope) for both kinds of token: "a b" in one entry is
+// refused, though the client-credentials body joins the list into a space-separated string.
 const TWO_IN_ONE = ["accounts:read prices:read"];
+const LOOK_ALIKES = [...DUPLICATES, TWO_IN_ONE];
 
-const calls: [string, (cybrid: CybridId, scopes: string[]) => Promise<unknown>, string[][]][] = [
-  ["getToken", (cybrid, scopes) => cybrid.getToken({ scopes }), DUPLICATES],
-  [
-    "getCustomerToken",
-    (cybrid, scopes) => cybrid.getCustomerToken({ customerGuid: GUID, scopes }),
-    [...DUPLICATES, TWO_IN_ONE],
-  ],
+const calls: [string, (cybrid: CybridId, scopes: string[]) => Promise<unknown>][] = [
+  ["getToken", (cybrid, scopes) => cybrid.getToken({ scopes })],
+  ["getCustomerToken", (cybrid, scopes) => cybrid.getCustomerToken({ customerGuid: GUID, scopes })],
 ];
 
-describe.each(calls)("%s: a look-alike of a valid scope list", (_, call, lookAlikes) => {
-  it.each(lookAlikes.map((scopes) => [scopes]))(
+describe.each(calls)("%s: a look-alike of a valid scope list", (_, call) => {
+  it.each(LOOK_ALIKES.map((scopes) => [scopes]))(
     "%j: refused alike, cold or warm",
     async (scopes) => {
       const emu = await emulator();
@@ -62,6 +59,7 @@ describe("the scopes option", () => {
   it.each([
     [["accounts:read", "accounts:read"], 'scope "accounts:read" is listed twice'],
     [["accounts read"], 'scope "accounts read" is not a well-formed scope'],
+    [["accounts:read prices:read"], 'scope "accounts:read prices:read" is not a well-formed scope'],
     [[], "scopes must not be empty"],
   ])("%j: ValidationError (invalid_configuration) at createCybridId", async (scopes, issue) => {
     const emu = await emulator();

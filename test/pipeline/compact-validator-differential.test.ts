@@ -1,6 +1,6 @@
 /**
  * The shipped compact validators (generated/client-validators.js) against Ajv compiled from the
- * same relaxed client schemas the pipeline builds: on random request bodies, most of them near
+ * same relaxed client schemas the pipeline builds: on random request bodies and scopes, most near
  * valid (lengths at the bounds, astral characters and lone surrogates, good and bad scopes,
  * duplicates, extra, missing and mistyped keys), both must give the same verdict.
  */
@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import {
   clientClientCredentialsRequest,
   clientPostCustomerToken,
+  clientScope,
 } from "../../generated/client-validators.js";
 import { readSpec, validatorSchemas } from "../../scripts/spec-pipeline.js";
 import { ajvReference } from "./ajv-reference.js";
@@ -117,6 +118,17 @@ describe("compact validators agree with Ajv on the relaxed client schemas", () =
   it.each([
     ["ClientCredentialsRequest", clientClientCredentialsRequest, credentials],
     ["PostCustomerToken", clientPostCustomerToken, customerToken],
+    // One entry of a bank token's scope list (with the joined lists of the grant's `scope`).
+    [
+      "Scope",
+      clientScope,
+      bodies(
+        fc.oneof(
+          scope,
+          scope.map((one) => `${one} ${one}`),
+        ),
+      ),
+    ],
   ] as const)("%s", (name, compact, arbitrary) => {
     const reference = ajv(name);
     const seen = { valid: 0, invalid: 0 };

@@ -112,12 +112,17 @@ describe("compact validator: keywords", () => {
     expect(one("ab")).toEqual(["body must have at most 1 character"]);
   });
 
-  it("pattern, compiled with the u flag; the message names a referenced schema", async () => {
+  it("pattern, compiled with the u flag; the message names the schema, compiled or referenced", async () => {
     const check = await judge(
       { type: "string", pattern: "^.a/b$" },
       { valid: ["😀a/b", "xa/b"], invalid: ["a/b", "😀ab", "xa/b\n"] },
     );
-    expect(check("nope")).toEqual(["body does not match the required format"]);
+    expect(check("nope")).toEqual(["body is not a well-formed root"]);
+    const inline = await judge(object({ path: { type: "string", pattern: "^/" } }), {
+      valid: [{ path: "/x" }],
+      invalid: [{ path: "x" }],
+    });
+    expect(inline({ path: "x" })).toEqual(["path does not match the required format"]);
     const others = { ScopeString: { type: "string", pattern: "^[a-z]+(:[a-z]+)+$" } };
     const scoped = await judge(
       object({ scope: { $ref: "#/components/schemas/ScopeString" } }),

@@ -149,6 +149,26 @@ describe("validateCredentialsRequest", () => {
     ]);
   });
 
+  it("takes each entry of the list as one scope: several in one entry are refused, named", () => {
+    // Two scopes: up to 43 characters, under the 60 after which an issue cuts the quoted scope.
+    const several = fc.tuple(wellFormedScope, wellFormedScope).map((list) => list.join(" "));
+    fc.assert(
+      fc.property(fc.array(wellFormedScope, { maxLength: 3 }), several, (others, joined) => {
+        const scopes = [...new Set(others)].filter((scope) => scope !== joined).concat(joined);
+        const error = rejects(() =>
+          validateCredentialsRequest({ ...body, scope: scopes.join(" ") }, scopes),
+        );
+        expect(error?.issues).toContain(`scope "${joined}" is not a well-formed scope`);
+      }),
+    );
+    // Two scopes in one entry cannot hide a scope listed twice from the duplicate check.
+    const scopes = ["a:b a:b c:d", "e:f"];
+    expect(
+      rejects(() => validateCredentialsRequest({ ...body, scope: scopes.join(" ") }, scopes))
+        ?.issues,
+    ).toEqual(['scope "a:b a:b c:d" is not a well-formed scope']);
+  });
+
   it("rejects empty, duplicate and malformed scopes", () => {
     expect(rejects(() => validateCredentialsRequest({ ...body, scope: "" }, []))).toBeDefined();
     expect(
