@@ -73,8 +73,9 @@ export interface Engine {
 
 /**
  * A POST to the IdP, paced, retried by `retryWait`; what it throws is typed and redacted.
- * `deadlineAt` (on `monotonicNow()`'s clock) is the deadline of a fetch that makes several requests (a
- * customer token's); a lone request's is `deadline` from now.
+ * `deadlineAt` (on `monotonicNow()`'s clock) is the deadline of the token fetch it is part of, fixed when
+ * that started (time spent waiting on a shared store or a bank token has gone from it);
+ * without one, `deadline` from now.
  */
 export async function sendToIdp(
   engine: Engine,

@@ -12,7 +12,8 @@
  * 3. else another process is refreshing: a caller with nothing usable gets the still-valid
  *    stored token at once, if there is one; otherwise (and for background refreshes) we poll
  *    the store with short, growing waits for the new token, taking the lock over when it
- *    expires (its holder crashed), and fetch alone once the lock's lifetime has passed.
+ *    expires (its holder crashed), and fetch alone once the lock's lifetime has passed. The
+ *    fetch's deadline counts this wait: by then, a token or TimeoutError `deadline_exceeded`.
  *
  * The refresh point of a stored token is computed from the stored anchor and lifetime, so every
  * process agrees when its window opens (75% of the lifetime); each cache still adds its own
@@ -22,9 +23,10 @@
  * timeout; a failing store is reported (warn + `onStoreError`), bypassed for a while with an
  * exponential backoff, and each process fetches and caches on its own meanwhile.
  */
+import { TimeoutError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
 import { backoffDelay, halfJitter } from "../retry/backoff.js";
-import { sleep } from "../retry/timers.js";
+import { monotonicNow, sleep } from "../retry/timers.js";
 import { MAX_RESPONSE_BYTES } from "../pipeline/bounded-body.js";
 import { isBearerToken } from "../token/token-requests.js";
 import { isStringArray } from "../validation/call-input.js";
@@ -32,7 +34,7 @@ import { MAX_LIFETIME_MS, planTokenTimes } from "../token/token-timing.js";
 import type { CybridIdHooks } from "../config/hooks.js";
 import type { StoreSettings } from "../config/token-store.js";
 import type { Logger } from "../log/logger.js";
-import type { IssuedToken, SharedStore, StoredToken } from "../token/issued-token.js";
+import type { FetchCall, IssuedToken, SharedStore, StoredToken } from "../token/issued-token.js";
 
 /** What a client gives its store: where its keys live, and how to report. */
 export interface TokenStoreContext {
@@ -102,7 +104,7 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
       warnedUnreadable = true;
     } else {
       const pauseMs = backoffDelay(failures++, BYPASS, halfJitter());
-      bypassUntil = Date.now() + pauseMs;
+      bypassUntil = monotonicNow() + pauseMs;
       logger.log("warn", `token store ${operation} failed (${reason}); skipped for ${pauseMs} ms`);
     }
     hooks.onStoreError?.({ kind, operation, error });
@@ -204,8 +206,9 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
         return { ...stored, value: rebuild(stored) };
       }
 
-      async function viaStore(background: boolean, startedIn: number): Promise<Issued> {
-        if (Date.now() < bypassUntil) throw new StoreUnavailable();
+      async function viaStore(fetchCall: FetchCall, startedIn: number): Promise<Issued> {
+        const { background, deadlineAt } = fetchCall;
+        if (monotonicNow() < bypassUntil) throw new StoreUnavailable();
         // Not bounded by the timeout (no store call); a failure (no WebCrypto) is reported like
         // a failing store, and the client fetches alone.
         const key = await (storeKey ??= settings
@@ -216,10 +219,17 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
           throw failed(kind, "get", error);
         });
         // Past the lock's lifetime its holder is gone or stuck: nobody else will store a token.
-        const giveUpAt = Date.now() + lockTtlMs + timeoutMs;
+        const giveUpAt = monotonicNow() + lockTtlMs + timeoutMs;
         for (let polls = 0; ; polls++) {
           const stored = await read(kind, key, polls === 0);
           if (fresh(stored)) return served(stored);
+          // The call's deadline counts the wait. It ends with one last look: a token stored in
+          // time is served, but no lock is taken and nothing is fetched with no time left.
+          if (polls && monotonicNow() >= deadlineAt)
+            throw new TimeoutError(
+              `${kind} token: no token from the store's lock holder before the deadline`,
+              { code: ERROR_CODES.DEADLINE_EXCEEDED },
+            );
           const fence = Math.random().toString(36).slice(2);
           const release = () => store.release(key, fence);
           // A lock taken after its call timed out would block the fleet for its whole TTL with
@@ -230,7 +240,7 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
               // Another process may have stored a token between our read and our lock.
               const again = await read(kind, key, false);
               if (fresh(again)) return served(again);
-              const issued = await fetch(background);
+              const issued = await fetch(fetchCall);
               const { token, sentAt, lifetimeMs } = issued;
               handedOut.set(slot, token);
               const ttlMs = planTokenTimes(sentAt, lifetimeMs).usableUntil - Date.now();
@@ -249,19 +259,24 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
           }
           // Someone else is refreshing. A caller with no token takes the valid one it can get.
           if (!background && usable(stored)) return served(stored);
-          if (Date.now() >= giveUpAt)
+          if (monotonicNow() >= giveUpAt)
             throw failed(kind, "acquire", new Error("lock held past its TTL"));
           logger.log("debug", `token store: ${kind} lock busy, waiting`);
-          // Background waits hold no process open: nobody awaits them.
-          await sleep(backoffDelay(polls, POLL, halfJitter()), undefined, background);
+          // Background waits hold no process open: nobody awaits them. None sleeps past the
+          // deadline.
+          const wait = Math.min(
+            backoffDelay(polls, POLL, halfJitter()),
+            deadlineAt - monotonicNow(),
+          );
+          await sleep(wait, undefined, background);
         }
       }
 
-      return (background) =>
-        viaStore(background, generation).catch((error: unknown) => {
+      return (fetchCall) =>
+        viaStore(fetchCall, generation).catch((error: unknown) => {
           // The store failed before we went to the server: fetch on our own (that token never
           // goes to the store). HTTP errors, the server's answer, propagate unchanged.
-          if (error instanceof StoreUnavailable) return fetch(background);
+          if (error instanceof StoreUnavailable) return fetch(fetchCall);
           throw error;
         });
     },

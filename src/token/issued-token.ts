@@ -13,8 +13,17 @@ export interface IssuedToken<T> {
   lifetimeMs: number;
 }
 
-/** `background` is true when nobody waits for the fetch (its waits must not hold the process). */
-export type TokenFetcher<T> = (background: boolean) => Promise<IssuedToken<T>>;
+/**
+ * One fetch, as its slot starts it. `background` is true when nobody waits for it (its waits
+ * must not hold the process). `deadlineAt` (ms since epoch), fixed when it starts, bounds all of
+ * it: the wait on the shared store and every request after it.
+ */
+export interface FetchCall {
+  background: boolean;
+  deadlineAt: number;
+}
+
+export type TokenFetcher<T> = (call: FetchCall) => Promise<IssuedToken<T>>;
 
 /** What the store holds for one token (JSON). `sentAt` is the lifetime anchor (ms). */
 export interface StoredToken {

@@ -20,7 +20,7 @@ import { AuthenticationError, TimeoutError } from "../errors/cybrid-id-error.js"
 import { ERROR_CODES } from "../errors/error-codes.js";
 import type { Engine } from "../pipeline/idp-pipeline.js";
 import { monotonicNow, raceAbort, sleep } from "../retry/timers.js";
-import type { IssuedToken, SharedStore, TokenFetcher } from "./issued-token.js";
+import type { FetchCall, IssuedToken, SharedStore, TokenFetcher } from "./issued-token.js";
 import { decide, planTokenTimes, refreshRetryDelay, type TokenTimes } from "./token-timing.js";
 import {
   bankTokenRequest,
@@ -102,6 +102,11 @@ export function createTokenCache(
   const { options, logger } = engine;
   const { hooks } = options;
   const bankRequest = bankTokenRequest(engine, clientSecret);
+  /** A fetch starting now: its one `deadline`, for the store wait and the requests alike. */
+  const callFromNow = (background: boolean): FetchCall => ({
+    background,
+    deadlineAt: monotonicNow() + options.retry.deadline,
+  });
 
   /**
    * A slot of `kind`, under `keyParts` in the shared store. `fetch` is the token request; a
@@ -137,7 +142,7 @@ export function createTokenCache(
 
     function start(background: boolean): Promise<T> {
       const startedIn = generation;
-      const run = fetcher(background).then(
+      const run = fetcher(callFromNow(background)).then(
         (issued) => {
           if (startedIn === generation) {
             current = { ...issued, ...planTokenTimes(issued.sentAt, issued.lifetimeMs) };
@@ -226,15 +231,15 @@ export function createTokenCache(
    * A customer token, minted with the bank token. The spec marks the 401s a new bank token
    * fixes (an expired, re-signed or foreign bank token): that bank token is dropped and the
    * mint tried once more with a new one. Other 401s (wrong subject, malformed header) would
-   * fail again. One `deadline` bounds it all, from its start: the waits for the bank token
-   * and each request (the callers who join this fetch share it).
+   * fail again. The fetch's one deadline (`call.deadlineAt`, fixed when it started, before any
+   * wait on the store) bounds it all: the waits for the bank token and each request (the
+   * callers who join this fetch share it).
    */
   async function mintCustomerToken(
     body: CustomerTokenBody,
-    background: boolean,
-    signal?: AbortSignal,
+    call: FetchCall & { signal?: AbortSignal | undefined },
   ) {
-    const call = { background, signal, deadlineAt: monotonicNow() + options.retry.deadline };
+    const { background, signal } = call;
     /**
      * The bank token, or TimeoutError `deadline_exceeded` when it is not there by the deadline
      * (its fetch goes on for its other callers). Its timer goes with the wait.
@@ -282,7 +287,7 @@ export function createTokenCache(
             return createSlot(
               "customer",
               [customerGuid, storeName(key)],
-              (background) => mintCustomerToken(body, background),
+              (call) => mintCustomerToken(body, call),
               customerGuid,
             );
           },
@@ -290,7 +295,9 @@ export function createTokenCache(
         return slot.get(request.signal);
       },
       async create(request) {
-        return (await mintCustomerToken(customerTokenBody(request), false, request.signal)).value;
+        const body = customerTokenBody(request);
+        const call = { ...callFromNow(false), signal: request.signal };
+        return (await mintCustomerToken(body, call)).value;
       },
       clear: () => customerSlots.clear(),
     },

@@ -13,7 +13,7 @@ import {
   validateCredentialsRequest,
   validateCustomerTokenRequest,
 } from "../validation/validate.js";
-import type { IssuedToken, TokenFetcher } from "./issued-token.js";
+import type { FetchCall, IssuedToken, TokenFetcher } from "./issued-token.js";
 import { decodeJwtClaims, jwtLifetimeMs } from "./jwt.js";
 import { tokenLifetime } from "./token-timing.js";
 
@@ -118,7 +118,7 @@ export function bankTokenRequest(engine: Engine, clientSecret: string) {
       delete body.client_secret;
     }
     const request = { path: tokenPath, body, encoding: tokenEncoding, authorization };
-    return (background) => fetchToken(engine, request, { background }, scopes ?? []);
+    return (call) => fetchToken(engine, request, call, scopes ?? []);
   };
 }
 
@@ -135,12 +135,12 @@ export function customerTokenBody({
   return { customer_guid: customerGuid, scopes: [...scopes] };
 }
 
-/** A customer token for `body`, minted with `bankToken`, by `deadlineAt` (on `monotonicNow()`'s clock). */
+/** A customer token for `body`, minted with `bankToken`, by `call.deadlineAt`. */
 export function requestCustomerToken(
   engine: Engine,
   bankToken: string,
   body: CustomerTokenBody,
-  call: { background: boolean; deadlineAt: number; signal?: AbortSignal | undefined },
+  call: FetchCall & { signal?: AbortSignal | undefined },
 ): Promise<IssuedToken<CustomerToken>> {
   return fetchToken(
     engine,

@@ -10,6 +10,12 @@ import type { IssuedToken } from "../../src/token/issued-token.js";
 /** The lifetime of the tokens the mock fetch issues. */
 export const LIFETIME_MS = 600_000;
 
+/** A fetch's call, as a slot starts it: foreground unless `background`, due in `deadlineMs`. */
+export const callOf = (background = false, deadlineMs = 60_000) => ({
+  background,
+  deadlineAt: performance.now() + deadlineMs,
+});
+
 /**
  * A client's view of `store` (timeout 250 ms, lock 1 s) and one token kind wrapped with it:
  * `fetch` is its HTTP fetch, `served` the tokens it took from the store, `lines` its log.

@@ -1,13 +1,16 @@
 /**
  * The fleet protocol's waits, on fake timers with a scripted store and a fake HTTP fetch: the
  * bound on each store call, the bypass of a failing store (backoffDelay with half jitter:
- * 0.5-1 s after one failure, doubling up to 30 s), the polls for another process's token and
- * the give-up once the lock's lifetime has passed. Math.random is pinned to 0, so every jitter
- * is its lower half: exactly half of the backoff's ceiling.
+ * 0.5-1 s after one failure, doubling up to 30 s), the polls for another process's token, the
+ * give-up once the lock's lifetime has passed and the end of the wait at the call's deadline.
+ * Math.random is pinned to 0, so every jitter is its lower half: exactly half of the
+ * backoff's ceiling.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TokenStore } from "../../src/config/token-store.js";
-import { LIFETIME_MS, protocolOver } from "./protocol-harness.js";
+import { TimeoutError } from "../../src/errors/cybrid-id-error.js";
+import { ERROR_CODES } from "../../src/errors/error-codes.js";
+import { callOf, LIFETIME_MS, protocolOver } from "./protocol-harness.js";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -35,7 +38,7 @@ describe("a store that does not answer", () => {
     const store = scripted({ get: never });
     const { fetcher, fetch, lines, onStoreError } = protocolOver(store);
 
-    const first = fetcher(false);
+    const first = fetcher(callOf());
     await vi.advanceTimersByTimeAsync(249);
     expect(fetch).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
@@ -49,13 +52,13 @@ describe("a store that does not answer", () => {
 
     // Within the 500 ms the store is not asked: straight to the server.
     await vi.advanceTimersByTimeAsync(499);
-    await fetcher(false);
+    await fetcher(callOf());
     expect(store.get).toHaveBeenCalledTimes(1);
     expect(fetch).toHaveBeenCalledTimes(2);
 
     // Then it is asked again; a second failure in a row skips it twice as long.
     await vi.advanceTimersByTimeAsync(1);
-    const third = fetcher(false);
+    const third = fetcher(callOf());
     await vi.advanceTimersByTimeAsync(250);
     await third;
     expect(store.get).toHaveBeenCalledTimes(2);
@@ -73,15 +76,30 @@ describe("a store that does not answer", () => {
       },
     });
     const { fetcher, lines } = protocolOver(store);
-    await fetcher(false);
+    await fetcher(callOf());
     expect(lines.at(-1)).toContain("skipped for 500 ms");
     await vi.advanceTimersByTimeAsync(500);
     down = false;
-    await fetcher(false);
+    await fetcher(callOf());
     expect(lines).toContain("info token store reachable again");
     down = true;
-    await fetcher(false);
+    await fetcher(callOf());
     expect(lines.at(-1)).toBe("warn token store get failed (ECONNREFUSED); skipped for 500 ms");
+  });
+
+  it("a wall-clock step back does not stretch the bypass (it is on the monotonic clock)", async () => {
+    const store = scripted({
+      get: async () => {
+        throw new Error("ECONNREFUSED");
+      },
+    });
+    const { fetcher, lines } = protocolOver(store);
+    await fetcher(callOf());
+    expect(lines.at(-1)).toContain("skipped for 500 ms");
+    vi.setSystemTime(Date.now() - 3_600_000);
+    await vi.advanceTimersByTimeAsync(500);
+    await fetcher(callOf());
+    expect(store.get).toHaveBeenCalledTimes(2);
   });
 
   it("a late acquire that took the lock is undone: released with its own fence", async () => {
@@ -90,7 +108,7 @@ describe("a store that does not answer", () => {
       acquire: () => new Promise<boolean>((resolve) => (answer = resolve)),
     });
     const { fetcher, fetch } = protocolOver(store);
-    const first = fetcher(false);
+    const first = fetcher(callOf());
     await vi.advanceTimersByTimeAsync(250);
     await first;
     expect(fetch).toHaveBeenCalledTimes(1);
@@ -118,7 +136,7 @@ describe("another process holds the lock", () => {
       acquire: async () => false,
     });
     const { fetcher, fetch, lines } = protocolOver(store);
-    const result = fetcher(true);
+    const result = fetcher(callOf(true));
     await vi.advanceTimersByTimeAsync(300);
     expect(readAt).toEqual([0, 12, 37, 87, 187]);
     expect(lines).toContain("debug token store: bank lock busy, waiting");
@@ -131,7 +149,7 @@ describe("another process holds the lock", () => {
   it("a lock never freed: past its lifetime (plus a timeout) the fetch goes alone, reported", async () => {
     const store = scripted({ acquire: async () => false });
     const { fetcher, fetch, lines, onStoreError } = protocolOver(store);
-    const result = fetcher(true);
+    const result = fetcher(callOf(true));
     await vi.advanceTimersByTimeAsync(1_200);
     expect(fetch).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(200);
@@ -141,13 +159,48 @@ describe("another process holds the lock", () => {
       "warn token store acquire failed (lock held past its TTL); skipped for 500 ms",
     );
   });
+
+  it.each([
+    ["never freed", () => false],
+    ["freed at the deadline", (elapsed: number) => elapsed >= 300],
+  ])(
+    "a lock %s: the call's deadline ends the wait with a last look in the store, then TimeoutError deadline_exceeded, no fetch",
+    async (_, free) => {
+      const readAt: number[] = [];
+      const start = Date.now();
+      const store = scripted({
+        get: async () => (readAt.push(Date.now() - start), undefined),
+        acquire: async () => free(Date.now() - start),
+      });
+      const { fetcher, fetch, onStoreError } = protocolOver(store);
+      let outcome: unknown;
+      void fetcher(callOf(false, 300)).then(
+        (issued) => (outcome = issued),
+        (error: unknown) => (outcome = error),
+      );
+      await vi.advanceTimersByTimeAsync(299);
+      expect(outcome).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      // The poll after 187 ms would sleep 125 ms, to 312: cut to what was left.
+      expect(readAt).toEqual([0, 12, 37, 87, 187, 300]);
+      expect(outcome).toBeInstanceOf(TimeoutError);
+      expect(outcome).toMatchObject({
+        code: ERROR_CODES.DEADLINE_EXCEEDED,
+        attempts: 0,
+        message: "bank token: no token from the store's lock holder before the deadline",
+      });
+      expect(fetch).not.toHaveBeenCalled();
+      // The store answered every call: nothing to report, nothing to bypass.
+      expect(onStoreError).not.toHaveBeenCalled();
+    },
+  );
 });
 
 describe("the lock holder", () => {
   it("stores what it fetched for the token's usable lifetime, then releases the lock", async () => {
     const store = scripted();
     const { fetcher, fetch } = protocolOver(store);
-    const issued = await fetcher(false);
+    const issued = await fetcher(callOf());
     expect(fetch).toHaveBeenCalledTimes(1);
     const [key, record, ttlMs] = store.set.mock.calls[0]!;
     expect(JSON.parse(record)).toEqual({

@@ -9,7 +9,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { TokenStore } from "../../src/config/token-store.js";
 import { UNREADABLE_VALUE } from "../../src/store/index.js";
-import { LIFETIME_MS, protocolOver } from "./protocol-harness.js";
+import { callOf, LIFETIME_MS, protocolOver } from "./protocol-harness.js";
 
 /** A store holding `value` under every key until something is set; every lock is free. */
 function holding(value: unknown) {
@@ -36,7 +36,7 @@ describe("a stored value that is not a token record", () => {
   it("a valid record is served from the store (the cases below differ by one field)", async () => {
     const { store } = holding(storedWith({}));
     const { fetcher, fetch, onStoreError } = protocolOver(store);
-    expect((await fetcher(false)).token).toBe(record.token);
+    expect((await fetcher(callOf())).token).toBe(record.token);
     expect(fetch).not.toHaveBeenCalled();
     expect(onStoreError).not.toHaveBeenCalled();
   });
@@ -69,7 +69,7 @@ describe("a stored value that is not a token record", () => {
   ])("%s: not served; reported; fetched; replaced by the fetched token", async (_, value) => {
     const { store, current } = holding(value);
     const { fetcher, fetch, lines, onStoreError, served } = protocolOver(store);
-    expect((await fetcher(false)).token).toBe("http-token");
+    expect((await fetcher(callOf())).token).toBe("http-token");
     expect(served).toEqual([]);
     expect(fetch).toHaveBeenCalledTimes(1);
     // Reported once per fetch, as a value sealed with another key is: the hook, one warning.
@@ -91,9 +91,9 @@ describe("a stored value that is not a token record", () => {
     const { store } = holding(storedWith({ token: "abc def" }));
     store.set.mockImplementation(async () => undefined); // the bad value stays
     const { fetcher, fetch, lines, onStoreError } = protocolOver(store);
-    await fetcher(false);
-    await fetcher(false);
-    await fetcher(true);
+    await fetcher(callOf());
+    await fetcher(callOf());
+    await fetcher(callOf(true));
     expect(fetch).toHaveBeenCalledTimes(3);
     expect(store.get).toHaveBeenCalledTimes(6); // each fetch: a read, and a read under the lock
     expect(onStoreError).toHaveBeenCalledTimes(3);
@@ -109,7 +109,7 @@ describe("a stored value that is not a token record", () => {
       release: async () => undefined,
     };
     const { fetcher, fetch, onStoreError, served } = protocolOver(store);
-    const result = fetcher(false);
+    const result = fetcher(callOf());
     await vi.waitFor(() => expect(onStoreError).toHaveBeenCalled());
     value = storedWith({});
     expect((await result).token).toBe(record.token);

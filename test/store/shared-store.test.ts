@@ -5,9 +5,15 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import type { Emulator } from "../../src/emulator/index.js";
-import type { TokenStore } from "../../src/index.js";
+import { ERROR_CODES, TimeoutError, type TokenStore } from "../../src/index.js";
 import { MemoryTokenStore, UNREADABLE_VALUE } from "../../src/store/index.js";
-import { clientFor as harnessClient, emulator, GUID, sleep } from "../helpers/client-harness.js";
+import {
+  clientFor as harnessClient,
+  emulator,
+  GUID,
+  rejectionOf,
+  sleep,
+} from "../helpers/client-harness.js";
 
 const TOKEN_PATH = "/oauth/token";
 
@@ -36,6 +42,16 @@ async function bankTokenKey(emu: Emulator): Promise<string> {
   const probe = recording();
   await clientFor(emu, { store: probe.store }).getToken();
   return probe.calls[0]!.key;
+}
+
+/** A store whose every lock another process holds, stuck: the lock is never free. */
+function lockedByAnother(inner: TokenStore = new MemoryTokenStore()): TokenStore {
+  return {
+    get: (key) => inner.get(key),
+    set: (key, value, ttlMs) => inner.set(key, value, ttlMs),
+    acquire: async () => false,
+    release: async () => undefined,
+  };
 }
 
 function logSink() {
@@ -204,5 +220,58 @@ describe("a shared token store", () => {
     // The fetched token replaced it: the next process takes it from the store.
     expect((await clientFor(emu, { store }).getToken()).accessToken).toBe(token.accessToken);
     expect(emu.count(TOKEN_PATH)).toBe(2);
+  });
+});
+
+describe("a call's deadline bounds its wait for another process's token", () => {
+  // The lock is held for 10 s; the call has 300 ms. The exact instants are unit-tested on fake
+  // timers (shared-store-timing, store-deadline); here only "well before the lock's 10 s".
+  const options = { deadline: 300, storeLockTtl: 10_000 };
+
+  it("getToken: TimeoutError deadline_exceeded, nothing sent", async () => {
+    const emu = await emulator();
+    const client = clientFor(emu, { store: lockedByAnother(), ...options });
+    const started = Date.now();
+    const error = await rejectionOf(client.getToken());
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({
+      code: ERROR_CODES.DEADLINE_EXCEEDED,
+      attempts: 0,
+      message: "bank token: no token from the store's lock holder before the deadline",
+    });
+    expect(emu.count(TOKEN_PATH)).toBe(0);
+  });
+
+  it("getCustomerToken: TimeoutError deadline_exceeded, nothing sent", async () => {
+    const emu = await emulator();
+    const client = clientFor(emu, { store: lockedByAnother(), ...options });
+    const started = Date.now();
+    const error = await rejectionOf(
+      client.getCustomerToken({ customerGuid: GUID, scopes: ["accounts:read"] }),
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({
+      code: ERROR_CODES.DEADLINE_EXCEEDED,
+      attempts: 0,
+      message: "customer token: no token from the store's lock holder before the deadline",
+    });
+    expect(emu.count("/api/customer_tokens")).toBe(0);
+    expect(emu.count(TOKEN_PATH)).toBe(0);
+  });
+
+  it("a token the lock holder stores before the deadline is served: no request", async () => {
+    const emu = await emulator();
+    const { store, calls } = recording();
+    const token = await clientFor(emu, { store }).getToken();
+    const key = calls[0]!.key;
+    const record = (await store.get(key))!;
+    const locked = lockedByAnother();
+    const waiting = clientFor(emu, { store: locked, deadline: 5_000 }).getToken();
+    await sleep(100);
+    await locked.set(key, record, 60_000);
+    expect((await waiting).accessToken).toBe(token.accessToken);
+    expect(emu.count(TOKEN_PATH)).toBe(1);
   });
 });
