@@ -92,9 +92,9 @@ export interface CybridIdOptions {
   timeout?: number;
   /**
    * Bound in ms on all attempts of one call and the waits between them, from the start of its
-   * token fetch. With a `store`, the wait for another process's token counts: none by then,
-   * TimeoutError `deadline_exceeded`, nothing sent. A `Retry-After` longer than what is left
-   * fails at once with the error that carries it.
+   * token fetch. With a `store`, the wait for another process's token counts, a third of the
+   * deadline at most: then the call fetches on its own. A `Retry-After` longer than what is
+   * left fails at once with the error that carries it.
    * @default 60_000
    */
   deadline?: number;
@@ -170,7 +170,7 @@ export interface CybridIdOptions {
    * Lifetime in ms of the lock a process holds in the `store` while it fetches a token for the
    * fleet. Another process takes over when its holder crashed, at most this long after; a fetch
    * that takes longer may be duplicated by another process (one more token request). A call
-   * waits for the holder's token within its `deadline` only. At least 1.
+   * waits for the holder's token for a third of its `deadline` at most. At least 1.
    * @default 10_000
    */
   storeLockTtl?: number;

@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   CONNECTION_FAILED: "connection_failed",
   /** `TimeoutError`: one attempt took longer than `timeout`. */
   TIMEOUT: "timeout",
-  /** `TimeoutError`: the call took longer than `deadline` (its attempts, the waits between them, a wait for another process's token in the shared store). */
+  /** `TimeoutError`: the call took longer than `deadline` (its attempts, the waits between them). */
   DEADLINE_EXCEEDED: "deadline_exceeded",
   /** `InvalidResponseError`: a body the SDK cannot use (malformed JSON, HTML, no token in it). */
   INVALID_RESPONSE: "invalid_response",

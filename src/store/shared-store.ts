@@ -23,7 +23,6 @@
  * timeout; a failing store is reported (warn + `onStoreError`), bypassed for a while with an
  * exponential backoff, and each process fetches and caches on its own meanwhile.
  */
-import { TimeoutError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
 import { backoffDelay, halfJitter } from "../retry/backoff.js";
 import { monotonicNow, sleep } from "../retry/timers.js";
@@ -218,18 +217,16 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
           )).catch((error: unknown) => {
           throw failed(kind, "get", error);
         });
+        const startedAt = monotonicNow();
         // Past the lock's lifetime its holder is gone or stuck: nobody else will store a token.
-        const giveUpAt = monotonicNow() + lockTtlMs + timeoutMs;
+        const holderGoneAt = startedAt + lockTtlMs + timeoutMs;
+        // The call's deadline counts the wait, but a third of it at most: a stuck lock holder
+        // costs a call time, never its token. A customer token's fetch may wait twice (for its
+        // lock, then the bank token's) and still has a third left for its requests.
+        const waitUntil = Math.min(holderGoneAt, startedAt + (deadlineAt - startedAt) / 3);
         for (let polls = 0; ; polls++) {
           const stored = await read(kind, key, polls === 0);
           if (fresh(stored)) return served(stored);
-          // The call's deadline counts the wait. It ends with one last look: a token stored in
-          // time is served, but no lock is taken and nothing is fetched with no time left.
-          if (polls && monotonicNow() >= deadlineAt)
-            throw new TimeoutError(
-              `${kind} token: no token from the store's lock holder before the deadline`,
-              { code: ERROR_CODES.DEADLINE_EXCEEDED },
-            );
           const fence = Math.random().toString(36).slice(2);
           const release = () => store.release(key, fence);
           // A lock taken after its call timed out would block the fleet for its whole TTL with
@@ -259,14 +256,21 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
           }
           // Someone else is refreshing. A caller with no token takes the valid one it can get.
           if (!background && usable(stored)) return served(stored);
-          if (monotonicNow() >= giveUpAt)
-            throw failed(kind, "acquire", new Error("lock held past its TTL"));
+          if (monotonicNow() >= waitUntil) {
+            if (waitUntil === holderGoneAt)
+              throw failed(kind, "acquire", new Error("lock held past its TTL"));
+            // The holder may just be slow: not a store failure. Its token is not ours to store.
+            logger.log(
+              "info",
+              `token store: ${kind} lock still busy after a third of the deadline; fetching alone`,
+            );
+            return fetch(fetchCall);
+          }
           logger.log("debug", `token store: ${kind} lock busy, waiting`);
-          // Background waits hold no process open: nobody awaits them. None sleeps past the
-          // deadline.
+          // Background waits hold no process open: nobody awaits them.
           const wait = Math.min(
             backoffDelay(polls, POLL, halfJitter()),
-            deadlineAt - monotonicNow(),
+            waitUntil - monotonicNow(),
           );
           await sleep(wait, undefined, background);
         }

@@ -5,15 +5,9 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import type { Emulator } from "../../src/emulator/index.js";
-import { ERROR_CODES, TimeoutError, type TokenStore } from "../../src/index.js";
+import type { TokenStore } from "../../src/index.js";
 import { MemoryTokenStore, UNREADABLE_VALUE } from "../../src/store/index.js";
-import {
-  clientFor as harnessClient,
-  emulator,
-  GUID,
-  rejectionOf,
-  sleep,
-} from "../helpers/client-harness.js";
+import { clientFor as harnessClient, emulator, GUID, sleep } from "../helpers/client-harness.js";
 
 const TOKEN_PATH = "/oauth/token";
 
@@ -224,41 +218,38 @@ describe("a shared token store", () => {
 });
 
 describe("a call's deadline bounds its wait for another process's token", () => {
-  // The lock is held for 10 s; the call has 300 ms. The exact instants are unit-tested on fake
-  // timers (shared-store-timing, store-deadline); here only "well before the lock's 10 s".
-  const options = { deadline: 300, storeLockTtl: 10_000 };
+  // The lock is held for 10 s; the call has 2 s, a third of which may go to waiting. The exact
+  // instants are unit-tested on fake timers (shared-store-timing, store-deadline); here only
+  // "well before the lock's 10 s", and the token fetched alone.
+  const options = { deadline: 2_000, storeLockTtl: 10_000 };
 
-  it("getToken: TimeoutError deadline_exceeded, nothing sent", async () => {
+  it("getToken: a stuck lock holder costs a third of the deadline, then the call fetches alone", async () => {
     const emu = await emulator();
-    const client = clientFor(emu, { store: lockedByAnother(), ...options });
-    const started = Date.now();
-    const error = await rejectionOf(client.getToken());
-    expect(Date.now() - started).toBeLessThan(5_000);
-    expect(error).toBeInstanceOf(TimeoutError);
-    expect(error).toMatchObject({
-      code: ERROR_CODES.DEADLINE_EXCEEDED,
-      attempts: 0,
-      message: "bank token: no token from the store's lock holder before the deadline",
+    const onStoreError = vi.fn();
+    const client = clientFor(emu, {
+      store: lockedByAnother(),
+      ...options,
+      hooks: { onStoreError },
     });
-    expect(emu.count(TOKEN_PATH)).toBe(0);
+    const started = Date.now();
+    const token = await client.getToken();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(token.accessToken).toMatch(/^[\w.-]+$/);
+    expect(emu.count(TOKEN_PATH)).toBe(1);
+    // The store answered every call: nothing to report.
+    expect(onStoreError).not.toHaveBeenCalled();
   });
 
-  it("getCustomerToken: TimeoutError deadline_exceeded, nothing sent", async () => {
+  it("getCustomerToken: the same, for the customer token and the bank token it needs", async () => {
     const emu = await emulator();
     const client = clientFor(emu, { store: lockedByAnother(), ...options });
     const started = Date.now();
-    const error = await rejectionOf(
-      client.getCustomerToken({ customerGuid: GUID, scopes: ["accounts:read"] }),
-    );
+    const token = await client.getCustomerToken({ customerGuid: GUID, scopes: ["accounts:read"] });
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(error).toBeInstanceOf(TimeoutError);
-    expect(error).toMatchObject({
-      code: ERROR_CODES.DEADLINE_EXCEEDED,
-      attempts: 0,
-      message: "customer token: no token from the store's lock holder before the deadline",
-    });
-    expect(emu.count("/api/customer_tokens")).toBe(0);
-    expect(emu.count(TOKEN_PATH)).toBe(0);
+    expect(token.customerGuid).toBe(GUID);
+    expect(emu.count("/api/customer_tokens")).toBe(1);
+    expect(emu.count(TOKEN_PATH)).toBe(1);
   });
 
   it("a token the lock holder stores before the deadline is served: no request", async () => {
