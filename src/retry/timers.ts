@@ -14,8 +14,10 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  * Now, in ms, on a clock that only moves forward: deadlines, pauses and rates are measured on it,
  * so that a step of the wall clock (NTP correcting a fast clock, a VM resumed from a snapshot)
  * neither pauses an endpoint for the length of the step nor ends a deadline early. Its zero is
- * this process's start: token times, which servers and other processes share, stay on
- * `Date.now()`. Whole ms, like `Date.now()`: timers such as `AbortSignal.timeout` take integers.
+ * this process's start. Token times stay on `Date.now()`: servers and other processes share
+ * them, and this clock stops while a machine sleeps (a laptop's lid closed overnight would leave
+ * an expired token looking fresh). Whole ms, like `Date.now()`: timers such as
+ * `AbortSignal.timeout` take integers.
  */
 export const monotonicNow = (): number => Math.floor(performance.now());
 
