@@ -15,8 +15,8 @@ export interface IssuedToken<T> {
 
 /**
  * One fetch, as its slot starts it. `background` is true when nobody waits for it (its waits
- * must not hold the process). `deadlineAt` (ms since epoch), fixed when it starts, bounds all of
- * it: the wait on the shared store and every request after it.
+ * must not hold the process). `deadlineAt` (on `monotonicNow()`'s clock, not ms since epoch),
+ * fixed when it starts, bounds all of it: the wait on the shared store and every request after it.
  */
 export interface FetchCall {
   background: boolean;
