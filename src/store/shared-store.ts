@@ -12,8 +12,9 @@
  * 3. else another process is refreshing: a caller with nothing usable gets the still-valid
  *    stored token at once, if there is one; otherwise (and for background refreshes) we poll
  *    the store with short, growing waits for the new token, taking the lock over when it
- *    expires (its holder crashed), and fetch alone once the lock's lifetime has passed. The
- *    fetch's deadline counts this wait: by then, a token or TimeoutError `deadline_exceeded`.
+ *    expires (its holder crashed). The fetch's deadline counts this wait, a third of it at
+ *    most: then we fetch alone with the rest (that token is not stored, nothing is reported);
+ *    past the lock's lifetime first, the store is reported as failed and skipped.
  *
  * The refresh point of a stored token is computed from the stored anchor and lifetime, so every
  * process agrees when its window opens (75% of the lifetime); each cache still adds its own
