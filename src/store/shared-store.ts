@@ -12,9 +12,9 @@
  * 3. else another process is refreshing: a caller with nothing usable gets the still-valid
  *    stored token at once, if there is one; otherwise (and for background refreshes) we poll
  *    the store with short, growing waits for the new token, taking the lock over when it
- *    expires (its holder crashed). The fetch's deadline counts this wait, a third of it at
- *    most: then we fetch alone with the rest (that token is not stored, nothing is reported);
- *    past the lock's lifetime first, the store is reported as failed and skipped.
+ *    expires (its holder crashed). A caller's deadline counts this wait, a third of it at
+ *    most: then we fetch alone with the rest (that token is not stored, nothing is reported).
+ *    A background refresh waits as long as the lock lives. Past that, the store is reported.
  *
  * The refresh point of a stored token is computed from the stored anchor and lifetime, so every
  * process agrees when its window opens (75% of the lifetime); each cache still adds its own
@@ -66,6 +66,16 @@ const BYPASS = { base: 1000, max: 30_000 };
 const ignore = () => undefined;
 /** A stored token's times without jitter: the same instants in every process. */
 const timesOf = (stored: StoredToken) => planTokenTimes(stored.sentAt, stored.lifetimeMs, () => 0);
+
+/**
+ * The call of the HTTP fetch after a wait on the store that started at `startedAt`. A caller's
+ * wait came out of its deadline. A background refresh's cost nobody (the cached token is served
+ * meanwhile): its requests get their whole deadline after it.
+ */
+const afterWait = (fetchCall: FetchCall, startedAt: number): FetchCall =>
+  fetchCall.background
+    ? { ...fetchCall, deadlineAt: fetchCall.deadlineAt + monotonicNow() - startedAt }
+    : fetchCall;
 
 /** One per client: store health and rejected tokens are shared by all its token kinds. */
 export function createSharedStore(settings: StoreSettings & TokenStoreContext): SharedStore {
@@ -148,16 +158,13 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
 
   /**
    * The token stored under `key`, if the value is a token record. A store is shared
-   * infrastructure, read like a server's answer: a value larger than one may be
-   * (MAX_RESPONSE_BYTES), a token that is not a bearer token (it would go into Authorization
-   * headers), times that are not finite numbers or that end later than a server's token could
-   * (MAX_LIFETIME_MS from now; a lifetime of 1e300 would be a token never refreshed, its
-   * expiresAt an Invalid Date), scopes that are not strings (another writer, an old format, a
-   * hostile value) are never served. Such a value is reported like one sealed with another key
-   * (`report`: once per fetch), but not left alone like it: that may be another deployment's
-   * token, this is nobody's, and left in place until it expires (whenever its writer chose) it
-   * would send the whole fleet to the server, each process on its own. So it counts as absent:
-   * the lock holder's token replaces it.
+   * infrastructure, read like a server's answer: a value over MAX_RESPONSE_BYTES, a token that is
+   * not a bearer token (it would go into Authorization headers), times that are not finite or
+   * end later than a server's token could (a lifetime of 1e300: never refreshed), scopes that
+   * are not strings are never served. Such a value is reported (`report`: once per fetch) and,
+   * unlike one sealed with another key (maybe another deployment's token), counts as absent:
+   * left until it expires, it would send the whole fleet to the server, each process alone. The
+   * lock holder's token replaces it.
    */
   async function read(kind: Kind, key: string, report: boolean): Promise<StoredToken | undefined> {
     const raw = await call(kind, "get", () => store.get(key));
@@ -206,7 +213,11 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
         return { ...stored, value: rebuild(stored) };
       }
 
-      async function viaStore(fetchCall: FetchCall, startedIn: number): Promise<Issued> {
+      async function viaStore(
+        fetchCall: FetchCall,
+        startedIn: number,
+        startedAt: number,
+      ): Promise<Issued> {
         const { background, deadlineAt } = fetchCall;
         if (monotonicNow() < bypassUntil) throw new StoreUnavailable();
         // Not bounded by the timeout (no store call); a failure (no WebCrypto) is reported like
@@ -218,13 +229,15 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
           )).catch((error: unknown) => {
           throw failed(kind, "get", error);
         });
-        const startedAt = monotonicNow();
         // Past the lock's lifetime its holder is gone or stuck: nobody else will store a token.
         const holderGoneAt = startedAt + lockTtlMs + timeoutMs;
-        // The call's deadline counts the wait, but a third of it at most: a stuck lock holder
+        // A caller's deadline counts the wait, but a third of it at most: a stuck lock holder
         // costs a call time, never its token. A customer token's fetch may wait twice (for its
-        // lock, then the bank token's) and still has a third left for its requests.
-        const waitUntil = Math.min(holderGoneAt, startedAt + (deadlineAt - startedAt) / 3);
+        // lock, then the bank token's) and still has a third left for its requests. A background
+        // refresh waits as long as the lock lives: nobody waits for it (see afterWait).
+        const waitUntil = background
+          ? holderGoneAt
+          : Math.min(holderGoneAt, startedAt + (deadlineAt - startedAt) / 3);
         for (let polls = 0; ; polls++) {
           const stored = await read(kind, key, polls === 0);
           if (fresh(stored)) return served(stored);
@@ -238,7 +251,7 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
               // Another process may have stored a token between our read and our lock.
               const again = await read(kind, key, false);
               if (fresh(again)) return served(again);
-              const issued = await fetch(fetchCall);
+              const issued = await fetch(afterWait(fetchCall, startedAt));
               const { token, sentAt, lifetimeMs } = issued;
               handedOut.set(slot, token);
               const ttlMs = planTokenTimes(sentAt, lifetimeMs).usableUntil - Date.now();
@@ -258,14 +271,17 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
           // Someone else is refreshing. A caller with no token takes the valid one it can get.
           if (!background && usable(stored)) return served(stored);
           if (monotonicNow() >= waitUntil) {
+            // Past the lock's lifetime its holder is gone: reported, and the store skipped a
+            // while. Before, it may just be slow: no store failure. Either way the token we fetch
+            // alone is not ours to store.
             if (waitUntil === holderGoneAt)
-              throw failed(kind, "acquire", new Error("lock held past its TTL"));
-            // The holder may just be slow: not a store failure. Its token is not ours to store.
-            logger.log(
-              "info",
-              `token store: ${kind} lock still busy after a third of the deadline; fetching alone`,
-            );
-            return fetch(fetchCall);
+              failed(kind, "acquire", new Error("lock held past its TTL"));
+            else
+              logger.log(
+                "info",
+                `token store: ${kind} lock still busy after a third of the deadline; fetching alone`,
+              );
+            return fetch(afterWait(fetchCall, startedAt));
           }
           logger.log("debug", `token store: ${kind} lock busy, waiting`);
           // Background waits hold no process open: nobody awaits them.
@@ -277,13 +293,15 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
         }
       }
 
-      return (fetchCall) =>
-        viaStore(fetchCall, generation).catch((error: unknown) => {
+      return (fetchCall) => {
+        const startedAt = monotonicNow();
+        return viaStore(fetchCall, generation, startedAt).catch((error: unknown) => {
           // The store failed before we went to the server: fetch on our own (that token never
           // goes to the store). HTTP errors, the server's answer, propagate unchanged.
-          if (error instanceof StoreUnavailable) return fetch(fetchCall);
+          if (error instanceof StoreUnavailable) return fetch(afterWait(fetchCall, startedAt));
           throw error;
         });
+      };
     },
   };
 }

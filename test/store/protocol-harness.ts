@@ -5,7 +5,7 @@
 import { vi } from "vitest";
 import type { TokenStore } from "../../src/config/token-store.js";
 import { createSharedStore } from "../../src/store/shared-store.js";
-import type { IssuedToken } from "../../src/token/issued-token.js";
+import type { FetchCall, IssuedToken } from "../../src/token/issued-token.js";
 
 /** The lifetime of the tokens the mock fetch issues. */
 export const LIFETIME_MS = 600_000;
@@ -33,7 +33,7 @@ export function protocolOver(store: TokenStore) {
     redactor: { add: () => undefined },
     hooks: { onStoreError },
   });
-  const fetch = vi.fn(async (): Promise<IssuedToken<string>> => ({
+  const fetch = vi.fn(async (_call: FetchCall): Promise<IssuedToken<string>> => ({
     value: "from-http",
     token: "http-token",
     sentAt: Date.now(),

@@ -8,6 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TokenStore } from "../../src/config/token-store.js";
+import { MemoryTokenStore } from "../../src/store/index.js";
 import { callOf, LIFETIME_MS, protocolOver } from "./protocol-harness.js";
 
 beforeEach(() => {
@@ -192,6 +193,44 @@ describe("another process holds the lock", () => {
     expect((await result).token).toBe("http-token");
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(store.set).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("a fleet's background refreshes behind a slow lock holder", () => {
+  it("wait for the holder's token past a third of their deadline: one request for the fleet", async () => {
+    // Four processes over one store (lock 1 s), deadline 1.5 s; the holder's request takes
+    // 800 ms (a retry after a 503, a paced send). Nobody awaits a background refresh: its wait
+    // costs nobody.
+    const store = new MemoryTokenStore();
+    const fleet = ["A", "B", "C", "D"].map(() => protocolOver(store));
+    for (const process of fleet)
+      process.fetch.mockImplementation(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 800));
+        return {
+          value: "from-http",
+          token: "http-token",
+          sentAt: Date.now(),
+          lifetimeMs: LIFETIME_MS,
+        };
+      });
+    const refreshes = fleet.map((process) => process.fetcher(callOf(true, 1_500)));
+    await vi.advanceTimersByTimeAsync(2_000);
+    const issued = await Promise.all(refreshes);
+    expect(fleet.map((process) => process.fetch.mock.calls.length)).toEqual([1, 0, 0, 0]);
+    expect(issued.map((token) => token.token)).toEqual(Array(4).fill("http-token"));
+  });
+
+  it("a background fetch after a long wait gets its whole deadline: the wait is not taken from it", async () => {
+    const start = Date.now();
+    const store = scripted({ acquire: async () => Date.now() - start >= 900 });
+    const { fetcher, fetch } = protocolOver(store);
+    const call = callOf(true, 1_200);
+    const result = fetcher(call);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await result;
+    const [given] = fetch.mock.calls[0]!;
+    // The lock, taken at the poll past 900 ms: its deadline is 1.2 s from then, not 300 ms.
+    expect(given.deadlineAt - call.deadlineAt).toBeGreaterThanOrEqual(900);
   });
 });
 
