@@ -73,15 +73,15 @@ export interface Engine {
 
 /**
  * A POST to the IdP, paced, retried by `retryWait`; what it throws is typed and redacted.
- * `deadlineAt` (on `monotonicNow()`'s clock) is the deadline of the token fetch it is part of, fixed when
- * that started (time spent waiting on a shared store or a bank token has gone from it);
- * without one, `deadline` from now.
+ * `deadlineAt` (on `monotonicNow()`'s clock) is the deadline of the token fetch it is part of,
+ * fixed when that started (time spent waiting on a shared store or a bank token has gone from
+ * it); without one, `deadline` from now. `roundTripMs` is the successful attempt's.
  */
 export async function sendToIdp(
   engine: Engine,
   request: IdpRequest,
   call: { signal?: AbortSignal | undefined; background?: boolean; deadlineAt?: number },
-): Promise<IdpSuccess & { attempts: number }> {
+): Promise<IdpSuccess & { attempts: number; roundTripMs: number }> {
   const { api, options, logger, redactor, traffic } = engine;
   const { maxRetries, timeout, deadline, backoff } = options.retry;
   const { operation } = request;
@@ -153,8 +153,10 @@ export async function sendToIdp(
       }
 
       // Attempt, and classify.
+      // The token's anchor is on the wall clock (servers share it); durations on the monotonic.
       const sentAt = Date.now();
-      const left = deadlineAt - monotonicNow();
+      const attemptStartedAt = monotonicNow();
+      const left = deadlineAt - attemptStartedAt;
       const timer = AbortSignal.timeout(Math.max(1, Math.min(timeout, left)));
       let shouldRetry: string | null = null;
       // The path is an option (other providers use /v1/oauth/token); the types know Cybrid's.
@@ -190,7 +192,7 @@ export async function sendToIdp(
       });
       if (!failed) {
         budget?.recordSuccess();
-        return { ...result, attempts };
+        return { ...result, attempts, roundTripMs: monotonicNow() - attemptStartedAt };
       }
       signal?.throwIfAborted(); // the caller's reason, not what the abort did to the attempt
 

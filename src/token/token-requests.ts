@@ -173,7 +173,7 @@ async function fetchToken(
   const { logger, redactor, options } = engine;
   const kind = customerGuid ? "customer" : "bank";
   const operation = `POST ${request.path}`;
-  const { data, sentAt, serverDate, attempts } = await sendToIdp(
+  const { data, sentAt, serverDate, attempts, roundTripMs } = await sendToIdp(
     engine,
     { ...request, operation },
     call,
@@ -223,7 +223,7 @@ async function fetchToken(
     kind,
     scopes: value.scopes,
     expiresAt: value.expiresAt,
-    durationMs: Date.now() - sentAt,
+    durationMs: roundTripMs,
     attempts,
   });
   return { value, token, sentAt: anchor, lifetimeMs };

@@ -30,7 +30,7 @@ const REQUEST: IdpRequest = {
 };
 
 /** One scripted answer: a Response, or a value for the fetch to reject with. */
-type Answer = Response | { reject: unknown } | "hang";
+type Answer = Response | { reject: unknown } | { after: number; answer: Response } | "hang";
 
 interface Sent {
   request: Request;
@@ -68,6 +68,10 @@ function fakeEngine(
     sent.push({ request, body: await request.clone().text(), at: Date.now() });
     const answer = answers[Math.min(sent.length, answers.length) - 1] as Answer;
     if (answer instanceof Response) return answer.clone();
+    if (typeof answer === "object" && "after" in answer) {
+      await new Promise((resolve) => setTimeout(resolve, answer.after));
+      return answer.answer.clone();
+    }
     if (answer === "hang") {
       return new Promise((_, reject) =>
         request.signal.addEventListener("abort", () => reject(request.signal.reason)),
@@ -356,6 +360,15 @@ describe("how many, how long", () => {
     expect(error).toMatchObject({ code: "deadline_exceeded" });
   });
 
+  it("the round trip is measured on the monotonic clock: a wall-clock step does not change it", async () => {
+    const fake = fakeEngine([{ after: 120, answer: ok() }]);
+    const outcome = start(fake);
+    await vi.advanceTimersByTimeAsync(0);
+    vi.setSystemTime(Date.now() - 3_600_000);
+    await vi.advanceTimersByTimeAsync(120);
+    expect((await outcome).value?.roundTripMs).toBe(120);
+  });
+
   it("a deadline the caller gives that has already passed sends nothing", async () => {
     const fake = fakeEngine([ok()]); // unpaced: nothing else stops it
     const { error } = await start(fake, { deadlineAt: performance.now() });
@@ -576,6 +589,7 @@ describe("the request and what comes back", () => {
       serverDate: Date.UTC(2026, 0, 1, 0, 0, 5),
       status: 200,
       attempts: 1,
+      roundTripMs: 0,
     });
     const [sent] = fake.sent;
     expect(sent?.request.redirect).toBe("manual");

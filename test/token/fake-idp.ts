@@ -70,7 +70,7 @@ export function useFakeIdp() {
     idp.lines.length = 0;
     vi.mocked(sendToIdp).mockImplementation(
       (_engine, request, call) =>
-        new Promise<IdpSuccess & { attempts: number }>((resolve, reject) => {
+        new Promise<IdpSuccess & { attempts: number; roundTripMs: number }>((resolve, reject) => {
           idp.sent.push({
             request,
             background: call.background,
@@ -83,6 +83,7 @@ export function useFakeIdp() {
                     sentAt: Date.now(),
                     status: 200,
                     attempts: 1,
+                    roundTripMs: 0,
                   }),
           });
         }),
