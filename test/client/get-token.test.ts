@@ -44,13 +44,15 @@ describe("getToken", () => {
 
   it(
     "refreshes exactly once across an expiry boundary, serving the current token meanwhile",
-    { timeout: 15_000 },
+    { timeout: 20_000 },
     async () => {
-      const emu = await emulator({ tokenTtlSeconds: 6 });
+      // 10 s tokens: the 10,000 calls below have 400 ms before the token's usable end, room
+      // enough on a loaded machine (6 s tokens left 240 ms, and a loaded run missed it).
+      const emu = await emulator({ tokenTtlSeconds: 10 });
       const cybrid = clientFor(emu);
       const first = await cybrid.getToken();
       // 86% of the lifetime: the refresh window (opened by 85%) is open, the token usable (to 90%).
-      await sleep(first.expiresAt.getTime() - 840 - Date.now());
+      await sleep(first.expiresAt.getTime() - 1_400 - Date.now());
       const during = await Promise.all(Array.from({ length: 10_000 }, () => cybrid.getToken()));
       expect(new Set(during.map((t) => t.accessToken))).toEqual(new Set([first.accessToken]));
       await sleep(100);
