@@ -93,11 +93,22 @@ export function redisTokenStore(
 const ms = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
 
+/**
+ * Rethrows an ioredis error without the arguments ioredis puts on it (`command.args`): those of
+ * a SET hold the stored value, a plaintext token with `encryptionKey: false`, and the error
+ * reaches the application through `onStoreError`.
+ */
+function withoutArgs(error: unknown): never {
+  const command = (error as { command?: { args?: unknown } } | null)?.command;
+  if (typeof command === "object" && command !== null) delete command.args;
+  throw error;
+}
+
 function ioredisStore(client: IoRedisLike): TokenStore {
   return {
     get: async (key) => text(await client.get(key)),
     set: async (key, value, ttlMs) => {
-      await client.set(key, value, "PX", ms(ttlMs));
+      await client.set(key, value, "PX", ms(ttlMs)).catch(withoutArgs);
     },
     acquire: async (key, fence, ttlMs) =>
       (await client.set(`${key}:lock`, fence, "PX", ms(ttlMs), "NX")) === "OK",

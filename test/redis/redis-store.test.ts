@@ -2,6 +2,7 @@
  * redisTokenStore against a real redis-server, through both client libraries: the same
  * contract as MemoryTokenStore (TTL, NX lock, fenced release), hashed keys, encrypted values.
  */
+import { inspect } from "node:util";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
@@ -138,6 +139,27 @@ describeRedis("redisTokenStore", () => {
       expect(String(await ioredis.get(key))).not.toContain(emu.clientSecret);
     }
   });
+
+  it.each(["ioredis", "node-redis"] as const)(
+    "%s: a refused SET (Redis out of memory) rejects with an error that holds no plaintext token",
+    async (name) => {
+      const client = clients().find(([n]) => n === name)![1];
+      // encryptionKey: false stores the record as is; ioredis puts a failed command's arguments
+      // on its error (command.args), and onStoreError hands that error to the application.
+      const store = redisTokenStore(client, { keyPrefix: "oom:", encryptionKey: false });
+      const record = JSON.stringify({ token: "plaintext-access-token-oom" });
+      await ioredis.config("SET", "maxmemory-policy", "noeviction");
+      await ioredis.config("SET", "maxmemory", "1");
+      try {
+        const error = await rejectionOf(store.set(KEY, record, 5_000));
+        expect(String(error)).toMatch(/OOM/);
+        expect(JSON.stringify(error)).not.toContain("plaintext-access-token");
+        expect(inspect(error, { depth: 5 })).not.toContain("plaintext-access-token");
+      } finally {
+        await ioredis.config("SET", "maxmemory", "0");
+      }
+    },
+  );
 
   it("refuses an encryption key that is not 32 bytes", () => {
     expect(() => redisTokenStore(ioredis, { encryptionKey: "abcd" })).toThrow(/32 bytes/);
