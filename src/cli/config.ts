@@ -7,7 +7,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { createCybridId, type CybridId, type CybridIdHooks, type LogSink } from "../index.js";
 import { DEFAULT_BASE_URL, readEnv } from "../config/environments.js";
-import { UsageError } from "./exit-codes.js";
+import { HelpRequested, UsageError } from "./exit-codes.js";
 import { debug, err, fail, formatDuration, neverPrint, talkingTo, timeLeft } from "./output.js";
 
 type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
@@ -83,8 +83,11 @@ export function parseCommandLine<const T extends OptionsConfig>(
   allowPositionals = false,
 ) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals });
+    const parsed = parseArgs({ args, options, strict: true, allowPositionals });
+    if ("help" in parsed.values && parsed.values.help === true) throw new HelpRequested();
+    return parsed;
   } catch (error) {
+    if (error instanceof HelpRequested) throw error;
     // parseArgs messages are clear ("Unknown option '--x'"); its hints about `--` are not
     // useful here, so keep the first sentence only, and name the flag that was probably meant.
     const message = error instanceof Error ? error.message : String(error);

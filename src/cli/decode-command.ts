@@ -81,7 +81,7 @@ Exit status: 0 decoded (expired tokens included), 2 not a JWT or bad usage.`,
       ...timeLine("Issued:    ", claims.iat),
       ...timeLine("Not before:", claims.nbf),
       expiresAt === undefined
-        ? "Expires:    never (no exp claim)"
+        ? `Expires:    ${claims.exp === undefined ? "never (no exp claim)" : "unknown (exp is not a date)"}`
         : `Expires:    ${expiresAt.toISOString()} (${timeLeft(expiresAt)})`,
       `Signature:  ${NOT_VERIFIED}`,
     ];
@@ -90,9 +90,12 @@ Exit status: 0 decoded (expired tokens included), 2 not a JWT or bad usage.`,
   },
 };
 
-/** A NumericDate claim (seconds since the epoch) as a Date, if it is one. */
+/** A NumericDate claim (seconds since the epoch) as a Date, if it is one a Date can hold. */
 function dateOf(value: unknown): Date | undefined {
-  return typeof value === "number" && Number.isFinite(value) ? new Date(value * 1000) : undefined;
+  if (typeof value !== "number") return undefined;
+  // Past +-8.64e12 s a Date is invalid, and toISOString() would throw ("Invalid time value").
+  const date = new Date(value * 1000);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 function timeLine(label: string, value: unknown): string[] {

@@ -22,3 +22,11 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export class UsageError extends Error {
   override name = "UsageError";
 }
+
+/**
+ * `-h` grouped with other short flags (`-vh`), found by a command's flag parsing: main.ts prints
+ * the command's help, exit status 0, as for a lone `-h` or `--help`.
+ */
+export class HelpRequested extends Error {
+  override name = "HelpRequested";
+}

@@ -16,7 +16,7 @@ import { customerTokenCommand } from "./customer-token-command.js";
 import { decodeCommand } from "./decode-command.js";
 import { serveCommand } from "./serve-command.js";
 import { tokenCommand } from "./token-command.js";
-import { ExitCode, UsageError } from "./exit-codes.js";
+import { ExitCode, HelpRequested, UsageError } from "./exit-codes.js";
 import { describeFailure, err, fail, out } from "./output.js";
 import { packageVersion } from "./version.js";
 
@@ -81,6 +81,10 @@ async function main(argv: string[]): Promise<ExitCode> {
   try {
     return await command.run(rest);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      out(command.help);
+      return ExitCode.Ok;
+    }
     return report(command, error, verbose);
   }
 }

@@ -10,6 +10,7 @@ import {
   type EmulatorOptions,
   type LoggedRequest,
 } from "../emulator/index.js";
+import { MIN_CLIENT_SECRET_LENGTH } from "../config/option-checks.js";
 import type { Command } from "./command.js";
 import { COMMON_HELP, COMMON_OPTIONS, parseCommandLine } from "./config.js";
 import { ExitCode, UsageError } from "./exit-codes.js";
@@ -46,7 +47,7 @@ Options:
   -p, --port <n>              port to listen on (default: a free one)
   --host <addr>               address to bind (default 127.0.0.1)
   --client-id <id>            the client id it accepts (default ${DEFAULT_CLIENT_ID})
-  --client-secret <s>         its secret (default ${DEFAULT_CLIENT_SECRET})
+  --client-secret <s>         its secret, 8 characters or more (default ${DEFAULT_CLIENT_SECRET})
   --token-ttl <s>             expires_in of bank tokens, in seconds (default 1800)
   --customer-token-ttl <s>    lifetime of customer tokens, in seconds (default 1800)
 ${COMMON_HELP}
@@ -62,11 +63,18 @@ ${COMMON_HELP}
     if (tokenTtl !== undefined) options.tokenTtlSeconds = tokenTtl;
     const customerTtl = integer(values["customer-token-ttl"], "--customer-token-ttl", 1);
     if (customerTtl !== undefined) options.customerTokenTtlSeconds = customerTtl;
-    if (values["client-id"] !== undefined || values["client-secret"] !== undefined) {
+    // A secret the SDK refuses (too short to redact safely) would be printed as an export that
+    // `cybrid-id token` and createCybridId then refuse: say so now, not after the paste.
+    const secret = values["client-secret"];
+    if (secret !== undefined && secret.length < MIN_CLIENT_SECRET_LENGTH)
+      throw new UsageError(
+        `--client-secret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters, as the client requires`,
+      );
+    if (values["client-id"] !== undefined || secret !== undefined) {
       options.clients = [
         {
           clientId: values["client-id"] ?? DEFAULT_CLIENT_ID,
-          clientSecret: values["client-secret"] ?? DEFAULT_CLIENT_SECRET,
+          clientSecret: secret ?? DEFAULT_CLIENT_SECRET,
         },
       ];
     }

@@ -229,7 +229,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
   const { port } = server.address() as AddressInfo;
-  state.url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  // Bound to every interface, it is reached on loopback: 0.0.0.0 is no address to connect to,
+  // and createCybridId allows plain http on loopback only.
+  const reachable = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
+  state.url = `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
   state.issuer = options.issuer ?? state.url;
 
   let closed: Promise<void> | undefined;

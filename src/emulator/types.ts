@@ -25,7 +25,7 @@ export interface EmulatorClient {
 export interface EmulatorOptions {
   /** @default 0 (a free port) */
   port?: number;
-  /** @default "127.0.0.1" */
+  /** The address to bind; for `0.0.0.0` or `::`, `url` is on loopback. @default "127.0.0.1" */
   host?: string;
   /** @default one bank client, {@link DEFAULT_CLIENT_ID} / {@link DEFAULT_CLIENT_SECRET} */
   clients?: EmulatorClient[];

@@ -42,6 +42,18 @@ describe.each(VARIANTS)("cybrid-id commands, $name", (variant) => {
     },
   );
 
+  it.skipIf(!variant.available)(
+    "-h grouped with another short flag (-vh) is help too, never a run",
+    async () => {
+      for (const name of ["token", "customer-token", "decode", "serve"]) {
+        const result = await runCli(variant, [name, "-vh"], { env: env(), timeoutMs: 5_000 });
+        expect(result.code, name).toBe(0);
+        expect(result.stdout).toContain(`Usage: cybrid-id ${name}`);
+      }
+      expect(emu().count()).toBe(0);
+    },
+  );
+
   it.skipIf(!variant.available)("token prints the bare access token, one request", async () => {
     const result = await runCli(variant, ["token"], { env: env() });
     expect(result.code, result.stderr).toBe(0);

@@ -48,6 +48,19 @@ describe.each(VARIANTS)("cybrid-id decode, $name", (variant) => {
     expect(decoded.secondsLeft).toBeLessThan(0);
   });
 
+  it.skipIf(!variant.available)(
+    "a date claim past the range of dates is decoded (exit 0), not a crash",
+    async () => {
+      const jwt = emu().signJwt({ sub: "abc", iat: 1e300, exp: 1e16 });
+      const text = await runCli(variant, ["decode", jwt]);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toMatch(/Expires: +unknown \(exp is not a date\)/);
+      const json = await runCli(variant, ["decode", jwt, "--json"]);
+      expect(json.code, json.stderr).toBe(0);
+      expect(JSON.parse(json.stdout)).toMatchObject({ expiresAt: null, expired: null });
+    },
+  );
+
   it.skipIf(!variant.available)("not a JWT: exit 2", async () => {
     for (const input of ["hello", "a.b.c", ""]) {
       const result = await runCli(variant, ["decode"], { input });

@@ -114,7 +114,9 @@ function watchRun(args: string[], env: NodeJS.ProcessEnv, result: Result): void 
   if (secret !== undefined) watchSecret(secret, clientId);
   collect(result.stderr);
   const command = args[0] ?? "";
-  const help = args.includes("--help") || args.includes("-h");
+  // `-vh` is help as well: its stdout is the usage, no token to learn.
+  const help =
+    args.includes("--help") || args.includes("-h") || result.stdout.startsWith("Usage: cybrid-id");
   if (!PRINTS_A_TOKEN.has(command) || help || result.code !== 0) {
     collect(result.stdout);
     return;

@@ -96,6 +96,18 @@ describe.each(VARIANTS)("cybrid-id serve, $name", (variant) => {
   });
 
   it.skipIf(!variant.available)(
+    "refuses a --client-secret that the client would refuse (under 8 characters), exit 2",
+    async () => {
+      const result = await runCli(variant, ["serve", "--client-secret", "x7Qp2Zr"], {
+        timeoutMs: 5_000,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("at least 8 characters");
+      expect(result.stdout).toBe("");
+    },
+  );
+
+  it.skipIf(!variant.available)(
     "an aborted request does not stop the --verbose request log",
     async () => {
       const child = startCli(variant, ["serve", "--verbose"]);

@@ -3,6 +3,7 @@
  * log and its counters.
  */
 import { describe, expect, it } from "vitest";
+import { createCybridId } from "../../src/index.js";
 import {
   bankToken,
   emulator,
@@ -172,5 +173,20 @@ describe("request log", () => {
     expect(emu.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     await emu.close();
     await emu.close();
+  });
+
+  it("bound to every interface, gives a url a client can use: loopback, not 0.0.0.0", async () => {
+    const emu = await emulator({ host: "0.0.0.0" });
+    expect(emu.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const cybrid = createCybridId({
+      baseUrl: emu.url,
+      clientId: emu.clientId,
+      clientSecret: emu.clientSecret,
+    });
+    const customer = await cybrid.getCustomerToken({
+      customerGuid: "7f9d3e1c2b4a5968a7b6c5d4e3f2a1b0",
+      scopes: ["accounts:read"],
+    });
+    expect(customer.customerGuid).toBe("7f9d3e1c2b4a5968a7b6c5d4e3f2a1b0");
   });
 });
