@@ -19,7 +19,8 @@
  * @packageDocumentation
  */
 import type { TokenStore } from "../config/token-store.js";
-import { secureTokenStore, type SecureStoreOptions } from "./secure-store.js";
+import { configError } from "../errors/config-error.js";
+import { secureTokenStore, WHAT, type SecureStoreOptions } from "./secure-store.js";
 
 export { secureTokenStore, type SecureStoreOptions } from "./secure-store.js";
 export type { TokenStore } from "../config/token-store.js";
@@ -58,6 +59,8 @@ export interface RedisTokenStoreOptions extends SecureStoreOptions {
 }
 
 /** Deletes the lock only if it still holds our fence value: one atomic step in Redis. */
+const FLAVORS: readonly unknown[] = ["ioredis", "node-redis"];
+
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
 
 /**
@@ -71,12 +74,16 @@ const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call
  *
  * @throws ValidationError (code `invalid_configuration`) for an `encryptionKey` that is missing
  * (`undefined`: pass `false` for plaintext) or not 32 bytes, and for `timeout` or `lockTtl`
- * (its options before v2, now the client's `storeTimeout` and `storeLockTtl`).
+ * (its options before v2, now the client's `storeTimeout` and `storeLockTtl`), and for a
+ * `flavor` other than `"ioredis"` or `"node-redis"`.
  */
 export function redisTokenStore(
   client: RedisClientLike,
   options: RedisTokenStoreOptions = {},
 ): TokenStore {
+  // A typo would quietly pick the other library's adapter: refused, not guessed.
+  if (options.flavor !== undefined && !FLAVORS.includes(options.flavor))
+    throw configError(WHAT, 'flavor must be "ioredis" or "node-redis" (or omitted: detected)');
   const flavor =
     options.flavor ??
     (typeof (client as Partial<IoRedisLike>).defineCommand === "function"

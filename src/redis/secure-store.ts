@@ -37,7 +37,8 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** Heads the message of every configuration error thrown here. */
-const WHAT = "Invalid token store configuration";
+/** The heading of a store's configuration errors. */
+export const WHAT = "Invalid token store configuration";
 
 /**
  * The 32-byte key from bytes, hex or base64 (trimmed); anything else is a `ValidationError`
