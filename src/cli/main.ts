@@ -71,16 +71,17 @@ async function main(argv: string[]): Promise<ExitCode> {
   }
   // `cybrid-id help token` reads naturally; support it.
   const name = first === "help" ? afterFirst[0] : first;
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (first === "help") {
-    out(command?.help ?? HELP);
-    return command !== undefined || name === undefined ? ExitCode.Ok : ExitCode.Usage;
+  if (name === undefined) {
+    out(HELP);
+    return ExitCode.Ok;
   }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  // `help bogus` included: a usage error, on stderr like every other.
   if (command === undefined) {
-    fail(undefined, `unknown command "${first}". Run "cybrid-id --help" for the commands.`);
+    fail(undefined, `unknown command "${name}". Run "cybrid-id --help" for the commands.`);
     return ExitCode.Usage;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
+  if (first === "help" || rest.includes("--help") || rest.includes("-h")) {
     out(command.help);
     return ExitCode.Ok;
   }
