@@ -48,8 +48,15 @@ Try it locally, no account needed:
   npx cybrid-id serve                  # prints env exports; paste them in another shell
   npx cybrid-id token | npx cybrid-id decode`;
 
+const isVerboseFlag = (arg: string | undefined) => arg === "-v" || arg === "--verbose";
+
 async function main(argv: string[]): Promise<ExitCode> {
-  const [first, ...rest] = argv;
+  // -v before the command (the help lists it beside -h and -V) is still the command's flag:
+  // handed on to it, so that its parser, the one place flags are read, reads it.
+  const leading = argv.findIndex((arg) => !isVerboseFlag(arg));
+  const verboseFlags = leading === -1 ? argv : argv.slice(0, leading);
+  const [first, ...afterFirst] = argv.slice(verboseFlags.length);
+  const rest = [...verboseFlags, ...afterFirst];
   if (first === undefined) {
     err(HELP);
     return ExitCode.Usage;
@@ -63,17 +70,18 @@ async function main(argv: string[]): Promise<ExitCode> {
     return ExitCode.Ok;
   }
   // `cybrid-id help token` reads naturally; support it.
-  const name = first === "help" ? rest[0] : first;
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (first === "help") {
-    out(command?.help ?? HELP);
-    return command !== undefined || name === undefined ? ExitCode.Ok : ExitCode.Usage;
+  const name = first === "help" ? afterFirst[0] : first;
+  if (name === undefined) {
+    out(HELP);
+    return ExitCode.Ok;
   }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  // `help bogus` included: a usage error, on stderr like every other.
   if (command === undefined) {
-    fail(undefined, `unknown command "${first}". Run "cybrid-id --help" for the commands.`);
+    fail(undefined, `unknown command "${name}". Run "cybrid-id --help" for the commands.`);
     return ExitCode.Usage;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
+  if (first === "help" || rest.includes("--help") || rest.includes("-h")) {
     out(command.help);
     return ExitCode.Ok;
   }

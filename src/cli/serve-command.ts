@@ -36,7 +36,8 @@ const MAX_PENDING = 1_000;
 export const serveCommand: Command = {
   name: "serve",
   summary: "run the local identity API emulator (test credentials, no network)",
-  help: `Usage: cybrid-id serve [--port N] [--client-id ID] [--client-secret S] [--token-ttl S]
+  help: `Usage: cybrid-id serve [--port N] [--host A] [--client-id ID] [--client-secret S]
+                       [--token-ttl S] [--customer-token-ttl S] [options]
 
 Starts the spec-driven emulator of Cybrid's identity API in the foreground (POST
 /oauth/token and POST /api/customer_tokens, real RS256 JWTs) and prints its URL and the

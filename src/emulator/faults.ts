@@ -12,6 +12,8 @@ import type { Fault } from "./types.js";
 interface Queued {
   fault: Fault;
   left: number;
+  /** Injection order, to put a given-back fault where it stood. */
+  seq: number;
 }
 
 /** Where to look an example up: the request's spec path first, then every path of the spec. */
@@ -72,6 +74,9 @@ export function faultReply(fault: Fault, specPath: string | undefined): Reply {
 
 export class FaultQueue {
   private queue: Queued[] = [];
+  private injected = 0;
+  /** Every fault handed out, to find its place when it is given back. */
+  private records = new WeakMap<Fault, Queued>();
 
   constructor(private readonly specPathOf: (path: string) => string | undefined) {}
 
@@ -86,7 +91,9 @@ export class FaultQueue {
         throw new Error(`emulator: the spec has no example "${fault.example}"${where}`);
       }
     }
-    this.queue.push({ fault: { ...fault }, left: times });
+    const queued = { fault: { ...fault }, left: times, seq: this.injected++ };
+    this.records.set(queued.fault, queued);
+    this.queue.push(queued);
   }
 
   /** Consumes one use of the first fault that matches this path. */
@@ -99,7 +106,21 @@ export class FaultQueue {
     return queued.fault;
   }
 
+  /**
+   * Gives back the use {@link take} consumed, for a request answered before any fault could
+   * apply (a 413): the next request it matches gets it, as if this one had never taken it.
+   */
+  giveBack(fault: Fault): void {
+    const queued = this.records.get(fault);
+    if (queued === undefined) return;
+    queued.left += 1;
+    if (this.queue.includes(queued)) return;
+    const after = this.queue.findIndex((q) => q.seq > queued.seq);
+    this.queue.splice(after === -1 ? this.queue.length : after, 0, queued);
+  }
+
   clear(): void {
     this.queue = [];
+    this.records = new WeakMap();
   }
 }

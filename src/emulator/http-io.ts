@@ -43,13 +43,26 @@ export interface ParsedBody {
   value: unknown;
   parsed: boolean;
   form: boolean;
+  /** Why a body that looked right was refused anyway, for the route's error description. */
+  refusal?: string;
 }
 
 /** JSON or form by content type; without one, JSON is tried (what most clients send). */
 export function parseBody(text: string, contentType: string | undefined): ParsedBody {
   const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (type === "application/x-www-form-urlencoded") {
-    return { value: Object.fromEntries(new URLSearchParams(text)), parsed: true, form: true };
+    const params = new URLSearchParams(text);
+    // RFC 6749 section 3.1: parameters "MUST NOT be included more than once" (else the last
+    // value would silently win, a second client_secret included).
+    const twice = [...params.keys()].find((name) => params.getAll(name).length > 1);
+    if (twice !== undefined)
+      return {
+        value: text,
+        parsed: false,
+        form: true,
+        refusal: `Parameter ${twice} is included more than once.`,
+      };
+    return { value: Object.fromEntries(params), parsed: true, form: true };
   }
   if (text === "") return { value: text, parsed: false, form: false };
   if (type === "" || type === "application/json" || type.endsWith("+json")) {

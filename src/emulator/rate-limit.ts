@@ -9,6 +9,7 @@ export interface RateLimit {
 
 export class RateLimiter {
   private readonly hits = new Map<string, number[]>();
+  private nextSweepAt = 0;
 
   constructor(public limit: RateLimit | undefined) {}
 
@@ -16,6 +17,13 @@ export class RateLimiter {
   take(key: string, now = Date.now()): number | undefined {
     if (this.limit === undefined) return undefined;
     const { max, windowMs } = this.limit;
+    // Once a window, forget the keys with no hit left in it: every client id ever sent
+    // (unauthenticated ones included) would otherwise stay for as long as the emulator runs.
+    if (now >= this.nextSweepAt) {
+      for (const [known, times] of this.hits)
+        if ((times[times.length - 1] ?? now - windowMs) <= now - windowMs) this.hits.delete(known);
+      this.nextSweepAt = now + windowMs;
+    }
     const recent = (this.hits.get(key) ?? []).filter((at) => at > now - windowMs);
     if (recent.length >= max) {
       this.hits.set(key, recent);
@@ -28,7 +36,13 @@ export class RateLimiter {
     return undefined;
   }
 
+  /** How many keys it remembers (bounded: see the sweep in {@link take}). */
+  get size(): number {
+    return this.hits.size;
+  }
+
   reset(): void {
     this.hits.clear();
+    this.nextSweepAt = 0;
   }
 }

@@ -172,6 +172,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error;
       entry.status = 413;
+      // Taken on arrival (first come, first served), but never applied: it stays queued.
+      if (fault !== undefined) {
+        faults.giveBack(fault);
+        delete entry.fault;
+      }
       // The rest of the body is not read: the connection closes after this answer.
       const tooLarge = errorBody(
         413,

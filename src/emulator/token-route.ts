@@ -60,7 +60,11 @@ export function handleToken(ctx: RouteContext): Reply {
     typeof ctx.body.value !== "object" ||
     Array.isArray(ctx.body.value)
   ) {
-    return oauthError(400, "invalid_request", "The request body must be a JSON object or a form.");
+    return oauthError(
+      400,
+      "invalid_request",
+      ctx.body.refusal ?? "The request body must be a JSON object or a form.",
+    );
   }
   const body: Record<string, unknown> = { ...(ctx.body.value as Record<string, unknown>) };
   const basic = basicCredentials(header(ctx, "authorization"));

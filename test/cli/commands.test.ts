@@ -170,6 +170,22 @@ describe.each(VARIANTS)("cybrid-id commands, $name", (variant) => {
   );
 
   it.skipIf(!variant.available)(
+    "-v / --verbose before the command, as the top-level help lists it, applies to the command",
+    async () => {
+      const help = await runCli(variant, ["--help"]);
+      expect(help.stdout).toMatch(/-v, --verbose/);
+      for (const flag of ["-v", "--verbose"]) {
+        const result = await runCli(variant, [flag, "token"], { env: env() });
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout.trim()).toMatch(JWT);
+        expect(result.stderr).toContain(`-> POST ${emu().url}/oauth/token`);
+        expect(result.stderr).toContain("cache miss: fetched a bank token");
+        expectNoSecret(result);
+      }
+    },
+  );
+
+  it.skipIf(!variant.available)(
     "--verbose: a fetch's time counts its retries and their waits (Retry-After: 1)",
     async () => {
       for (const path of ["/oauth/token", "/api/customer_tokens"])

@@ -145,6 +145,8 @@ describe.each(VARIANTS)("cybrid-id failures, $name", (variant) => {
       expect(lines[0]).toBe("cybrid-id token: Unknown option '--scope': did you mean --scopes?");
       const unknown = await runCli(variant, ["tokn"], { env: env() });
       expect(stderrLines(unknown)[0]).toMatch(/^cybrid-id: unknown command "tokn"/);
+      const helpUnknown = await runCli(variant, ["help", "tokn"], { env: env() });
+      expect(stderrLines(helpUnknown)[0]).toMatch(/^cybrid-id: unknown command "tokn"/);
       const far = await runCli(variant, ["token", "--colour"], { env: env() });
       expect(stderrLines(far)[0]).toBe("cybrid-id token: Unknown option '--colour'");
     },
@@ -173,6 +175,7 @@ describe.each(VARIANTS)("cybrid-id failures, $name", (variant) => {
       ["frobnicate"],
       ["decode", "a", "b"],
       ["serve", "--port", "70000"],
+      ["help", "bogus"],
       [],
     ];
     for (const args of cases) {

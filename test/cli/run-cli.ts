@@ -113,7 +113,8 @@ function watchRun(args: string[], env: NodeJS.ProcessEnv, result: Result): void 
   const clientId = flagValue(args, "--client-id") ?? env.CYBRID_CLIENT_ID;
   if (secret !== undefined) watchSecret(secret, clientId);
   collect(result.stderr);
-  const command = args[0] ?? "";
+  // `-v token` is token too: the top-level -v/--verbose may precede the command.
+  const command = args.find((arg) => arg !== "-v" && arg !== "--verbose") ?? "";
   // `-vh` is help as well: its stdout is the usage, no token to learn.
   const help =
     args.includes("--help") || args.includes("-h") || result.stdout.startsWith("Usage: cybrid-id");

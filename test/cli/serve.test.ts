@@ -6,6 +6,7 @@
 import type { ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { serveCommand } from "../../src/cli/serve-command.js";
 import { runCli, startCli, VARIANTS, waitForOutput } from "./run-cli.js";
 
 const children: ChildProcess[] = [];
@@ -26,6 +27,17 @@ function exportsOf(stdout: string): Record<string, string> {
     if (name !== undefined && value !== undefined) env[name] = value.replace(/^'|'$/g, "");
   return env;
 }
+
+// From the source, not a run: serve's help shows its default secret, which this file's runs
+// watch as a secret (test/helpers/leak-watch.ts).
+it("serve --help: the usage line names every option the options list has", () => {
+  const [usage = "", ...sections] = serveCommand.help.split("\n\n");
+  const options = sections.find((section) => section.startsWith("Options:")) ?? "";
+  const listed = [...options.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]);
+  expect(listed).toContain("--host");
+  for (const flag of listed)
+    if (flag !== "--verbose" && flag !== "--help") expect(usage, flag).toContain(`${flag} `);
+});
 
 describe.each(VARIANTS)("cybrid-id serve, $name", (variant) => {
   it.skipIf(!variant.available)(

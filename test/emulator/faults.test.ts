@@ -4,6 +4,7 @@
  */
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
+import { FaultQueue } from "../../src/emulator/faults.js";
 import { startEmulator } from "../../src/emulator/index.js";
 import { bankToken, emulator, postJson, read, requestToken } from "../helpers/emulator-fixture.js";
 import { example } from "../helpers/spec-responses.js";
@@ -216,5 +217,24 @@ describe("faults", () => {
     await emu.close();
     await ended;
     expect(socket.destroyed).toBe(true);
+  });
+});
+
+describe("FaultQueue.giveBack", () => {
+  it("puts a fault back where it stood, one use more; not after clear()", () => {
+    const queue = new FaultQueue(() => undefined);
+    queue.inject({ path: "/a", status: 500 });
+    queue.inject({ status: 502 });
+    const first = queue.take("/a");
+    expect(first?.status).toBe(500);
+    if (first !== undefined) queue.giveBack(first);
+    // Back in its place, ahead of the 502 injected after it.
+    expect(queue.take("/a")?.status).toBe(500);
+    expect(queue.take("/a")?.status).toBe(502);
+    queue.inject({ status: 503 });
+    const taken = queue.take("/b");
+    queue.clear();
+    if (taken !== undefined) queue.giveBack(taken);
+    expect(queue.take("/b")).toBeUndefined();
   });
 });

@@ -42,6 +42,18 @@ describe("request bodies", () => {
     expect((await requestToken(emu, creds)).status).toBe(200);
   });
 
+  it("a 413 leaves a queued fault for the next request it applies to", async () => {
+    const emu = await emulator({ maxRequestBytes: 1_000 });
+    emu.inject({ path: TOKEN, status: 503 });
+    const tooLarge = await fetch(`${emu.url}${TOKEN}`, { method: "POST", body: "x".repeat(2_000) });
+    expect(tooLarge.status).toBe(413);
+    expect(emu.requests.at(-1)?.fault).toBeUndefined();
+    const creds = { client_id: emu.clientId, client_secret: emu.clientSecret };
+    expect((await requestToken(emu, creds)).status).toBe(503);
+    expect(emu.requests.at(-1)?.fault).toMatchObject({ status: 503 });
+    expect((await requestToken(emu, creds)).status).toBe(200);
+  });
+
   it("a chunked body (no content-length) is cut off at maxRequestBytes", async () => {
     const emu = await emulator({ maxRequestBytes: 1_000 });
     const chunk = (text: string) => `${text.length.toString(16)}\r\n${text}\r\n`;

@@ -69,6 +69,29 @@ describe("POST /oauth/token", () => {
     expect(emu.requests[0]?.body).toEqual(Object.fromEntries(form));
   });
 
+  it("refuses a form parameter sent twice (RFC 6749 section 3.1) with 400 invalid_request", async () => {
+    const emu = await emulator();
+    const grant = `client_id=${emu.clientId}&client_secret=${emu.clientSecret}`;
+    for (const [twice, body] of [
+      ["grant_type", `grant_type=client_credentials&grant_type=client_credentials&${grant}`],
+      ["client_secret", `grant_type=client_credentials&${grant}&client_secret=wrong-secret`],
+      ["client_secret", `grant_type=client_credentials&client_secret=wrong-secret&${grant}`],
+    ] as const) {
+      const answer = await read(
+        await fetch(`${emu.url}${TOKEN}`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body,
+        }),
+      );
+      expect(answer.status, body).toBe(400);
+      expect(answer.body).toEqual({
+        ...(example(TOKEN, 400, "invalid_request") as object),
+        error_description: expect.stringContaining(twice) as unknown,
+      });
+    }
+  });
+
   it("accepts HTTP Basic client authentication", async () => {
     const emu = await emulator({ clients: [{ clientId: "bank id", clientSecret: "s3cr:t" }] });
     const basic = Buffer.from(`${encodeURIComponent("bank id")}:${encodeURIComponent("s3cr:t")}`);
