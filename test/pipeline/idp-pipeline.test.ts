@@ -7,6 +7,7 @@
  */
 import createClient from "openapi-fetch";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fakeAbortSignalTimeout } from "../helpers/fake-abort-timeout.js";
 import type { paths } from "../../generated/openapi.js";
 import {
   ConnectionError,
@@ -123,12 +124,7 @@ beforeEach(() => {
   vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) });
   // Backoff in the middle of its range: base 500 -> 250, then 500, 1000...
   vi.spyOn(Math, "random").mockReturnValue(0.5);
-  // AbortSignal.timeout runs on Node's own timers, which fake timers do not reach.
-  vi.spyOn(AbortSignal, "timeout").mockImplementation((ms) => {
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), ms);
-    return controller.signal;
-  });
+  fakeAbortSignalTimeout();
 });
 afterEach(() => {
   vi.useRealTimers();

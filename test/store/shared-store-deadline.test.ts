@@ -6,6 +6,7 @@
  */
 import createClient from "openapi-fetch";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { fakeAbortSignalTimeout } from "../helpers/fake-abort-timeout.js";
 import type { paths } from "../../generated/openapi.js";
 import { resolveOptions } from "../../src/config/options.js";
 import type { TokenStore } from "../../src/config/token-store.js";
@@ -22,12 +23,7 @@ const GUID = "0123456789abcdef0123456789abcdef";
 beforeEach(() => {
   vi.useFakeTimers();
   vi.spyOn(Math, "random").mockReturnValue(0);
-  // AbortSignal.timeout runs on Node's own timers, which fake timers do not reach.
-  vi.spyOn(AbortSignal, "timeout").mockImplementation((ms) => {
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), ms);
-    return controller.signal;
-  });
+  fakeAbortSignalTimeout();
 });
 afterEach(() => {
   vi.useRealTimers();
