@@ -31,8 +31,13 @@ import {
   type AccessToken,
   type CustomerToken,
   type CustomerTokenRequest,
+  type InvalidateListener,
 } from "./token/token-cache.js";
-import { checkCustomerTokenInput, checkGetTokenInput } from "./validation/call-input.js";
+import {
+  checkCustomerTokenInput,
+  checkGetTokenInput,
+  checkListener,
+} from "./validation/call-input.js";
 
 /** Per-call options of `getToken`. */
 export interface GetTokenOptions {
@@ -57,6 +62,15 @@ export interface CybridId {
    * fenced off: its token goes to the callers that were waiting for it, never into the cache.
    */
   invalidate(): void;
+  /**
+   * Calls `listener` each time the client drops a bank token, for code that keeps one of its
+   * own (as `cybrid-id/bank-sdk` does): after `invalidate()` (`accessToken` undefined: all of
+   * them), and after a server rejected one with a 401 through `cybrid.fetch`,
+   * `cybrid.middleware` or the customer-token mint (`accessToken`: that token). It runs
+   * synchronously, in the call that dropped the token; a listener that throws is logged (warn)
+   * and ignored. Returns the function that removes the listener.
+   */
+  onInvalidate(listener: InvalidateListener): () => void;
   /**
    * openapi-fetch Middleware adding the bank token to another openapi-fetch client. Only for
    * the client's API origins (`apiOrigins`): any other origin rejects the call, unsent, with
@@ -129,8 +143,12 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
       return customers.create(request);
     },
     invalidate() {
-      bank.invalidate();
       customers.clear();
+      bank.invalidate();
+    },
+    onInvalidate(listener) {
+      checkListener(listener);
+      return bank.onInvalidate(listener);
     },
     middleware: createAuthMiddleware(bank, allowOrigin),
     fetch: createAuthenticatedFetch(

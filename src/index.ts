@@ -11,7 +11,12 @@ export type {
   CybridIdHooks,
   Scope,
 } from "./config/options.js";
-export type { AccessToken, CustomerToken, CustomerTokenRequest } from "./token/token-cache.js";
+export type {
+  AccessToken,
+  CustomerToken,
+  CustomerTokenRequest,
+  InvalidateListener,
+} from "./token/token-cache.js";
 export type { LogLevel, LogSink } from "./log/logger.js";
 // The contract of the `store` option; stores themselves are in `cybrid-id/store` and `/redis`.
 export type { TokenStore } from "./config/token-store.js";

@@ -81,20 +81,28 @@ function scopeSetsOf(
  * token past its usable life.
  */
 export async function bankSdkAccessToken(
-  cybrid: Pick<CybridId, "getToken">,
+  cybrid: Pick<CybridId, "getToken" | "onInvalidate">,
   options: BankSdkAccessTokenOptions = {},
 ): Promise<BankSdkAccessToken> {
-  if (typeof cybrid?.getToken !== "function") {
+  if (typeof cybrid?.getToken !== "function" || typeof cybrid.onInvalidate !== "function") {
     throw configError(WHAT, "cybrid must be a client of createCybridId()");
   }
   const sets = scopeSetsOf(options?.scopes);
   const warm = sets.map(
     (scopes) => new WarmToken(() => cybrid.getToken(scopes === undefined ? {} : { scopes })),
   );
+  // Before the warm-up: a token dropped while it is fetched is not kept either.
+  const stopListening = cybrid.onInvalidate(({ accessToken }) => {
+    for (const token of warm) token.drop(accessToken);
+  });
+  const disposeAll = () => {
+    stopListening();
+    for (const token of warm) token.dispose();
+  };
   try {
     await Promise.all(warm.map((token) => token.warm()));
   } catch (error) {
-    for (const token of warm) token.dispose();
+    disposeAll();
     throw error;
   }
 
@@ -115,7 +123,7 @@ export async function bankSdkAccessToken(
   return Object.assign(accessToken, {
     dispose() {
       disposed = true;
-      for (const token of warm) token.dispose();
+      disposeAll();
     },
   });
 }
@@ -129,9 +137,10 @@ function noUsableToken(asked: readonly string[], expired: WarmToken | undefined)
       asked,
     );
   }
+  const state = expired.dropped ? "was invalidated" : "is past its usable life";
   const reason = expired.lastError === undefined ? "has not arrived yet" : "failed";
   return new NoUsableTokenError(
-    `The token for the scopes ${named} is past its usable life and its refresh ${reason}; ` +
+    `The token for the scopes ${named} ${state} and its refresh ${reason}; ` +
       "the next call may succeed",
     asked,
     expired.lastError,

@@ -7,7 +7,9 @@
  * lifetime being a JWT's `exp - iat` when the token is one), and only polls `getToken`, which costs no I/O while the cached token is fresh, and keeps what it
  * returns. From the point where the client's refresh window may open (75% of the lifetime) it
  * asks again at shorter and shorter intervals, so the new token is picked up soon after the
- * client's background refresh brings it, even in a process that makes no calls.
+ * client's background refresh brings it, even in a process that makes no calls. When the
+ * client drops the token (`invalidate()`, or a server's 401 to it), it is sent no more and its
+ * replacement is asked for at once.
  */
 import { MAX_TIMER_MS } from "../retry/timers.js";
 import type { AccessToken } from "../token/token-cache.js";
@@ -27,9 +29,17 @@ export class WarmToken {
   private polling = false;
   private failures = 0;
   private disposed = false;
+  /**
+   * Counts the client's drops of this token: a token asked for before one, and brought after
+   * it, may be the dropped token (a fetch fenced off by `invalidate()` still answers its
+   * callers), so it is not kept.
+   */
+  private drops = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The error of the latest poll, until one succeeds. */
   lastError: unknown;
+  /** Whether the token was dropped by the client, until its replacement comes. */
+  dropped = false;
 
   constructor(
     private readonly getToken: () => Promise<AccessToken>,
@@ -38,8 +48,33 @@ export class WarmToken {
 
   /** The warm-up: the first token (or getToken's error), then the polling timer. */
   async warm(): Promise<void> {
-    this.adopt(await this.getToken());
+    this.polling = true; // a drop during the warm-up is handled here, not by a poll
+    try {
+      let drops: number;
+      let token: AccessToken;
+      do {
+        drops = this.drops;
+        token = await this.getToken();
+      } while (drops !== this.drops);
+      this.adopt(token);
+    } finally {
+      this.polling = false;
+    }
     this.schedule();
+  }
+
+  /**
+   * The client dropped `accessToken` (undefined: all of its tokens). When it is this one (or
+   * may be, before the warm-up ends), it is sent no more, and the replacement is asked for now.
+   */
+  drop(accessToken: string | undefined): void {
+    const held = this.token?.accessToken;
+    if (accessToken !== undefined && held !== undefined && accessToken !== held) return;
+    this.drops += 1;
+    this.dropped = held !== undefined;
+    this.usableUntil = 0;
+    this.pollAt = 0;
+    if (!this.polling && !this.disposed) this.poll();
   }
 
   /** Whether the current token was granted every one of `scopes` (unknown grants cover all). */
@@ -63,6 +98,7 @@ export class WarmToken {
 
   private poll(): void {
     this.polling = true;
+    const drops = this.drops;
     let next: Promise<AccessToken>;
     try {
       next = this.getToken();
@@ -74,7 +110,8 @@ export class WarmToken {
         (token) => {
           this.failures = 0;
           this.lastError = undefined;
-          this.adopt(token);
+          // Dropped meanwhile: the next poll (due now) asks again.
+          if (drops === this.drops) this.adopt(token);
         },
         (error: unknown) => {
           // The client found no usable token and could not fetch one: try again after a
@@ -92,7 +129,8 @@ export class WarmToken {
 
   private adopt(token: AccessToken): void {
     const now = this.now();
-    if (token.accessToken !== this.token?.accessToken) {
+    // A dropped token that the client gives back is one it holds valid: planned anew.
+    if (token.accessToken !== this.token?.accessToken || this.dropped) {
       // The whole lifetime, as the client counts it, so that the skew is the client's own: a
       // JWT's `exp - iat`, else (or when shorter) what is left of it now.
       const expiresAt = token.expiresAt.getTime();
@@ -100,6 +138,7 @@ export class WarmToken {
       const lifetime = Math.max(left, jwtLifetimeMs(decodeJwtClaims(token.accessToken), now) ?? 0);
       const times = planTokenTimes(expiresAt - lifetime, lifetime, WINDOW_START);
       this.token = token;
+      this.dropped = false;
       this.usableUntil = times.usableUntil;
       this.pollAt = times.refreshAt;
     } else {

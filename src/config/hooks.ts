@@ -95,13 +95,10 @@ export function guardHooks(hooks: CybridIdHooks, logger: Logger): CybridIdHooks 
     const report = (error: unknown) => {
       if (reported) return;
       reported = true;
-      let reason = "an error that cannot be shown";
-      try {
-        reason = String(error instanceof Error ? error.message : error);
-      } catch {
-        // A null-prototype object, a message getter that throws: said without its reason.
-      }
-      logger.log("warn", `hooks.${name} failed (${reason}); ignored, and not logged again`);
+      logger.log(
+        "warn",
+        `hooks.${name} failed (${failureReason(error)}); ignored, and not logged again`,
+      );
     };
     guarded[name] = (event) => {
       try {
@@ -115,4 +112,14 @@ export function guardHooks(hooks: CybridIdHooks, logger: Logger): CybridIdHooks 
     };
   }
   return guarded;
+}
+
+/** What a log line says of a user callback's failure (the logger redacts it). */
+export function failureReason(error: unknown): string {
+  try {
+    return String(error instanceof Error ? error.message : error);
+  } catch {
+    // A null-prototype object, a message getter that throws: said without its reason.
+    return "an error that cannot be shown";
+  }
 }

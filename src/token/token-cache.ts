@@ -16,6 +16,7 @@
  * or through the shared store, which wraps that fetch, when the client has one.
  */
 import { newBankTokenCodes } from "../../generated/error-codes.js";
+import { failureReason } from "../config/hooks.js";
 import { AuthenticationError, TimeoutError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
 import type { Engine } from "../pipeline/idp-pipeline.js";
@@ -50,7 +51,15 @@ export interface BankTokens {
    * Without it, every bank token, and the fetches under way are fenced off.
    */
   invalidate(staleToken?: string): void;
+  /** Calls `listener` after each `invalidate`; returns the function that removes it. */
+  onInvalidate(listener: InvalidateListener): () => void;
 }
+
+/**
+ * Told that the client dropped a bank token: `accessToken` is the one a server rejected, or
+ * undefined when `invalidate()` dropped them all.
+ */
+export type InvalidateListener = (event: { accessToken: string | undefined }) => void;
 
 export interface CustomerTokens {
   /** Cached per customer and scope set (order does not matter). */
@@ -217,6 +226,8 @@ export function createTokenCache(
     return lruGet(bankSlots, key, options.bankTokenCacheSize, () => newBankSlot(key, scopes));
   }
 
+  /** Whoever keeps a bank token of its own (the bank-SDK bridge) hears of every drop. */
+  const invalidateListeners = new Set<InvalidateListener>();
   const bank: BankTokens = {
     get: (scopes, signal) => bankSlot(scopes).get(signal),
     invalidate(staleToken) {
@@ -224,6 +235,17 @@ export function createTokenCache(
       shared?.reject(staleToken);
       defaultSlot?.invalidate(staleToken);
       for (const slot of bankSlots.values()) slot.invalidate(staleToken);
+      for (const listener of invalidateListeners) {
+        try {
+          listener({ accessToken: staleToken });
+        } catch (error) {
+          logger.log("warn", `an onInvalidate listener failed (${failureReason(error)}); ignored`);
+        }
+      }
+    },
+    onInvalidate(listener) {
+      invalidateListeners.add(listener);
+      return () => void invalidateListeners.delete(listener);
     },
   };
 

@@ -51,3 +51,10 @@ export function checkGetTokenInput(input: unknown): void {
 export function checkCustomerTokenInput(input: unknown): void {
   checkInput(input, "customer token request", "request must be an object { customerGuid, scopes }");
 }
+
+/** `onInvalidate(listener)`: a function (it is called later, where a TypeError would be lost). */
+export function checkListener(listener: unknown): void {
+  if (typeof listener !== "function") {
+    throw new ValidationError("Invalid onInvalidate listener", ["listener must be a function"]);
+  }
+}

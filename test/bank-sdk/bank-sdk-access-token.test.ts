@@ -156,6 +156,68 @@ describe("bankSdkAccessToken with Cybrid's bank SDK", () => {
     }
   }, 15_000);
 
+  it("cybrid.invalidate() reaches it: the dropped token is not sent again, its replacement is", async () => {
+    const emu = await emulator();
+    const issued = new Set<string>();
+    const cybrid = clientFor(emu, { fetch: recordingFetch(issued) });
+    const accessToken = await bankSdkAccessToken(cybrid, { scopes: CUSTOMER_SCOPES });
+    try {
+      await withStub(async (stub) => {
+        const api = customersApi(stub.url, accessToken);
+        await listCustomers(api);
+        const dropped = stub.calls[0]!.authorization;
+        cybrid.invalidate();
+        // At once, synchronously: the operation throws rather than sending the dropped token.
+        let caught: unknown;
+        try {
+          accessToken("oauth2", ["customers:read"]);
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).toBeInstanceOf(NoUsableTokenError);
+        expect((caught as Error).message).toMatch(/invalidated.*has not arrived yet/);
+        // The bridge asked the client for the replacement by itself; calls work again with it.
+        await expect
+          .poll(() => accessToken("oauth2", ["customers:read"]).startsWith("Bearer "), {
+            timeout: 3_000,
+            interval: 10,
+          })
+          .toBe(true);
+        await listCustomers(api);
+        const sent = stub.calls.at(-1)!.authorization;
+        expect(sent).not.toBe(dropped);
+        expect(issued.has(sent!.slice("Bearer ".length))).toBe(true);
+        expect(emu.count("/oauth/token")).toBe(2);
+      });
+    } finally {
+      accessToken.dispose();
+    }
+  });
+
+  it("a token the server rejected is dropped from it too (a 401 on the customer-token mint)", async () => {
+    const emu = await emulator();
+    const cybrid = clientFor(emu);
+    // The client's own scopes: the token the customer-token mint uses.
+    const accessToken = await bankSdkAccessToken(cybrid);
+    try {
+      const rejected = accessToken("oauth2", []);
+      emu.inject({ path: "/api/customer_tokens", status: 401, example: "expired_signature" });
+      await cybrid.createCustomerToken({
+        customerGuid: "c".repeat(32),
+        scopes: ["customers:read"],
+      });
+      expect(emu.count("/oauth/token")).toBe(2);
+      await expect
+        .poll(() => accessToken("oauth2", []), { timeout: 3_000, interval: 10 })
+        .toMatch(/^Bearer \S+$/);
+      expect(accessToken("oauth2", [])).not.toBe(rejected);
+      // The client's new token, not a third one.
+      expect(emu.count("/oauth/token")).toBe(2);
+    } finally {
+      accessToken.dispose();
+    }
+  });
+
   it("the warm-up rejects with the client's error; bad options are a ValidationError", async () => {
     const emu = await emulator();
     const cybrid = clientFor(emu, { maxRetries: 0 });

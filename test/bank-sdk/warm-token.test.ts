@@ -177,3 +177,71 @@ describe("WarmToken scheduling", () => {
     warm.dispose();
   });
 });
+
+describe("WarmToken when the client drops its token", () => {
+  it("sends it no more, at once, and asks for the replacement at once", async () => {
+    const fake = fakeGetToken();
+    const warm = await warmed(fake);
+    fake.answers.push(token("second", T0 + 100_000));
+    warm.drop("first");
+    expect(warm.usableAt(Date.now())).toBeUndefined();
+    expect(warm.dropped).toBe(true);
+    expect(fake.calls).toBe(2);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(warm.usableAt(Date.now())?.accessToken).toBe("second");
+    expect(warm.dropped).toBe(false);
+    // The new token's own schedule: nothing more until 75% of its lifetime.
+    await vi.advanceTimersByTimeAsync(74_999);
+    expect(fake.calls).toBe(2);
+    warm.dispose();
+  });
+
+  it("another token dropped (a 401 to a token it does not hold) changes nothing", async () => {
+    const fake = fakeGetToken();
+    const warm = await warmed(fake);
+    warm.drop("another");
+    expect(warm.usableAt(Date.now())?.accessToken).toBe("first");
+    expect(warm.dropped).toBe(false);
+    await vi.advanceTimersByTimeAsync(74_999);
+    expect(fake.calls).toBe(1);
+    warm.dispose();
+  });
+
+  it("a poll under way when the token is dropped: its answer is not kept; asked again", async () => {
+    const fake = fakeGetToken();
+    const warm = await warmed(fake);
+    // The poll at 75% gets the old token back (a fetch fenced off by invalidate() answers it).
+    fake.answers.push(token("first", T0 + 100_000), token("second", T0 + 175_000));
+    vi.setSystemTime(T0 + 75_000);
+    warm.usableAt(Date.now()); // the poll starts; its answer comes on the next tick
+    warm.drop(undefined); // invalidate(): every token
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.calls).toBe(3);
+    expect(warm.usableAt(Date.now())?.accessToken).toBe("second");
+    warm.dispose();
+  });
+
+  it("a drop during the warm-up: the warm-up asks again, and keeps the later token", async () => {
+    const fake = fakeGetToken();
+    fake.answers.push(token("fenced", T0 + 100_000), token("fresh", T0 + 100_000));
+    const warm = new WarmToken(fake.getToken);
+    const warming = warm.warm();
+    warm.drop(undefined);
+    await warming;
+    expect(fake.calls).toBe(2);
+    expect(warm.usableAt(Date.now())?.accessToken).toBe("fresh");
+    expect(warm.dropped).toBe(false);
+    warm.dispose();
+  });
+
+  it("the client gives the dropped token back (it holds it valid): it is sent again", async () => {
+    const fake = fakeGetToken();
+    const warm = await warmed(fake);
+    fake.answers.push(token("first", T0 + 100_000));
+    warm.drop("first");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(warm.usableAt(Date.now())?.accessToken).toBe("first");
+    expect(warm.dropped).toBe(false);
+    warm.dispose();
+  });
+});
