@@ -35,8 +35,9 @@ export interface CybridIdHooks {
     nextTryAt: Date;
   }) => void;
   /**
-   * A failed attempt will be retried after `delayMs` (a throttled call's paced retry then also
-   * waits for its turn in the pace).
+   * A failed attempt will be retried after `delayMs`. When `paced` (the server throttled and
+   * pacing is on), the retry then also waits for its turn in the pace, which `delayMs` does not
+   * include: the pace holds every send until the server's Retry-After, then spaces them out.
    */
   onRetryScheduled?: (event: {
     operation: string;
@@ -44,6 +45,7 @@ export interface CybridIdHooks {
     delayMs: number;
     status: number | undefined;
     code: string;
+    paced: boolean;
   }) => void;
   /**
    * The pacing of a token endpoint changed: `throttled` with the new `ratePerSecond` when the

@@ -206,7 +206,14 @@ export async function sendToIdp(
       // A paced retry waits for its turn in the pace, after the reserve's refill if it booked one.
       const when = `${wait > 0 ? ` in ${wait} ms` : ""}${paced ? ", waiting for its turn in the pace" : ""}`;
       logger.log("info", `${operation}: ${status ?? code}, retry ${attempts}${when}`);
-      options.hooks.onRetryScheduled?.({ operation, retry: attempts, delayMs: wait, status, code });
+      options.hooks.onRetryScheduled?.({
+        operation,
+        retry: attempts,
+        delayMs: wait,
+        status,
+        code,
+        paced,
+      });
       if (wait > 0) await sleep(wait, signal, call.background);
     }
   } catch (error) {

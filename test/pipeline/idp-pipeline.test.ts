@@ -53,7 +53,13 @@ interface Fake {
   engine: Engine;
   sent: Sent[];
   lines: string[];
-  retries: { retry: number; delayMs: number; status: number | undefined; code: string }[];
+  retries: {
+    retry: number;
+    delayMs: number;
+    status: number | undefined;
+    code: string;
+    paced: boolean;
+  }[];
 }
 
 /** An engine whose fetch answers attempt n with `answers[n]` (the last one repeats). */
@@ -142,7 +148,7 @@ describe("what is retried", () => {
     expect(value?.attempts).toBe(2);
     expect(fake.sent[1]?.at).toBe(Date.UTC(2026, 0, 1) + 250);
     expect(fake.retries).toEqual([
-      { operation: REQUEST.operation, retry: 1, delayMs: 250, status, code: "boom" },
+      { operation: REQUEST.operation, retry: 1, delayMs: 250, status, code: "boom", paced: false },
     ]);
     expect(fake.lines).toEqual([`[cybrid-id] POST /oauth/token: ${status}, retry 1 in 250 ms`]);
   });
@@ -447,6 +453,8 @@ describe("pacing and the retry budget", () => {
       { success: false, throttled: true, retryAfter: 300 },
     ]);
     expect(fake.retries.map((r) => r.delayMs)).toEqual([0, 0]);
+    // The hook can tell: the wait is the pace's, not delayMs.
+    expect(fake.retries.map((r) => r.paced)).toEqual([true, true]);
     expect(fake.lines[0]).toBe(
       "[cybrid-id] POST /oauth/token: 403, retry 1, waiting for its turn in the pace",
     );
