@@ -20,29 +20,20 @@
  */
 import type { TokenStore } from "../config/token-store.js";
 import { configError } from "../errors/config-error.js";
+import {
+  evidentFlavor,
+  ioredisStore,
+  MISMATCH,
+  nodeRedisStore,
+  type IoRedisLike,
+  type NodeRedisLike,
+  type RedisClientLike,
+} from "./adapters.js";
 import { secureTokenStore, WHAT, type SecureStoreOptions } from "./secure-store.js";
 
 export { secureTokenStore, type SecureStoreOptions } from "./secure-store.js";
 export type { TokenStore } from "../config/token-store.js";
-
-/** The part of an ioredis client (`Redis` or `Cluster`) that the store uses. */
-export interface IoRedisLike {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string, px: "PX", ms: number): Promise<unknown>;
-  set(key: string, value: string, px: "PX", ms: number, nx: "NX"): Promise<unknown>;
-  eval(script: string, numKeys: number, ...args: string[]): Promise<unknown>;
-  /** ioredis has it and node-redis does not: this is how the two are told apart. */
-  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void;
-}
-
-/** The part of a node-redis v4+ client (`createClient()`) that the store uses. */
-export interface NodeRedisLike {
-  get(key: string): Promise<unknown>;
-  set(key: string, value: string, options: { PX: number; NX?: true }): Promise<unknown>;
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-}
-
-export type RedisClientLike = IoRedisLike | NodeRedisLike;
+export type { IoRedisLike, NodeRedisLike, RedisClientLike } from "./adapters.js";
 
 /**
  * Options of {@link redisTokenStore}: key and value protection ({@link SecureStoreOptions}) and
@@ -52,16 +43,18 @@ export type RedisClientLike = IoRedisLike | NodeRedisLike;
 export interface RedisTokenStoreOptions extends SecureStoreOptions {
   /**
    * Which client library `client` comes from; detected from its methods when omitted
-   * (ioredis has `defineCommand`, node-redis does not).
+   * (ioredis has `defineCommand`, node-redis does not). Say it for a wrapper that detection
+   * cannot see (one with only `get`, `set` and `eval`). A flavor that the client plainly
+   * contradicts is refused: `"ioredis"` for a node-redis client (`isOpen` and `sendCommand`, no
+   * `defineCommand`), whose SET would ignore PX and NX (no lock, no expiry), and
+   * `"node-redis"` for an ioredis `Redis` or `Cluster` (`defineCommand` and `status`, no
+   * `isOpen`), on which every SET and EVAL would fail.
    * @default detected
    */
   flavor?: "ioredis" | "node-redis";
 }
 
-/** Deletes the lock only if it still holds our fence value: one atomic step in Redis. */
 const FLAVORS: readonly unknown[] = ["ioredis", "node-redis"];
-
-const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
 
 /**
  * A {@link TokenStore} in Redis, for the client's `store` option. Keys are `keyPrefix` +
@@ -75,7 +68,7 @@ const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call
  * @throws ValidationError (code `invalid_configuration`) for an `encryptionKey` that is missing
  * (`undefined`: pass `false` for plaintext) or not 32 bytes, and for `timeout` or `lockTtl`
  * (its options before v2, now the client's `storeTimeout` and `storeLockTtl`), and for a
- * `flavor` other than `"ioredis"` or `"node-redis"`.
+ * `flavor` other than `"ioredis"` or `"node-redis"` or one that `client` plainly contradicts.
  */
 export function redisTokenStore(
   client: RedisClientLike,
@@ -84,6 +77,16 @@ export function redisTokenStore(
   // A typo would quietly pick the other library's adapter: refused, not guessed.
   if (options.flavor !== undefined && !FLAVORS.includes(options.flavor))
     throw configError(WHAT, 'flavor must be "ioredis" or "node-redis" (or omitted: detected)');
+  // A flavor is there for wrappers detection cannot see, so it is refused only against a
+  // client that is plainly the other library's, which it breaks: silently on node-redis (no
+  // lock, no expiry), on every write on ioredis.
+  const evident = evidentFlavor(client);
+  if (options.flavor !== undefined && evident !== undefined && evident.flavor !== options.flavor)
+    throw configError(
+      WHAT,
+      `flavor is "${options.flavor}", but the client is plainly ${evident.flavor} ` +
+        `(${evident.signs}): ${MISMATCH[evident.flavor]}. Omit flavor (detected) or pass "${evident.flavor}"`,
+    );
   const flavor =
     options.flavor ??
     (typeof (client as Partial<IoRedisLike>).defineCommand === "function"
@@ -94,47 +97,4 @@ export function redisTokenStore(
       ? ioredisStore(client as IoRedisLike)
       : nodeRedisStore(client as NodeRedisLike);
   return secureTokenStore(raw, options);
-}
-
-// Redis wants whole milliseconds, at least one.
-const ms = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
-const text = (value: unknown) => (typeof value === "string" ? value : undefined);
-
-/**
- * Rethrows an ioredis error without the arguments ioredis puts on it (`command.args`): those of
- * a SET hold the stored value, a plaintext token with `encryptionKey: false`, and the error
- * reaches the application through `onStoreError`.
- */
-function withoutArgs(error: unknown): never {
-  const command = (error as { command?: { args?: unknown } } | null)?.command;
-  if (typeof command === "object" && command !== null) delete command.args;
-  throw error;
-}
-
-function ioredisStore(client: IoRedisLike): TokenStore {
-  return {
-    get: async (key) => text(await client.get(key)),
-    set: async (key, value, ttlMs) => {
-      await client.set(key, value, "PX", ms(ttlMs)).catch(withoutArgs);
-    },
-    acquire: async (key, fence, ttlMs) =>
-      (await client.set(`${key}:lock`, fence, "PX", ms(ttlMs), "NX")) === "OK",
-    release: async (key, fence) => {
-      await client.eval(RELEASE, 1, `${key}:lock`, fence);
-    },
-  };
-}
-
-function nodeRedisStore(client: NodeRedisLike): TokenStore {
-  return {
-    get: async (key) => text(await client.get(key)),
-    set: async (key, value, ttlMs) => {
-      await client.set(key, value, { PX: ms(ttlMs) });
-    },
-    acquire: async (key, fence, ttlMs) =>
-      (await client.set(`${key}:lock`, fence, { PX: ms(ttlMs), NX: true })) === "OK",
-    release: async (key, fence) => {
-      await client.eval(RELEASE, { keys: [`${key}:lock`], arguments: [fence] });
-    },
-  };
 }

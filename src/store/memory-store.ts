@@ -1,9 +1,15 @@
 /** `MemoryTokenStore`: a {@link TokenStore} in this process's memory. */
 import type { TokenStore } from "../config/token-store.js";
+import { monotonicNow } from "../retry/timers.js";
 import { refuseMovedOptions } from "./moved-options.js";
 
 interface Entry {
   value: string;
+  /**
+   * On `monotonicNow()`'s clock: a TTL is a duration, so a step of the wall clock neither frees
+   * a lock early (forward: a second holder, a second token request) nor keeps a lock or value
+   * for the length of the step (back). What a value says of its own times is not the store's.
+   */
   expiresAt: number;
 }
 
@@ -40,12 +46,12 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.#values.set(key, { value, expiresAt: Date.now() + ttlMs });
+    this.#values.set(key, { value, expiresAt: monotonicNow() + ttlMs });
   }
 
   async acquire(key: string, fence: string, ttlMs: number): Promise<boolean> {
     if (live(this.#locks, key) !== undefined) return false;
-    this.#locks.set(key, { value: fence, expiresAt: Date.now() + ttlMs });
+    this.#locks.set(key, { value: fence, expiresAt: monotonicNow() + ttlMs });
     return true;
   }
 
@@ -64,7 +70,7 @@ export class MemoryTokenStore implements TokenStore {
 function live(map: Map<string, Entry>, key: string): Entry | undefined {
   const entry = map.get(key);
   if (entry === undefined) return undefined;
-  if (entry.expiresAt > Date.now()) return entry;
+  if (entry.expiresAt > monotonicNow()) return entry;
   map.delete(key);
   return undefined;
 }

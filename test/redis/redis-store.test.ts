@@ -206,17 +206,6 @@ describeRedis("redisTokenStore", () => {
     }
   });
 
-  it("a flavor that is neither ioredis nor node-redis is refused, not guessed", () => {
-    for (const flavor of ["iorediss", "redis", "", 1]) {
-      const error = thrownBy(() =>
-        redisTokenStore(ioredis, { encryptionKey: ENCRYPTION_KEY, flavor: flavor as "ioredis" }),
-      );
-      expect(error).toBeInstanceOf(ValidationError);
-      expect(error).toMatchObject({ code: "invalid_configuration" });
-      expect(error.message).toContain('flavor must be "ioredis" or "node-redis"');
-    }
-  });
-
   it("a key with surrounding whitespace is trimmed; false stores plain JSON", async () => {
     const spaced = redisTokenStore(ioredis, {
       keyPrefix: "trim:",

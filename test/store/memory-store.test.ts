@@ -2,7 +2,7 @@
  * MemoryTokenStore: the TokenStore contract in one process; and the key and value protection
  * of shared stores (hashed keys, AES-256-GCM round trip and tamper detection).
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MemoryTokenStore, UNREADABLE_VALUE } from "../../src/store/index.js";
 import {
   hashKey,
@@ -49,6 +49,45 @@ describe("MemoryTokenStore", () => {
     store.clear();
     expect(await store.get("k")).toBeUndefined();
     expect(await store.acquire("k", "fence", 1000)).toBe(true);
+  });
+});
+
+describe("MemoryTokenStore across a step of the wall clock", () => {
+  // NTP stepping a clock, a VM resumed from a snapshot: Date.now() jumps, performance.now()
+  // does not (vi.setSystemTime moves only the first; advancing timers moves both). The store's
+  // TTLs are durations, so they run on the monotonic clock like the engine's other waits.
+  beforeEach(() => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("forward by more than a lock's TTL: the lock is still held, the value still there", async () => {
+    const store = new MemoryTokenStore();
+    await store.set("k", "v", 60_000);
+    expect(await store.acquire("k", "a", 30_000)).toBe(true);
+    vi.setSystemTime(Date.now() + 3_600_000);
+    // A second holder would make a second token request.
+    expect(await store.acquire("k", "b", 30_000)).toBe(false);
+    expect(await store.get("k")).toBe("v");
+    await store.release("k", "a");
+    expect(await store.acquire("k", "b", 30_000)).toBe(true);
+  });
+
+  it("back by an hour: the lock and the value still expire after their TTLs", async () => {
+    const store = new MemoryTokenStore();
+    await store.set("k", "v", 60_000);
+    expect(await store.acquire("k", "a", 30_000)).toBe(true);
+    vi.setSystemTime(Date.now() - 3_600_000);
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(await store.acquire("k", "b", 30_000)).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    // The holder is gone (crashed): another takes over after the TTL, not after an hour more.
+    expect(await store.acquire("k", "b", 30_000)).toBe(true);
+    expect(await store.get("k")).toBe("v");
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(await store.get("k")).toBeUndefined();
   });
 });
 
