@@ -24,7 +24,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null;
 
 /** An object with each of `methods` (a logger sink, a store), checked before a call needs one. */
-const hasMethods = (value: unknown, methods: readonly string[]) =>
+export const hasMethods = (value: unknown, methods: readonly string[]) =>
   isObject(value) && methods.every((method) => typeof value[method] === "function");
 
 /**

@@ -19,7 +19,9 @@
  * @packageDocumentation
  */
 import type { TokenStore } from "../config/token-store.js";
+import { hasMethods } from "../config/option-checks.js";
 import { configError } from "../errors/config-error.js";
+import { checkStoreOptions } from "../store/store-options.js";
 import {
   evidentFlavor,
   ioredisStore,
@@ -74,6 +76,9 @@ export function redisTokenStore(
   client: RedisClientLike,
   options: RedisTokenStoreOptions = {},
 ): TokenStore {
+  if (!hasMethods(client, ["get", "set", "eval"]))
+    throw configError(WHAT, "client must be an ioredis or node-redis client (get, set and eval)");
+  checkStoreOptions(options);
   // A typo would quietly pick the other library's adapter: refused, not guessed.
   if (options.flavor !== undefined && !FLAVORS.includes(options.flavor))
     throw configError(WHAT, 'flavor must be "ioredis" or "node-redis" (or omitted: detected)');

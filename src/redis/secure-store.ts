@@ -7,7 +7,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { configError } from "../errors/config-error.js";
 import { UNREADABLE_VALUE, type TokenStore } from "../config/token-store.js";
-import { refuseMovedOptions } from "../store/moved-options.js";
+import { hasMethods } from "../config/option-checks.js";
+import { checkStoreOptions } from "../store/store-options.js";
 
 /** How stored keys and values are protected. */
 export interface SecureStoreOptions {
@@ -138,7 +139,9 @@ export function open(key: Buffer, sealed: string, aad: string): string {
  * client's `storeTimeout` and `storeLockTtl`).
  */
 export function secureTokenStore(inner: TokenStore, options: SecureStoreOptions = {}): TokenStore {
-  refuseMovedOptions(options);
+  if (!hasMethods(inner, ["get", "set", "acquire", "release"]))
+    throw configError(WHAT, "store must be a TokenStore (get, set, acquire and release)");
+  checkStoreOptions(options);
   const prefix = options.keyPrefix ?? "cybrid-id:";
   const key = resolveEncryptionKey(options.encryptionKey);
   const valueKey = (logical: string) => hashKey(logical, prefix);

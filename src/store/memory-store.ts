@@ -1,7 +1,7 @@
 /** `MemoryTokenStore`: a {@link TokenStore} in this process's memory. */
 import type { TokenStore } from "../config/token-store.js";
 import { monotonicNow } from "../retry/timers.js";
-import { refuseMovedOptions } from "./moved-options.js";
+import { checkStoreOptions } from "./store-options.js";
 
 interface Entry {
   value: string;
@@ -38,7 +38,7 @@ export class MemoryTokenStore implements TokenStore {
    * took before v2: now the client's `storeTimeout` and `storeLockTtl`.
    */
   constructor(options?: Record<string, never>) {
-    refuseMovedOptions(options);
+    checkStoreOptions(options);
   }
 
   async get(key: string): Promise<string | undefined> {

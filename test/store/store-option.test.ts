@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { createCybridId, ValidationError, type TokenStore } from "../../src/index.js";
-import { secureTokenStore } from "../../src/redis/index.js";
+import { redisTokenStore, secureTokenStore } from "../../src/redis/index.js";
 import { MemoryTokenStore } from "../../src/store/index.js";
 import { clientFor, emulator, thrownBy } from "../helpers/client-harness.js";
 
@@ -130,6 +130,29 @@ describe("entries", () => {
     });
     return Object.keys(result.metafile.inputs);
   }
+
+  it("a store's factory refuses what is not a client, a store or options: a ValidationError, not a TypeError", () => {
+    const key = { encryptionKey: false } as const;
+    const notClients = [undefined, null, "redis://localhost", 6379, {}, { get() {}, set() {} }];
+    for (const client of notClients) {
+      const error = thrownBy(() => redisTokenStore(client as never, key));
+      expect(error, String(client)).toBeInstanceOf(ValidationError);
+      expect(error.code).toBe("invalid_configuration");
+      expect(error.message).toMatch(/client must be an ioredis or node-redis client/);
+    }
+    const notStores = [undefined, null, "store", {}, { get() {}, set() {}, acquire() {} }];
+    for (const inner of notStores) {
+      const error = thrownBy(() => secureTokenStore(inner as never, key));
+      expect(error, String(inner)).toBeInstanceOf(ValidationError);
+      expect(error.message).toMatch(/store must be a TokenStore/);
+    }
+    const wrapper = { get() {}, set() {}, eval() {} };
+    for (const options of [null, "options", 1]) {
+      const error = thrownBy(() => redisTokenStore(wrapper as never, options as never));
+      expect(error, String(options)).toBeInstanceOf(ValidationError);
+      expect(error.message).toMatch(/options must be an object/);
+    }
+  });
 
   it("the main entry carries the fleet protocol, and no store", async () => {
     const inputs = await inputsOf("src/index.ts");
