@@ -11,8 +11,11 @@ export interface IoRedisLike {
   set(key: string, value: string, px: "PX", ms: number): Promise<unknown>;
   set(key: string, value: string, px: "PX", ms: number, nx: "NX"): Promise<unknown>;
   eval(script: string, numKeys: number, ...args: string[]): Promise<unknown>;
-  /** ioredis has it and node-redis does not: this is how the two are told apart. */
-  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void;
+  /**
+   * ioredis has it and node-redis does not: this is how the two are told apart. A wrapper
+   * without it passes `flavor: "ioredis"`.
+   */
+  defineCommand?(name: string, definition: { lua: string; numberOfKeys?: number }): void;
 }
 
 /** The part of a node-redis v4+ client (`createClient()`) that the store uses. */

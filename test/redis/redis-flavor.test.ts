@@ -99,7 +99,7 @@ describeRedis("redisTokenStore flavor", () => {
       set: (...args: [string, string, "PX", number, "NX"?]) =>
         (ioredis.set as (...a: unknown[]) => Promise<unknown>)(...args),
       eval: (script, numKeys, ...args) => ioredis.eval(script, numKeys, ...args),
-    } as IoRedisLike;
+    };
     const store = redisTokenStore(wrapper, {
       keyPrefix: "wrapped:",
       encryptionKey: false,
