@@ -71,7 +71,11 @@ export function createAuthenticatedFetch(
     return fresh ? send(fresh, input, init, signal) : response;
   }
 
-  return async function authenticatedFetch(input: RequestInfo | URL, init?: RequestInit) {
+  return async function authenticatedFetch(given: RequestInfo | URL, init?: RequestInit) {
+    // The URL as of now, checked and then sent (and replayed): a URL object (or anything with
+    // a toString) read again after the wait for a token could name another origin by then. A
+    // Request's url cannot change.
+    const input = given instanceof Request ? given : urlOf(given);
     // Before a token is even asked for: a refused origin costs no token request.
     allow(input, WHO);
     // What fetch takes from `init` when given there (even null), else from the Request.

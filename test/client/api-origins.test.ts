@@ -74,6 +74,21 @@ describe("cybrid.fetch and another origin", () => {
     expect((await cybrid.fetch(`${upper}/ping`)).status).toBe(200);
   });
 
+  it("a URL object changed after the call, while the token is fetched, is sent where it was checked", async () => {
+    const emu = await emulator();
+    const allowed = await resourceServer();
+    const other = await resourceServer();
+    const cybrid = clientFor(emu, { apiOrigins: [allowed.origin] });
+    const url = new URL(`${allowed.origin}/ping`);
+    const pending = cybrid.fetch(url);
+    // The cache is cold: the call is waiting for its token. The caller reuses its URL object.
+    url.port = new URL(other.origin).port;
+    expect((await pending).status).toBe(200);
+    expect(other.requests).toHaveLength(0);
+    expect(allowed.requests).toHaveLength(1);
+    expect(allowed.requests[0]?.authorization).toMatch(/^Bearer ./);
+  });
+
   it("refuses a relative URL: it has no origin to check", async () => {
     const emu = await emulator();
     const error = await rejectionOf(clientFor(emu).fetch("/api/customer_tokens"));
