@@ -49,11 +49,19 @@ export function createAuthenticatedFetch(
       headers.set("authorization", authorization);
     }
     const timer = AbortSignal.timeout(timeout);
-    return baseFetch(input, {
-      ...init,
-      headers,
-      signal: signal ? AbortSignal.any([signal, timer]) : timer,
-    }).then(then, (thrown: unknown) => {
+    let sent: Promise<Response>;
+    try {
+      sent = baseFetch(input, {
+        ...init,
+        headers,
+        signal: signal ? AbortSignal.any([signal, timer]) : timer,
+      });
+    } catch (thrown) {
+      // A custom fetch that is not an async function may throw rather than reject: its error
+      // may quote the headers too, so it takes the same way out, redacted.
+      sent = Promise.reject(thrown);
+    }
+    return sent.then(then, (thrown: unknown) => {
       if (signal?.aborted) throw signal.reason;
       const operation = `${WHO} to ${new URL(urlOf(input)).origin}`;
       throw redactError(transportError(operation, thrown, timer.aborted, false), redactor);
