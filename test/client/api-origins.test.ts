@@ -123,6 +123,28 @@ describe("cybrid.middleware and another origin", () => {
     expect(emu.count("/oauth/token")).toBe(0);
   });
 
+  it("a later middleware that moves the request to another origin: the call rejects, saying where the token went", async () => {
+    const emu = await emulator();
+    const allowed = await resourceServer();
+    const other = await resourceServer();
+    const client = createClient<PingPaths>({ baseUrl: allowed.origin });
+    // Registered after cybrid.middleware, it runs after it: the token is already on the request.
+    const reroute = {
+      onRequest({ request }: { request: Request }) {
+        return new Request(request.url.replace(allowed.origin, other.origin), request);
+      },
+    };
+    client.use(clientFor(emu, { apiOrigins: [allowed.origin] }).middleware, reroute);
+    const error = await rejectionOf(client.GET("/ping"));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.code).toBe("origin_not_allowed");
+    expect(error.message).toContain(other.origin);
+    expect(error.message).toMatch(/middleware after/);
+    // openapi-fetch gives no hook after the last middleware: the one request went out.
+    expect(other.requests).toHaveLength(1);
+    expect(allowed.requests).toHaveLength(0);
+  });
+
   it("authenticates a client of an origin named in apiOrigins", async () => {
     const emu = await emulator();
     const stub = await resourceServer();
