@@ -15,7 +15,7 @@
 import type { Middleware } from "openapi-fetch";
 import type { BankTokens } from "../token/token-cache.js";
 import type { OriginGuard } from "../config/api-origins.js";
-import { bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";
+import { answeredWithToken, bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";
 import { ValidationError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
 
@@ -63,13 +63,13 @@ export function createAuthMiddleware(bank: BankTokens, allow: OriginGuard): Midd
       return undefined;
     },
     onResponse({ request, response, options }) {
+      const replay = response.status === 401 && answeredWithToken(response, request.url);
       if (!checked.has(request)) {
         return checkSentElsewhere(request, response).then(() =>
-          response.status === 401 ? replayAfter401(request, response, options.fetch) : undefined,
+          replay ? replayAfter401(request, response, options.fetch) : undefined,
         );
       }
-      if (response.status !== 401) return undefined;
-      return replayAfter401(request, response, options.fetch);
+      return replay ? replayAfter401(request, response, options.fetch) : undefined;
     },
   };
 }

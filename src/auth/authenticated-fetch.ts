@@ -14,7 +14,7 @@ import type { Redactor } from "../log/redactor.js";
 import { transportError } from "../errors/transport-error.js";
 import type { AccessToken, BankTokens } from "../token/token-cache.js";
 import { urlOf, type OriginGuard } from "../config/api-origins.js";
-import { bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";
+import { answeredWithToken, bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";
 
 const WHO = "cybrid.fetch";
 
@@ -91,7 +91,7 @@ export function createAuthenticatedFetch(
     const signal = (init?.signal !== undefined ? init.signal : request?.signal) ?? undefined;
     const token = await bank.get(undefined, signal);
     return send(token, input, init, signal, (response) => {
-      if (response.status !== 401) return response;
+      if (response.status !== 401 || !answeredWithToken(response, urlOf(input))) return response;
       // A stream cannot be sent twice: such a request is not replayed.
       const body = init?.body !== undefined ? init.body : request?.body;
       return body instanceof ReadableStream
