@@ -13,8 +13,10 @@
  * A server may also echo the client secret in part, or in an encoding not listed here: cut
  * short ("secret 'Xq7+kP/9z=...' is invalid"), HTML-escaped in an error page, with `\/` or
  * `\u00e9` escapes from another JSON writer. So every run of SECRET_FRAGMENT or more characters
- * of any of its forms is blanked too. (Tokens are blanked whole only: they expire, there can
- * be hundreds of them, and AUTH_HEADER_VALUE catches a Bearer header's value however cut.)
+ * of any of its forms is blanked too (a weak secret that shares such a run with the client id or
+ * a word blanks that as well: better than a secret in clear). The Basic credentials and tokens
+ * are blanked whole only (tokens expire, there can be hundreds of them), and AUTH_HEADER_VALUE
+ * catches a `Basic` or `Bearer` header's value however cut.
  */
 
 export const REDACTED = "[redacted]";
@@ -126,10 +128,13 @@ export function createRedactor(): Redactor {
 
   return {
     addClientSecret(clientSecret, basicCredentials = "") {
-      for (const form of [clientSecret, basicCredentials].flatMap(encodedForms)) {
+      for (const form of encodedForms(clientSecret)) {
         pinned.add(form);
         for (const window of windowsOf(form)) fragments.add(window);
       }
+      // Whole only: the start of the Basic credentials is the client id in base64, which a
+      // JWT's claims (`sub`) can hold as well; its runs would blank tokens the CLI prints.
+      for (const form of encodedForms(basicCredentials)) pinned.add(form);
       sorted = undefined;
     },
     add(secret) {
