@@ -14,7 +14,7 @@ import type { Redactor } from "../log/redactor.js";
 import { transportError } from "../errors/transport-error.js";
 import type { AccessToken, BankTokens } from "../token/token-cache.js";
 import { urlOf, type OriginGuard } from "../config/api-origins.js";
-import { bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";
+import { answeredWithToken, bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";
 
 const WHO = "cybrid.fetch";
 
@@ -49,11 +49,19 @@ export function createAuthenticatedFetch(
       headers.set("authorization", authorization);
     }
     const timer = AbortSignal.timeout(timeout);
-    return baseFetch(input, {
-      ...init,
-      headers,
-      signal: signal ? AbortSignal.any([signal, timer]) : timer,
-    }).then(then, (thrown: unknown) => {
+    let sent: Promise<Response>;
+    try {
+      sent = baseFetch(input, {
+        ...init,
+        headers,
+        signal: signal ? AbortSignal.any([signal, timer]) : timer,
+      });
+    } catch (thrown) {
+      // A custom fetch that is not an async function may throw rather than reject: its error
+      // may quote the headers too, so it takes the same way out, redacted.
+      sent = Promise.reject(thrown);
+    }
+    return sent.then(then, (thrown: unknown) => {
       if (signal?.aborted) throw signal.reason;
       const operation = `${WHO} to ${new URL(urlOf(input)).origin}`;
       throw redactError(transportError(operation, thrown, timer.aborted, false), redactor);
@@ -71,7 +79,11 @@ export function createAuthenticatedFetch(
     return fresh ? send(fresh, input, init, signal) : response;
   }
 
-  return async function authenticatedFetch(input: RequestInfo | URL, init?: RequestInit) {
+  return async function authenticatedFetch(given: RequestInfo | URL, init?: RequestInit) {
+    // The URL as of now, checked and then sent (and replayed): a URL object (or anything with
+    // a toString) read again after the wait for a token could name another origin by then. A
+    // Request's url cannot change.
+    const input = given instanceof Request ? given : urlOf(given);
     // Before a token is even asked for: a refused origin costs no token request.
     allow(input, WHO);
     // What fetch takes from `init` when given there (even null), else from the Request.
@@ -79,7 +91,7 @@ export function createAuthenticatedFetch(
     const signal = (init?.signal !== undefined ? init.signal : request?.signal) ?? undefined;
     const token = await bank.get(undefined, signal);
     return send(token, input, init, signal, (response) => {
-      if (response.status !== 401) return response;
+      if (response.status !== 401 || !answeredWithToken(response, urlOf(input))) return response;
       // A stream cannot be sent twice: such a request is not replayed.
       const body = init?.body !== undefined ? init.body : request?.body;
       return body instanceof ReadableStream

@@ -21,6 +21,17 @@ export function bearerHeaderCache(): (token: AccessToken) => string {
 }
 
 /**
+ * Whether `response` comes from where the token was sent (`sentTo`, the request's URL): not
+ * when fetch followed a redirect to another origin, to which it sends no Authorization header
+ * (a fetch that would is no better: that origin is not one of the client's). A 401 from there
+ * says nothing about the token; dropping it would let whoever can redirect a request cost the
+ * client a token request per call.
+ */
+export function answeredWithToken(response: Response, sentTo: string): boolean {
+  return !response.redirected || new URL(response.url).origin === new URL(sentTo).origin;
+}
+
+/**
  * The token to replay a request with after the server answered 401 to `sentToken`: that token
  * is dropped (only if it is still the cached one) and a new one is fetched, shared with every
  * other request that got the same 401. Undefined when the new token is the same one: a replay

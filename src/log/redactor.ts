@@ -9,6 +9,14 @@
  * Every secret is blanked whatever its length: createCybridId refuses client secrets too short
  * to be secret (see MIN_CLIENT_SECRET_LENGTH in config/option-checks.ts) rather than leave one
  * in clear.
+ *
+ * A server may also echo the client secret in part, or in an encoding not listed here: cut
+ * short ("secret 'Xq7+kP/9z=...' is invalid"), HTML-escaped in an error page, with `\/` or
+ * `\u00e9` escapes from another JSON writer. So every run of SECRET_FRAGMENT or more characters
+ * of any of its forms is blanked too (a weak secret that shares such a run with the client id or
+ * a word blanks that as well: better than a secret in clear). The Basic credentials and tokens
+ * are blanked whole only (tokens expire, there can be hundreds of them), and AUTH_HEADER_VALUE
+ * catches a `Basic` or `Bearer` header's value however cut.
  */
 
 export const REDACTED = "[redacted]";
@@ -18,6 +26,45 @@ const MAX_REMEMBERED = 256;
 const AUTH_HEADER_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 /** The longest text AUTH_HEADER_VALUE needs to see to blank a value ("Basic " + 8, padded). */
 const AUTH_HEADER_SPAN = 32;
+/**
+ * The shortest run of the client secret that is blanked wherever it appears: the shortest client
+ * secret createCybridId takes (MIN_CLIENT_SECRET_LENGTH), and what the test suite's leak watch
+ * calls a leak.
+ */
+export const SECRET_FRAGMENT = 8;
+
+/** Every SECRET_FRAGMENT-character window of `form`. */
+function windowsOf(form: string): string[] {
+  const windows: string[] = [];
+  for (let i = 0; i + SECRET_FRAGMENT <= form.length; i++)
+    windows.push(form.slice(i, i + SECRET_FRAGMENT));
+  return windows;
+}
+
+/**
+ * `text` with each run of overlapping or touching windows that are `fragments` blanked as one
+ * REDACTED: a scan of every window of the text, one Set lookup each.
+ */
+function blankFragments(text: string, fragments: ReadonlySet<string>): string {
+  if (fragments.size === 0) return text;
+  const parts: string[] = [];
+  let copied = 0; // the text before this is in `parts`
+  let runStart = 0;
+  let runEnd = -1; // the run being blanked is [runStart, runEnd); -1: none yet
+  for (let i = 0; i + SECRET_FRAGMENT <= text.length; i++) {
+    if (!fragments.has(text.slice(i, i + SECRET_FRAGMENT))) continue;
+    if (i > runEnd) {
+      // Apart from the run before (if any): that one is done.
+      if (runEnd >= 0) parts.push(text.slice(copied, runStart), REDACTED);
+      copied = Math.max(copied, runEnd);
+      runStart = i;
+    }
+    runEnd = i + SECRET_FRAGMENT;
+  }
+  if (runEnd < 0) return text;
+  parts.push(text.slice(copied, runStart), REDACTED, text.slice(runEnd));
+  return parts.join("");
+}
 
 /** `application/x-www-form-urlencoded` encoding of one value (spaces as `+`), as forms send it. */
 export function formUrlEncode(value: string): string {
@@ -59,6 +106,8 @@ export interface Redactor {
 export function createRedactor(): Redactor {
   /** The forms of the client secret and its Basic credentials: never forgotten. */
   const pinned = new Set<string>();
+  /** Their SECRET_FRAGMENT-character windows: a run of any is blanked, wherever it is. */
+  const fragments = new Set<string>();
   /** Issued tokens, oldest first, each with its forms (encoded once, not at every re-sort). */
   const tokens = new Map<string, string[]>();
   /**
@@ -74,12 +123,18 @@ export function createRedactor(): Redactor {
   function redact(text: string): string {
     let out = text;
     for (const form of forms()) if (out.includes(form)) out = out.split(form).join(REDACTED);
-    return out.replace(AUTH_HEADER_VALUE, `$1 ${REDACTED}`);
+    return blankFragments(out, fragments).replace(AUTH_HEADER_VALUE, `$1 ${REDACTED}`);
   }
 
   return {
     addClientSecret(clientSecret, basicCredentials = "") {
-      for (const form of [clientSecret, basicCredentials].flatMap(encodedForms)) pinned.add(form);
+      for (const form of encodedForms(clientSecret)) {
+        pinned.add(form);
+        for (const window of windowsOf(form)) fragments.add(window);
+      }
+      // Whole only: the start of the Basic credentials is the client id in base64, which a
+      // JWT's claims (`sub`) can hold as well; its runs would blank tokens the CLI prints.
+      for (const form of encodedForms(basicCredentials)) pinned.add(form);
       sorted = undefined;
     },
     add(secret) {

@@ -74,6 +74,21 @@ describe("cybrid.fetch and another origin", () => {
     expect((await cybrid.fetch(`${upper}/ping`)).status).toBe(200);
   });
 
+  it("a URL object changed after the call, while the token is fetched, is sent where it was checked", async () => {
+    const emu = await emulator();
+    const allowed = await resourceServer();
+    const other = await resourceServer();
+    const cybrid = clientFor(emu, { apiOrigins: [allowed.origin] });
+    const url = new URL(`${allowed.origin}/ping`);
+    const pending = cybrid.fetch(url);
+    // The cache is cold: the call is waiting for its token. The caller reuses its URL object.
+    url.port = new URL(other.origin).port;
+    expect((await pending).status).toBe(200);
+    expect(other.requests).toHaveLength(0);
+    expect(allowed.requests).toHaveLength(1);
+    expect(allowed.requests[0]?.authorization).toMatch(/^Bearer ./);
+  });
+
   it("refuses a relative URL: it has no origin to check", async () => {
     const emu = await emulator();
     const error = await rejectionOf(clientFor(emu).fetch("/api/customer_tokens"));
@@ -106,6 +121,28 @@ describe("cybrid.middleware and another origin", () => {
     expectRefusal(error, stub.origin);
     expect(stub.requests).toHaveLength(0);
     expect(emu.count("/oauth/token")).toBe(0);
+  });
+
+  it("a later middleware that moves the request to another origin: the call rejects, saying where the token went", async () => {
+    const emu = await emulator();
+    const allowed = await resourceServer();
+    const other = await resourceServer();
+    const client = createClient<PingPaths>({ baseUrl: allowed.origin });
+    // Registered after cybrid.middleware, it runs after it: the token is already on the request.
+    const reroute = {
+      onRequest({ request }: { request: Request }) {
+        return new Request(request.url.replace(allowed.origin, other.origin), request);
+      },
+    };
+    client.use(clientFor(emu, { apiOrigins: [allowed.origin] }).middleware, reroute);
+    const error = await rejectionOf(client.GET("/ping"));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.code).toBe("origin_not_allowed");
+    expect(error.message).toContain(other.origin);
+    expect(error.message).toMatch(/middleware after/);
+    // openapi-fetch gives no hook after the last middleware: the one request went out.
+    expect(other.requests).toHaveLength(1);
+    expect(allowed.requests).toHaveLength(0);
   });
 
   it("authenticates a client of an origin named in apiOrigins", async () => {

@@ -89,6 +89,36 @@ describe("secrets echoed back by the server", () => {
     expectNoFragment(everyRendering(error, lines));
   });
 
+  // Echoes that hold none of the forms whole, but long runs of them: a server that cuts what it
+  // echoes, an error page that HTML-escapes it, a JSON writer that escapes `/` and non-ASCII (as
+  // PHP and Python do by default) in a body cut short, so it is not parsed.
+  it.each([
+    ["cut short by the server", `secret '${SECRET.slice(0, 16)}...' is not valid`, false],
+    [
+      "HTML-escaped in an error page",
+      `<p>${SECRET.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}</p>`,
+      true,
+    ],
+    [
+      "escaped by another JSON writer, in a body cut short",
+      `{"error":"bad","detail":"${JSON.stringify(SECRET).slice(1, -1).replace(/\//g, "\\/").replace("é", "\\u00e9")}`,
+      true,
+    ],
+  ])("an echo %s: no run of it is left", async (_, echo, raw) => {
+    const emu = await echoEmulator();
+    emu.inject({
+      path: "/oauth/token",
+      status: 400,
+      body: raw ? echo : { error: "invalid_client", error_description: echo },
+      contentType: raw ? "text/plain" : undefined,
+    });
+    const { cybrid, lines } = client(emu);
+    const error = await rejectionOf(cybrid.getToken());
+    expect(error.status).toBe(400);
+    expect(error.message).toContain("[redacted]");
+    expectNoFragment(everyRendering(error, lines));
+  });
+
   it("a long error_description becomes a capped message, redacted before the cut", async () => {
     const emu = await echoEmulator();
     // The secret straddles the 500-character cap of the server's text. (A body over the 64 KiB

@@ -37,6 +37,26 @@ describe("cybrid.fetch network failures", () => {
     expectNoToken(error.cause, accessToken);
   });
 
+  it("a custom fetch that throws synchronously, quoting the request: the same redacted ConnectionError", async () => {
+    const emu = await emulator();
+    const origin = await closedOrigin();
+    // Not an async function: it throws before any promise exists (a wrapper that validates
+    // its arguments, or builds a Request, before calling the real fetch).
+    const throwing: typeof fetch = (input, init) => {
+      if (!String(input instanceof Request ? input.url : input).startsWith(origin))
+        return fetch(input, init);
+      throw new Error(`refusing ${JSON.stringify(init?.headers)}`);
+    };
+    const cybrid = clientFor(emu, { apiOrigins: [origin], fetch: throwing });
+    const { accessToken } = await cybrid.getToken();
+    const error = await rejectionOf(cybrid.fetch(`${origin}/ping`));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.code).toBe("connection_failed");
+    expect(error.cause.message).toContain("refusing");
+    expectNoToken(error, accessToken);
+    expectNoToken(error.cause, accessToken);
+  });
+
   it("connection refused: ConnectionError connection_failed, the fetch error as cause", async () => {
     const emu = await emulator();
     const origin = await closedOrigin();

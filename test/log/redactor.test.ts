@@ -37,6 +37,18 @@ describe("Redactor", () => {
       expect(redactor.redact(`<${form}>`)).toBe("<[redacted]>");
   });
 
+  it("blanks each run of 8 or more characters of the client secret, in any of its forms", () => {
+    const secret = "Zq9x7P2kLm4/Tr8w";
+    const redactor = createRedactor();
+    redactor.addClientSecret(secret);
+    // Cut short, split by an escape, in two places: one REDACTED a run; 7 characters are no run.
+    expect(redactor.redact("a Zq9x7P2kLm... b")).toBe("a [redacted]... b");
+    expect(redactor.redact("Zq9x7P2kLm4\\/Tr8w")).toBe("[redacted]\\/Tr8w");
+    expect(redactor.redact("x9x7P2kLmy Lm4%2FTr8w z")).toBe("x[redacted]y [redacted] z");
+    expect(redactor.redact("Zq9x7P2 and 7P2kLm4/")).toBe("Zq9x7P2 and [redacted]");
+    expect(redactor.redact("nothing here")).toBe("nothing here");
+  });
+
   it("redacts before it cuts: a secret straddling the cut is blanked whole", () => {
     const redactor = createRedactor();
     redactor.addClientSecret("straddling-secret");

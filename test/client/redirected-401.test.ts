@@ -1,0 +1,70 @@
+/**
+ * A resource request that fetch follows through a redirect to another origin reaches it without
+ * the bank token (fetch drops Authorization on a cross-origin hop): a 401 from there says
+ * nothing about the token. cybrid.fetch and cybrid.middleware hand it back as is: they do not
+ * drop the token, mint a new one and replay, which would let whoever can redirect a request of
+ * ours (an API endpoint that redirects to a file store, an open redirect) cost the client a
+ * token request per call, up to the token endpoint's rate limit.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import createClient from "openapi-fetch";
+import { afterEach, describe, expect, it } from "vitest";
+import { clientFor, emulator } from "../helpers/client-harness.js";
+
+const open: Server[] = [];
+afterEach(async () => {
+  const servers = open.splice(0);
+  for (const server of servers) server.closeAllConnections();
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+async function listen(server: Server): Promise<string> {
+  open.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** An API origin whose /ping redirects to another origin, which answers 401 to everything. */
+async function redirectingApi() {
+  const seenElsewhere: (string | undefined)[] = [];
+  const elsewhere = await listen(
+    createServer((request, response) => {
+      seenElsewhere.push(request.headers.authorization);
+      response.writeHead(401, { "content-type": "application/json" });
+      response.end('{"error":"unauthorized"}');
+    }),
+  );
+  const api = await listen(
+    createServer((_, response) => {
+      response.writeHead(302, { location: `${elsewhere}/file` });
+      response.end();
+    }),
+  );
+  return { api, seenElsewhere };
+}
+
+type PingPaths = {
+  "/ping": { get: { responses: { 401: { content: { "application/json": unknown } } } } };
+};
+
+describe("a 401 from the other end of a cross-origin redirect", () => {
+  it("cybrid.fetch returns it, keeping its token: no token request per call", async () => {
+    const emu = await emulator();
+    const { api, seenElsewhere } = await redirectingApi();
+    const cybrid = clientFor(emu, { apiOrigins: [api] });
+    for (let i = 0; i < 3; i++) expect((await cybrid.fetch(`${api}/ping`)).status).toBe(401);
+    expect(emu.count("/oauth/token")).toBe(1);
+    expect(seenElsewhere).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("cybrid.middleware does the same", async () => {
+    const emu = await emulator();
+    const { api, seenElsewhere } = await redirectingApi();
+    const client = createClient<PingPaths>({ baseUrl: api });
+    client.use(clientFor(emu, { apiOrigins: [api] }).middleware);
+    for (let i = 0; i < 3; i++) expect((await client.GET("/ping")).response.status).toBe(401);
+    expect(emu.count("/oauth/token")).toBe(1);
+    expect(seenElsewhere).toEqual([undefined, undefined, undefined]);
+  });
+});
