@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { bankSdkAccessToken, NoUsableTokenError } from "../../src/bank-sdk/index.js";
 import { ValidationError, BadRequestError, CybridIdError } from "../../src/index.js";
 import { decodeJwtClaims } from "../../src/token/jwt.js";
-import { clientFor, emulator, rejectionOf, sleep } from "../helpers/client-harness.js";
+import { clientFor, emulator, rejectionOf, sleep, thrownBy } from "../helpers/client-harness.js";
 import { customersApi, listCustomers, startBankStub, type BankStub } from "./bank-stub.js";
 
 /** A fetch that remembers every access token the emulator issued to the client. */
@@ -80,14 +80,11 @@ describe("bankSdkAccessToken with Cybrid's bank SDK", () => {
       await withStub(async (stub) => {
         const api = customersApi(stub.url, accessToken);
         // createCustomer needs customers:execute: the SDK's call itself throws, nothing is sent.
-        let caught: unknown;
-        try {
+        const caught = thrownBy(() =>
           api.createCustomer({
             postCustomerBankModel: { type: PostCustomerBankModelTypeEnum.Individual },
-          });
-        } catch (error) {
-          caught = error;
-        }
+          }),
+        );
         expect(caught).toBeInstanceOf(NoUsableTokenError);
         expect(caught).toBeInstanceOf(CybridIdError);
         expect(caught).toMatchObject({ code: "no_usable_token", scopes: ["customers:execute"] });
@@ -134,12 +131,7 @@ describe("bankSdkAccessToken with Cybrid's bank SDK", () => {
     try {
       emu.inject({ path: "/oauth/token", status: 400, example: "invalid_scope", times: Infinity });
       await sleep(2_100); // past the token's expiry
-      let caught: unknown;
-      try {
-        accessToken("oauth2", ["customers:read"]);
-      } catch (error) {
-        caught = error;
-      }
+      const caught = thrownBy(() => accessToken("oauth2", ["customers:read"]));
       expect(caught).toBeInstanceOf(NoUsableTokenError);
       expect((caught as NoUsableTokenError).cause).toBeInstanceOf(BadRequestError);
       expect((caught as Error).message).toMatch(/past its usable life and its refresh failed/);
@@ -168,12 +160,7 @@ describe("bankSdkAccessToken with Cybrid's bank SDK", () => {
         const dropped = stub.calls[0]!.authorization;
         cybrid.invalidate();
         // At once, synchronously: the operation throws rather than sending the dropped token.
-        let caught: unknown;
-        try {
-          accessToken("oauth2", ["customers:read"]);
-        } catch (error) {
-          caught = error;
-        }
+        const caught = thrownBy(() => accessToken("oauth2", ["customers:read"]));
         expect(caught).toBeInstanceOf(NoUsableTokenError);
         expect((caught as Error).message).toMatch(/invalidated.*has not arrived yet/);
         // The bridge asked the client for the replacement by itself; calls work again with it.

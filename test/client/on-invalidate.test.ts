@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/index.js";
-import { GUID, clientFor, emulator } from "../helpers/client-harness.js";
+import { GUID, clientFor, emulator, thrownBy } from "../helpers/client-harness.js";
 import { recordingSink } from "../helpers/leak-watch.js";
 
 const PATH = "/api/customer_tokens";
@@ -68,14 +68,9 @@ describe("cybrid.onInvalidate", () => {
     const emu = await emulator();
     const cybrid = clientFor(emu);
     for (const listener of [undefined, null, "f", {}]) {
-      let caught: unknown;
-      try {
-        cybrid.onInvalidate(listener as never);
-      } catch (error) {
-        caught = error;
-      }
+      const caught = thrownBy(() => cybrid.onInvalidate(listener as never));
       expect(caught).toBeInstanceOf(ValidationError);
-      expect((caught as ValidationError).code).toBe("validation_error");
+      expect(caught.code).toBe("validation_error");
     }
     cybrid.invalidate(); // nothing was added, so nothing fails here
   });

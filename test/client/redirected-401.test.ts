@@ -6,24 +6,11 @@
  * ours (an API endpoint that redirects to a file store, an open redirect) cost the client a
  * token request per call, up to the token endpoint's rate limit.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import createClient from "openapi-fetch";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { clientFor, emulator } from "../helpers/client-harness.js";
-
-const open: Server[] = [];
-afterEach(async () => {
-  const servers = open.splice(0);
-  for (const server of servers) server.closeAllConnections();
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-});
-
-async function listen(server: Server): Promise<string> {
-  open.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+import { loopbackServer as listen } from "../helpers/resource-server.js";
 
 /** An API origin whose /ping redirects to another origin, which answers 401 to everything. */
 async function redirectingApi() {

@@ -32,6 +32,12 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** `server` listening on loopback (closed after the test): its origin. */
+export async function loopbackServer(server: Server): Promise<string> {
+  open.push(server);
+  return listen(server);
+}
+
 export async function resourceServer(): Promise<ResourceServer> {
   const requests: ReceivedRequest[] = [];
   const server = createServer((request, response) => {
@@ -46,8 +52,7 @@ export async function resourceServer(): Promise<ResourceServer> {
       response.end('{"ok":true}');
     });
   });
-  open.push(server);
-  return { origin: await listen(server), requests };
+  return { origin: await loopbackServer(server), requests };
 }
 
 /** The origin of a port that was just free and is now closed: connecting is refused. */

@@ -3,41 +3,25 @@
  * contract as MemoryTokenStore (TTL, NX lock, fenced release), hashed keys, encrypted values.
  */
 import { inspect } from "node:util";
-import { Redis } from "ioredis";
-import { createClient } from "redis";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { expect, it, vi } from "vitest";
 import { ValidationError } from "../../src/index.js";
 import { redisTokenStore } from "../../src/redis/index.js";
 import { hashKey } from "../../src/redis/secure-store.js";
 import { UNREADABLE_VALUE } from "../../src/store/index.js";
 import { clientFor, emulator, rejectionOf, sleep, thrownBy } from "../helpers/client-harness.js";
-import { describeRedis, startRedis, type RedisServer } from "../helpers/redis-server.js";
+import { useRedisClients } from "../helpers/redis-clients.js";
+import { describeRedis } from "../helpers/redis-server.js";
 
 const KEY = JSON.stringify(["cybrid-id/v1", "bank", "https://id.example", "client", ""]);
 const ENCRYPTION_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 describeRedis("redisTokenStore", () => {
-  let server: RedisServer;
-  let ioredis: Redis;
-  let nodeRedis: ReturnType<typeof createClient>;
-
-  beforeAll(async () => {
-    server = await startRedis();
-    ioredis = new Redis(server.port, "127.0.0.1");
-    nodeRedis = createClient({ url: server.url });
-    nodeRedis.on("error", () => undefined);
-    await nodeRedis.connect();
-  });
-  afterAll(async () => {
-    ioredis?.disconnect();
-    await nodeRedis?.close?.();
-    await server?.stop();
-  });
+  const redis = useRedisClients();
 
   const clients = () =>
     [
-      ["ioredis", ioredis],
-      ["node-redis", nodeRedis],
+      ["ioredis", redis.ioredis],
+      ["node-redis", redis.nodeRedis],
     ] as const;
 
   it.each(["ioredis", "node-redis"] as const)(
@@ -67,8 +51,8 @@ describeRedis("redisTokenStore", () => {
   );
 
   it("detects the client library from its methods, and both read what the other wrote", async () => {
-    const a = redisTokenStore(ioredis, { encryptionKey: ENCRYPTION_KEY });
-    const b = redisTokenStore(nodeRedis, { encryptionKey: ENCRYPTION_KEY });
+    const a = redisTokenStore(redis.ioredis, { encryptionKey: ENCRYPTION_KEY });
+    const b = redisTokenStore(redis.nodeRedis, { encryptionKey: ENCRYPTION_KEY });
     await a.set(KEY, "shared", 5_000);
     expect(await b.get(KEY)).toBe("shared");
     expect(await b.acquire(KEY, "f1", 5_000)).toBe(true);
@@ -79,33 +63,36 @@ describeRedis("redisTokenStore", () => {
   });
 
   it("stores under a hashed key, never the URL or client id", async () => {
-    const store = redisTokenStore(ioredis, { keyPrefix: "hashed:", encryptionKey: false });
+    const store = redisTokenStore(redis.ioredis, { keyPrefix: "hashed:", encryptionKey: false });
     await store.set(KEY, "v", 5_000);
-    const keys = await ioredis.keys("hashed:*");
+    const keys = await redis.ioredis.keys("hashed:*");
     expect(keys).toEqual([hashKey(KEY, "hashed:")]);
     expect(keys[0]).toMatch(/^hashed:[0-9a-f]{64}$/);
   });
 
   it("encrypts values: Redis holds no plaintext, a tampered value is refused as unreadable", async () => {
-    const store = redisTokenStore(nodeRedis, {
+    const store = redisTokenStore(redis.nodeRedis, {
       keyPrefix: "enc:",
       encryptionKey: ENCRYPTION_KEY,
     });
     await store.set(KEY, "secret-access-token", 5_000);
-    const raw = (await ioredis.get(hashKey(KEY, "enc:")))!;
+    const raw = (await redis.ioredis.get(hashKey(KEY, "enc:")))!;
     expect(raw).not.toContain("secret-access-token");
     expect(await store.get(KEY)).toBe("secret-access-token");
 
     const bytes = Buffer.from(raw.slice(3), "base64");
     bytes[bytes.length - 1]! ^= 1;
-    await ioredis.set(hashKey(KEY, "enc:"), `v1.${bytes.toString("base64")}`);
+    await redis.ioredis.set(hashKey(KEY, "enc:"), `v1.${bytes.toString("base64")}`);
     await expect(store.get(KEY)).rejects.toMatchObject({ code: UNREADABLE_VALUE });
 
-    const other = redisTokenStore(ioredis, { keyPrefix: "enc:", encryptionKey: "a".repeat(64) });
+    const other = redisTokenStore(redis.ioredis, {
+      keyPrefix: "enc:",
+      encryptionKey: "a".repeat(64),
+    });
     await store.set(KEY, "secret-access-token", 5_000);
     await expect(other.get(KEY)).rejects.toMatchObject({ code: UNREADABLE_VALUE });
     // A store without a key does not mistake the sealed value for garbage to replace.
-    const plain = redisTokenStore(ioredis, { keyPrefix: "enc:", encryptionKey: false });
+    const plain = redisTokenStore(redis.ioredis, { keyPrefix: "enc:", encryptionKey: false });
     await expect(plain.get(KEY)).rejects.toMatchObject({ code: UNREADABLE_VALUE });
   });
 
@@ -113,10 +100,10 @@ describeRedis("redisTokenStore", () => {
     const emu = await emulator();
     const options = { keyPrefix: "ns:", encryptionKey: ENCRYPTION_KEY };
     const overrides = { timeout: 15_000, deadline: 30_000, maxRetries: 0, storeTimeout: 5_000 };
-    const good = clientFor(emu, { store: redisTokenStore(ioredis, options), ...overrides });
+    const good = clientFor(emu, { store: redisTokenStore(redis.ioredis, options), ...overrides });
     const token = await good.getToken();
     const intruder = clientFor(emu, {
-      store: redisTokenStore(nodeRedis, options),
+      store: redisTokenStore(redis.nodeRedis, options),
       clientSecret: "a-wrong-secret-value",
       ...overrides,
     });
@@ -125,18 +112,18 @@ describeRedis("redisTokenStore", () => {
     expect(JSON.stringify(error)).not.toContain(token.accessToken);
     expect(emu.count("/oauth/token")).toBe(2);
     // The same secret still shares: no third request.
-    const twin = clientFor(emu, { store: redisTokenStore(nodeRedis, options), ...overrides });
+    const twin = clientFor(emu, { store: redisTokenStore(redis.nodeRedis, options), ...overrides });
     expect((await twin.getToken()).accessToken).toBe(token.accessToken);
     expect(emu.count("/oauth/token")).toBe(2);
 
-    const keys = await ioredis.keys("ns:*");
+    const keys = await redis.ioredis.keys("ns:*");
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
       // A hash only: no secret, client id, URL or tag (the hash input) in the key.
       expect(key).toMatch(/^ns:[0-9a-f]{64}(:lock)?$/);
       for (const secret of [emu.clientSecret, "a-wrong-secret-value", emu.clientId, emu.url])
         expect(key).not.toContain(secret);
-      expect(String(await ioredis.get(key))).not.toContain(emu.clientSecret);
+      expect(String(await redis.ioredis.get(key))).not.toContain(emu.clientSecret);
     }
   });
 
@@ -144,35 +131,35 @@ describeRedis("redisTokenStore", () => {
     "%s: a refused SET (Redis out of memory) rejects with an error that holds no plaintext token",
     async (name) => {
       const client = clients().find(([n]) => n === name)![1];
-      // encryptionKey: false stores the record as is; ioredis puts a failed command's arguments
+      // encryptionKey: false stores the record as is; redis.ioredis puts a failed command's arguments
       // on its error (command.args), and onStoreError hands that error to the application.
       const store = redisTokenStore(client, { keyPrefix: "oom:", encryptionKey: false });
       const record = JSON.stringify({ token: "plaintext-access-token-oom" });
-      await ioredis.config("SET", "maxmemory-policy", "noeviction");
-      await ioredis.config("SET", "maxmemory", "1");
+      await redis.ioredis.config("SET", "maxmemory-policy", "noeviction");
+      await redis.ioredis.config("SET", "maxmemory", "1");
       try {
         const error = await rejectionOf(store.set(KEY, record, 5_000));
         expect(String(error)).toMatch(/OOM/);
         expect(JSON.stringify(error)).not.toContain("plaintext-access-token");
         expect(inspect(error, { depth: 5 })).not.toContain("plaintext-access-token");
       } finally {
-        await ioredis.config("SET", "maxmemory", "0");
+        await redis.ioredis.config("SET", "maxmemory", "0");
       }
     },
   );
 
   it("refuses an encryption key that is not 32 bytes", () => {
-    expect(() => redisTokenStore(ioredis, { encryptionKey: "abcd" })).toThrow(/32 bytes/);
+    expect(() => redisTokenStore(redis.ioredis, { encryptionKey: "abcd" })).toThrow(/32 bytes/);
   });
 
   it("encryptionKey unset (an env variable that is not set) is an error, not plaintext", () => {
     for (const options of [{}, { encryptionKey: undefined }, { encryptionKey: "  " }]) {
-      const error = thrownBy(() => redisTokenStore(ioredis, options));
+      const error = thrownBy(() => redisTokenStore(redis.ioredis, options));
       expect(error).toBeInstanceOf(ValidationError);
       expect(error).toMatchObject({ code: "invalid_configuration" });
       expect(error.message).toContain("encryptionKey: false");
     }
-    expect(() => redisTokenStore(ioredis)).toThrow(ValidationError);
+    expect(() => redisTokenStore(redis.ioredis)).toThrow(ValidationError);
   });
 
   it.each([
@@ -185,7 +172,7 @@ describeRedis("redisTokenStore", () => {
     ["true", true],
     ["16 bytes", new Uint8Array(16)],
   ])("a malformed encryptionKey (%s) is a ValidationError without the key", (_, key) => {
-    const error = thrownBy(() => redisTokenStore(ioredis, { encryptionKey: key as string }));
+    const error = thrownBy(() => redisTokenStore(redis.ioredis, { encryptionKey: key as string }));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({ code: "invalid_configuration" });
     expect(error.message).toMatch(/encryptionKey must be 32 bytes/);
@@ -207,20 +194,26 @@ describeRedis("redisTokenStore", () => {
   });
 
   it("a key with surrounding whitespace is trimmed; false stores plain JSON", async () => {
-    const spaced = redisTokenStore(ioredis, {
+    const spaced = redisTokenStore(redis.ioredis, {
       keyPrefix: "trim:",
       encryptionKey: ` ${ENCRYPTION_KEY}\n`,
     });
-    const exact = redisTokenStore(nodeRedis, { keyPrefix: "trim:", encryptionKey: ENCRYPTION_KEY });
+    const exact = redisTokenStore(redis.nodeRedis, {
+      keyPrefix: "trim:",
+      encryptionKey: ENCRYPTION_KEY,
+    });
     await spaced.set(KEY, "sealed-token", 5_000);
     expect(await exact.get(KEY)).toBe("sealed-token");
     const base64 = Buffer.from(ENCRYPTION_KEY, "hex").toString("base64");
-    const asBase64 = redisTokenStore(ioredis, { keyPrefix: "trim:", encryptionKey: `${base64}\t` });
+    const asBase64 = redisTokenStore(redis.ioredis, {
+      keyPrefix: "trim:",
+      encryptionKey: `${base64}\t`,
+    });
     expect(await asBase64.get(KEY)).toBe("sealed-token");
 
-    const plain = redisTokenStore(ioredis, { keyPrefix: "plain:", encryptionKey: false });
+    const plain = redisTokenStore(redis.ioredis, { keyPrefix: "plain:", encryptionKey: false });
     await plain.set(KEY, "plain-token", 5_000);
-    expect(await ioredis.get(hashKey(KEY, "plain:"))).toBe("plain-token");
+    expect(await redis.ioredis.get(hashKey(KEY, "plain:"))).toBe("plain-token");
   });
 
   it("a value sealed with another key: reported once, fetched alone, never overwritten", async () => {
@@ -228,17 +221,17 @@ describeRedis("redisTokenStore", () => {
     const options = { keyPrefix: "rot:" };
     const overrides = { timeout: 15_000, deadline: 30_000, maxRetries: 0, storeTimeout: 5_000 };
     const writer = clientFor(emu, {
-      store: redisTokenStore(ioredis, { ...options, encryptionKey: ENCRYPTION_KEY }),
+      store: redisTokenStore(redis.ioredis, { ...options, encryptionKey: ENCRYPTION_KEY }),
       ...overrides,
     });
     const first = await writer.getToken();
-    const stored = await ioredis.keys("rot:*");
-    const before = await Promise.all(stored.map((key) => ioredis.get(key)));
+    const stored = await redis.ioredis.keys("rot:*");
+    const before = await Promise.all(stored.map((key: string) => redis.ioredis.get(key)));
 
     const sink = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
     const onStoreError = vi.fn();
     const misconfigured = clientFor(emu, {
-      store: redisTokenStore(nodeRedis, { ...options, encryptionKey: "b".repeat(64) }),
+      store: redisTokenStore(redis.nodeRedis, { ...options, encryptionKey: "b".repeat(64) }),
       logger: { level: "info", sink },
       hooks: { onStoreError },
       ...overrides,
@@ -260,10 +253,10 @@ describeRedis("redisTokenStore", () => {
     expect(String(warnings[0])).toMatch(/encryptionKey/);
 
     // The fleet's value is untouched: a correctly configured process still shares it.
-    expect(await ioredis.keys("rot:*")).toEqual(stored);
-    expect(await Promise.all(stored.map((key) => ioredis.get(key)))).toEqual(before);
+    expect(await redis.ioredis.keys("rot:*")).toEqual(stored);
+    expect(await Promise.all(stored.map((key: string) => redis.ioredis.get(key)))).toEqual(before);
     const twin = clientFor(emu, {
-      store: redisTokenStore(nodeRedis, { ...options, encryptionKey: ENCRYPTION_KEY }),
+      store: redisTokenStore(redis.nodeRedis, { ...options, encryptionKey: ENCRYPTION_KEY }),
       ...overrides,
     });
     expect((await twin.getToken()).accessToken).toBe(first.accessToken);
