@@ -19,7 +19,9 @@ const CUSTOMER = "/api/customer_tokens";
 describe("rate limit", () => {
   it("answers 403 rate_limited with Retry-After past the limit, per client", async () => {
     const emu = await emulator({
-      rateLimit: { max: 2, windowMs: 1500 },
+      // A window far longer than the three requests take, even on a loaded machine (the first
+      // signs with a key made on demand, which took over 1.5 s once under load).
+      rateLimit: { max: 2, windowMs: 60_000 },
       clients: [
         { clientId: "a", clientSecret: "s" },
         { clientId: "b", clientSecret: "s" },
@@ -31,11 +33,11 @@ describe("rate limit", () => {
     const limited = await requestToken(emu, a);
     expect(limited.status).toBe(403);
     expect(limited.body).toEqual(example(TOKEN, 403, "rate_limited"));
-    // What is left of the 1.5 s window: how much depends on how long the first two took (the
-    // first signs with a key made on demand), so the test holds the two headers to each other.
+    // What is left of the window: how much depends on how long the first two took, so the
+    // test holds the two headers to each other.
     const ms = Number(limited.headers.get("retry-after-ms"));
     expect(ms).toBeGreaterThan(0);
-    expect(ms).toBeLessThanOrEqual(1500);
+    expect(ms).toBeLessThanOrEqual(60_000);
     expect(limited.headers.get("retry-after")).toBe(String(Math.ceil(ms / 1000))); // rounded up
     // Another client has its own budget.
     expect((await requestToken(emu, { client_id: "b", client_secret: "s" })).status).toBe(200);
