@@ -1,9 +1,14 @@
 /**
  * RS256 JWTs with node:crypto. One key pair per process: generating a 2048-bit RSA key takes
- * tens of milliseconds, too slow to pay for every emulator a test suite starts, and tokens
- * minted by one emulator validating at another of the same process is harmless.
+ * tens of milliseconds (over a second on a loaded machine), too slow to pay for every emulator
+ * a test suite starts, and tokens minted by one emulator validating at another of the same
+ * process is harmless. `startEmulator` makes it off the event loop (`prepareKeys`), so that the
+ * first token request does not stall the process: a client under test in the same process
+ * would see its timers run late.
  */
-import { createHash, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import { createHash, generateKeyPair, generateKeyPairSync, sign, verify } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { promisify } from "node:util";
 import { decodeJwtSegment } from "../token/jwt.js";
 
 interface KeyPair {
@@ -13,15 +18,27 @@ interface KeyPair {
 }
 
 let keys: KeyPair | undefined;
+let preparing: Promise<void> | undefined;
 
+function adopt(privateKey: KeyObject, publicKey: KeyObject): KeyPair {
+  const der = publicKey.export({ type: "spki", format: "der" });
+  const kid = createHash("sha256").update(der).digest("base64url").slice(0, 16);
+  return (keys ??= { privateKey, publicKey, kid });
+}
+
+/** Makes the process's key pair in the background (once); resolves when it is there. */
+export function prepareKeys(): Promise<void> {
+  preparing ??= promisify(generateKeyPair)("rsa", { modulusLength: 2048 }).then(
+    ({ privateKey, publicKey }) => void adopt(privateKey, publicKey),
+  );
+  return preparing;
+}
+
+/** The key pair; made here, blocking, only when nobody prepared it (a unit test signing). */
 function keyPair(): KeyPair {
-  if (keys === undefined) {
-    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const der = publicKey.export({ type: "spki", format: "der" });
-    const kid = createHash("sha256").update(der).digest("base64url").slice(0, 16);
-    keys = { privateKey, publicKey, kid };
-  }
-  return keys;
+  if (keys !== undefined) return keys;
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return adopt(privateKey, publicKey);
 }
 
 function encodeJson(value: unknown): string {

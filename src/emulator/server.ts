@@ -17,7 +17,7 @@ import {
   writeReply,
   type Reply,
 } from "./http-io.js";
-import { signJwt } from "./jwt.js";
+import { prepareKeys, signJwt } from "./jwt.js";
 import { RateLimiter } from "./rate-limit.js";
 import { handleCustomerToken } from "./customer-tokens-route.js";
 import { handleToken } from "./token-route.js";
@@ -79,6 +79,7 @@ function errorBody(status: number, message: string, code: string): unknown {
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   assertRequiredExamples();
+  await prepareKeys(); // off the event loop, once per process (see jwt.ts)
   const clients = options.clients ?? [
     { clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET, kind: "bank" as const },
   ];
