@@ -78,9 +78,10 @@ export interface CybridId {
    */
   readonly middleware: Middleware;
   /**
-   * fetch with the bank token, the per-attempt timeout, and one replay after a 401 (unless the
-   * body is a stream, which cannot be sent twice). Only for
-   * the client's API origins (`apiOrigins`): any other origin, or a relative URL, rejects with
+   * fetch with the bank token, the per-attempt timeout, and one replay after a 401 with a new
+   * token (unless the body is a stream, which cannot be sent twice: the 401 is returned, and the
+   * token dropped all the same). Only for the client's API origins (`apiOrigins`): any other
+   * origin, or a relative URL, rejects with
    * ValidationError `origin_not_allowed` before anything is sent. Network failures reject with
    * ConnectionError `connection_failed` or TimeoutError `timeout`; the caller's own abort with
    * its reason.

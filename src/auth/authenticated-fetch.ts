@@ -2,8 +2,9 @@
  * `cybrid.fetch`: fetch with the bank token in the Authorization header and the per-attempt
  * timeout applied. It sends the token only to the client's API origins (see api-origins.ts).
  * On a 401 it drops that token, gets a new one and replays the request once, when the body can
- * be sent again. It does not retry anything else: a resource call may not be idempotent, and
- * the caller knows that better than we do.
+ * be sent again (a stream cannot: the 401 is returned, the token dropped all the same). It does
+ * not retry anything else: a resource call may not be idempotent, and the caller knows that
+ * better than we do.
  *
  * The cached-token path is written without a Headers object when the caller gave none, and
  * with one promise of ours (the `then` of fetch's): it runs on every request, and benchmarks
@@ -92,11 +93,13 @@ export function createAuthenticatedFetch(
     const token = await bank.get(undefined, signal);
     return send(token, input, init, signal, (response) => {
       if (response.status !== 401 || !answeredWithToken(response, urlOf(input))) return response;
-      // A stream cannot be sent twice: such a request is not replayed.
+      // A stream cannot be sent twice: such a request is not replayed, but the token the
+      // server rejected is dropped all the same, so that the next call does not send it again.
       const body = init?.body !== undefined ? init.body : request?.body;
-      return body instanceof ReadableStream
-        ? response
-        : replayAfter401(token, response, input, init, signal);
+      if (!(body instanceof ReadableStream))
+        return replayAfter401(token, response, input, init, signal);
+      bank.invalidate(token.accessToken);
+      return response;
     });
   };
 }

@@ -33,8 +33,11 @@ export const TOKEN_OPTIONS = {
   json: { type: "boolean" },
 } as const satisfies OptionsConfig;
 
-export const COMMON_HELP = `  -v, --verbose           log each request, retry and cache decision to stderr
-  -h, --help              show this help`;
+/** The `-v` and `-h` lines of a command's help: `verbose` says what `-v` logs for it. */
+export const commonHelp = (verbose: string, width = 24) =>
+  `  ${"-v, --verbose".padEnd(width)}${verbose}\n  ${"-h, --help".padEnd(width)}show this help`;
+
+const COMMON_HELP = commonHelp("log each request, retry and cache decision to stderr");
 
 export const CONNECTION_HELP = `Connection (flags win over the environment):
   --base-url <url>        identity API       env CYBRID_ID_URL (default ${DEFAULT_BASE_URL})

@@ -5,7 +5,7 @@
  */
 import { decodeJwtClaims, decodeJwtSegment } from "../token/jwt.js";
 import type { Command } from "./command.js";
-import { COMMON_HELP, COMMON_OPTIONS, parseCommandLine } from "./config.js";
+import { COMMON_OPTIONS, commonHelp, parseCommandLine } from "./config.js";
 import { ExitCode, UsageError } from "./exit-codes.js";
 import { debug, out, timeLeft } from "./output.js";
 
@@ -27,7 +27,7 @@ trustworthy. With "-" or no argument the token is read from stdin, so
 Options:
   --json                  print {header, claims, expiresAt, expired, secondsLeft,
                           signatureVerified: false}
-${COMMON_HELP}
+${commonHelp("say on stderr the token's length and source (never the token)")}
 
 Exit status: 0 decoded (expired tokens included), 2 not a JWT or bad usage.`,
 

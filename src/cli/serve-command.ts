@@ -12,7 +12,7 @@ import {
 } from "../emulator/index.js";
 import { MIN_CLIENT_SECRET_LENGTH } from "../config/option-checks.js";
 import type { Command } from "./command.js";
-import { COMMON_HELP, COMMON_OPTIONS, parseCommandLine } from "./config.js";
+import { COMMON_OPTIONS, commonHelp, parseCommandLine } from "./config.js";
 import { ExitCode, UsageError } from "./exit-codes.js";
 import { debug, err, fail, out } from "./output.js";
 
@@ -51,8 +51,7 @@ Options:
   --client-secret <s>         its secret, 8 characters or more (default ${DEFAULT_CLIENT_SECRET})
   --token-ttl <s>             expires_in of bank tokens, in seconds (default 1800)
   --customer-token-ttl <s>    lifetime of customer tokens, in seconds (default 1800)
-${COMMON_HELP}
-                              (here: each request the emulator answers)`,
+${commonHelp("print each request it received, with its status, on stderr", 28)}`,
 
   async run(args) {
     const { values } = parseCommandLine(args, OPTIONS);

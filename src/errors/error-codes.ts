@@ -5,7 +5,7 @@
  * so `code` stays an open string (see `CybridIdErrorCode`).
  */
 export const ERROR_CODES = {
-  /** `ValidationError`: an argument the spec rejects (a scope, a customer GUID...), caught before anything was sent. */
+  /** `ValidationError`: an argument the spec rejects (a scope, a customer GUID...) or of the wrong type, caught before anything was sent. */
   VALIDATION_ERROR: "validation_error",
   /** `ValidationError`: an option of `createCybridId`, a store or the bank-SDK bridge is invalid; thrown when the object is built. */
   INVALID_CONFIGURATION: "invalid_configuration",

@@ -69,8 +69,9 @@ const FLAVORS: readonly unknown[] = ["ioredis", "node-redis"];
  *
  * @throws ValidationError (code `invalid_configuration`) for an `encryptionKey` that is missing
  * (`undefined`: pass `false` for plaintext) or not 32 bytes, and for `timeout` or `lockTtl`
- * (its options before v2, now the client's `storeTimeout` and `storeLockTtl`), and for a
- * `flavor` other than `"ioredis"` or `"node-redis"` or one that `client` plainly contradicts.
+ * (its options in earlier builds, now the client's `storeTimeout` and `storeLockTtl`), and
+ * for a `flavor` other than `"ioredis"` or `"node-redis"` or one that `client` plainly
+ * contradicts.
  */
 export function redisTokenStore(
   client: RedisClientLike,

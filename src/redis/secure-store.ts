@@ -135,7 +135,7 @@ export function open(key: Buffer, sealed: string, aad: string): string {
  * `createCybridId({ store: secureTokenStore(myStore, { encryptionKey }) })`.
  *
  * @throws ValidationError (code `invalid_configuration`) for a missing or malformed
- * `encryptionKey`, or for `timeout` or `lockTtl` (the store options of before v2, now the
+ * `encryptionKey`, or for `timeout` or `lockTtl` (store options of earlier builds, now the
  * client's `storeTimeout` and `storeLockTtl`).
  */
 export function secureTokenStore(inner: TokenStore, options: SecureStoreOptions = {}): TokenStore {

@@ -35,7 +35,7 @@ export class MemoryTokenStore implements TokenStore {
   /**
    * The store has no options: how clients use it is set on the client.
    * @throws ValidationError (code `invalid_configuration`) for `timeout` or `lockTtl`, which it
-   * took before v2: now the client's `storeTimeout` and `storeLockTtl`.
+   * took in earlier builds: now the client's `storeTimeout` and `storeLockTtl`.
    */
   constructor(options?: Record<string, never>) {
     checkStoreOptions(options);

@@ -1,8 +1,8 @@
 /**
  * The checks of the stores' own options (`MemoryTokenStore`, `secureTokenStore` and so
- * `redisTokenStore`). Their `timeout` and `lockTtl` of before v2, now the client's options, are
- * refused where they were taken, because ignored they would leave a fleet on the defaults
- * without a word.
+ * `redisTokenStore`). Their `timeout` and `lockTtl` of earlier builds, now the client's
+ * options, are refused where they were taken, because ignored they would leave a fleet on the
+ * defaults without a word.
  */
 import { configError } from "../errors/config-error.js";
 

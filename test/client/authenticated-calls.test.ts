@@ -28,6 +28,32 @@ describe("cybrid.fetch", () => {
     expect(emu.count("/oauth/token")).toBe(2);
   });
 
+  it("after a 401 to a streamed body, drops the token but does not replay (a stream is sent once)", async () => {
+    const emu = await emulator();
+    const cybrid = clientFor(emu);
+    const dropped: (string | undefined)[] = [];
+    cybrid.onInvalidate(({ accessToken }) => dropped.push(accessToken));
+    const rejected = (await cybrid.getToken()).accessToken;
+    emu.inject({ path: PATH, status: 401, example: "expired_signature" });
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(JSON.stringify(body)));
+        controller.close();
+      },
+    });
+    const response = await cybrid.fetch(`${emu.url}${PATH}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(401);
+    expect(emu.count(PATH)).toBe(1);
+    expect(dropped).toEqual([rejected]);
+    expect((await cybrid.getToken()).accessToken).not.toBe(rejected);
+    expect(emu.count("/oauth/token")).toBe(2);
+  });
+
   it("passes a 403 through without refreshing", async () => {
     const emu = await emulator();
     const cybrid = clientFor(emu);
