@@ -51,7 +51,10 @@ Options:
   --client-secret <s>         its secret, 8 characters or more (default ${DEFAULT_CLIENT_SECRET})
   --token-ttl <s>             expires_in of bank tokens, in seconds (default 1800)
   --customer-token-ttl <s>    lifetime of customer tokens, in seconds (default 1800)
-${commonHelp("print each request it received, with its status, on stderr", 28)}`,
+${commonHelp("print each request it received, with its status, on stderr", 28)}
+
+Exit status: 0 stopped by SIGINT or SIGTERM, 1 could not start (the port is taken) or stop,
+2 usage error.`,
 
   async run(args) {
     const { values } = parseCommandLine(args, OPTIONS);

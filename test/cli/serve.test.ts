@@ -4,7 +4,7 @@
  * SIGTERM / SIGINT stop it cleanly with exit status 0.
  */
 import type { ChildProcess } from "node:child_process";
-import { connect } from "node:net";
+import { connect, createServer, type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { serveCommand } from "../../src/cli/serve-command.js";
 import { runCli, startCli, VARIANTS, waitForOutput } from "./run-cli.js";
@@ -116,6 +116,25 @@ describe.each(VARIANTS)("cybrid-id serve, $name", (variant) => {
       expect(result.code).toBe(2);
       expect(result.stderr).toContain("at least 8 characters");
       expect(result.stdout).toBe("");
+    },
+  );
+
+  it.skipIf(!variant.available)(
+    "a port that is taken: exit 1 with the reason, as its help says",
+    async () => {
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+      const { port } = taken.address() as AddressInfo;
+      try {
+        const result = await runCli(variant, ["serve", "--port", String(port)], {
+          timeoutMs: 5_000,
+        });
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain("EADDRINUSE");
+        expect(serveCommand.help).toMatch(/Exit status: 0 stopped .*, 1 could not start/);
+      } finally {
+        await new Promise((resolve) => taken.close(resolve));
+      }
     },
   );
 
