@@ -267,6 +267,8 @@ export function createTokenCache(
      * (its fetch goes on for its other callers). Its timer goes with the wait.
      */
     async function bankToken(attempts: number) {
+      // First: a request the spec refuses throws here, before there is a timer to reject.
+      const token = bank.get(undefined, signal);
       const stop = new AbortController();
       const late = sleep(call.deadlineAt - monotonicNow(), stop.signal, background).then(() => {
         throw new TimeoutError(`POST /api/customer_tokens: no bank token before the deadline`, {
@@ -275,7 +277,7 @@ export function createTokenCache(
         });
       });
       try {
-        return (await Promise.race([bank.get(undefined, signal), late])).accessToken;
+        return (await Promise.race([token, late])).accessToken;
       } finally {
         stop.abort(); // `late` rejects into the settled race: handled, ignored
       }
