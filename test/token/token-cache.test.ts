@@ -236,49 +236,6 @@ describe("one deadline per customer token fetch", () => {
   });
 });
 
-describe("the LRU bounds", () => {
-  it("evicts the least recently used scope set; the client's own scopes stay", async () => {
-    const { bank } = cacheWith({ bankTokenCacheSize: 2 });
-    const fetched = async (scopes?: string[]) => {
-      const before = sent.length;
-      const token = bank.get(scopes);
-      if (sent.length > before) sent[before]!.answer(`token-${before}`);
-      await token;
-      return sent.length > before;
-    };
-    expect(await fetched()).toBe(true);
-    expect(await fetched(["prices:read"])).toBe(true);
-    expect(await fetched(["trades:read"])).toBe(true);
-    expect(await fetched(["prices:read"])).toBe(false); // now the most recently used
-    expect(await fetched(["quotes:read"])).toBe(true); // evicts trades:read
-    expect(await fetched(["prices:read"])).toBe(false);
-    expect(await fetched(["trades:read"])).toBe(true);
-    expect(await fetched()).toBe(false);
-    expect(await fetched(["accounts:read"])).toBe(false);
-  });
-
-  it("evicts the least recently used customer token", async () => {
-    const { bank, customers } = cacheWith({ customerTokenCacheSize: 1 });
-    const bankToken = bank.get();
-    sent[0]!.answer("bank");
-    await bankToken;
-    const customer = async (scopes: ("accounts:read" | "trades:read")[]) => {
-      const token = customers.get({ customerGuid: GUID, scopes });
-      await settle();
-      sent.at(-1)!.answer(`customer-${sent.length}`);
-      return (await token).accessToken;
-    };
-    expect(await customer(["accounts:read"])).toBe("customer-2");
-    expect(await customers.get({ customerGuid: GUID, scopes: ["accounts:read"] })).toMatchObject({
-      accessToken: "customer-2",
-      customerGuid: GUID,
-      scopes: ["accounts:read"],
-    });
-    expect(await customer(["trades:read"])).toBe("customer-3");
-    expect(await customer(["accounts:read"])).toBe("customer-4");
-  });
-});
-
 describe("with a shared store", () => {
   it("wraps each slot's fetch, rebuilds what it stored, and is told of invalidations", async () => {
     const wrapped: unknown[][] = [];
