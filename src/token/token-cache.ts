@@ -74,6 +74,8 @@ export interface CustomerTokens {
 interface TokenSlot<T> {
   get(signal?: AbortSignal): Promise<T>;
   invalidate(staleToken?: string): void;
+  /** A fetch is under way (foreground or background). */
+  readonly busy: boolean;
 }
 
 /**
@@ -92,14 +94,24 @@ const scopeKey = (scopes: readonly string[] | undefined) =>
 const storeName = (key: string) => key.slice(key.indexOf("|") + 1);
 
 /**
- * The value under `key`, made on first use; beyond `capacity` entries the least recently used
- * goes. A Map iterates in insertion order, so every use re-inserts.
+ * The slot under `key`, made on first use; beyond `capacity` entries the least recently used
+ * goes. A Map iterates in insertion order, so every use re-inserts. A slot whose fetch is under
+ * way stays until a later use finds it idle: gone, its next caller would make a new slot and
+ * send a second request for the same token.
  */
-function lruGet<V>(map: Map<string, V>, key: string, capacity: number, make: () => V): V {
+function lruGet<V extends { readonly busy: boolean }>(
+  map: Map<string, V>,
+  key: string,
+  capacity: number,
+  make: () => V,
+): V {
   const value = map.get(key) ?? make();
   map.delete(key);
   map.set(key, value);
-  if (map.size > capacity) map.delete(map.keys().next().value as string);
+  for (const [each, slot] of map) {
+    if (map.size <= capacity) break;
+    if (each !== key && !slot.busy) map.delete(each);
+  }
   return value;
 }
 
@@ -188,6 +200,9 @@ export function createTokenCache(
     }
 
     return {
+      get busy() {
+        return inflight !== undefined;
+      },
       async get(signal) {
         if (signal?.aborted) throw signal.reason;
         const decision = decide(current, Date.now(), inflight !== undefined, nextTryAt);
