@@ -85,6 +85,22 @@ describe("the bank token slot", () => {
     expect(failures[1]!.nextTryAt.getTime() - Date.now()).toBe(1_500);
   });
 
+  it("a background refresh fenced by invalidate() that fails reports a next try due now, not 1970", async () => {
+    const failures: { servingCached: boolean; nextTryAt: Date }[] = [];
+    const { bank } = await cacheHolding("first", {
+      hooks: { onRefreshFailed: (event) => failures.push(event) },
+    });
+    vi.setSystemTime(Date.now() + 52_000);
+    await bank.get(); // starts the background refresh
+    bank.invalidate();
+    sent[1]!.answer(new Error("down"));
+    await settle();
+    expect(failures).toHaveLength(1);
+    // Nothing waits: the next caller fetches at once.
+    expect(failures[0]!.nextTryAt.getTime()).toBe(Date.now());
+    expect(failures[0]!.servingCached).toBe(false);
+  });
+
   it("past usableUntil, callers wait for the one fetch", async () => {
     const { bank } = await cacheHolding("first");
     vi.setSystemTime(Date.now() + 55_000);
