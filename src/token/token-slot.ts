@@ -103,7 +103,9 @@ export function createTokenSlot<T extends AccessToken>(
             servingCached ? "warn" : "error",
             `${kind} token refresh failed (${code})${servingCached ? "; still serving the cached token" : ""}`,
           );
-          hooks.onRefreshFailed?.({ kind, error, servingCached, nextTryAt: new Date(nextTryAt) });
+          // Fenced off by invalidate(), it set no backoff: the next caller fetches at once.
+          const next = new Date(Math.max(nextTryAt, Date.now()));
+          hooks.onRefreshFailed?.({ kind, error, servingCached, nextTryAt: next });
         } else {
           // Its callers get the error: this line is a trace, not a second report.
           logger.log("debug", `${kind} token fetch failed (${code})`);
