@@ -6,7 +6,8 @@
  *   token/token-cache.ts       the scope set's slot, made on first use with its request from
  *                              token-requests.ts (the body checked against the spec, once per
  *                              scope set). Fresh? served. Else join or start its one fetch
- *                              (through store/shared-store.ts when there is a store)
+ *                              (the slot: token-slot.ts; through store/shared-store.ts when
+ *                              there is a store)
  *   token/token-requests.ts    fetchToken: the request sent; the answer checked, turned into
  *                              a token
  *   pipeline/idp-pipeline.ts   sendToIdp: pace, attempt, classify, one retry decision, wait

@@ -31,6 +31,7 @@ import { MAX_RESPONSE_BYTES } from "../pipeline/bounded-body.js";
 import { isBearerToken } from "../token/token-requests.js";
 import { isStringArray } from "../validation/call-input.js";
 import { MAX_LIFETIME_MS, planTokenTimes } from "../token/token-timing.js";
+import { createStoreFences } from "./store-fences.js";
 import type { CybridIdHooks } from "../config/hooks.js";
 import type { StoreSettings } from "../config/token-store.js";
 import type { Logger } from "../log/logger.js";
@@ -57,8 +58,6 @@ class StoreUnavailable extends Error {}
 
 type Kind = "bank" | "customer";
 
-/** Rejected tokens remembered; the oldest go first (they have expired anyway). */
-const MAX_REJECTED = 64;
 /** Waits for another process's token: 25 ms growing to 250 ms. */
 const POLL = { base: 25, max: 250 };
 /** How long a failing store is skipped: 1 s after one failure, doubling up to 30 s. */
@@ -86,9 +85,7 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
   /** A value this client cannot decrypt is reported on each read but warned about once. */
   let warnedUnreadable = false;
   /** Tokens a server rejected (or the user dropped): never taken from the store again. */
-  const rejected = new Set<string>();
-  /** The last token handed out per kind and scope set, so that `reject()` can name them all. */
-  const handedOut = new Map<string, string>();
+  const fences = createStoreFences();
   /**
    * Bumped by `reject()` with no token (the client's invalidate()): a fetch started before it
    * may not put its token in the store.
@@ -96,7 +93,7 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
   let generation = 0;
 
   const usable = (stored: StoredToken | undefined): stored is StoredToken =>
-    stored !== undefined && !rejected.has(stored.token) && Date.now() < timesOf(stored).usableUntil;
+    stored !== undefined && !fences.has(stored.token) && Date.now() < timesOf(stored).usableUntil;
   const fresh = (stored: StoredToken | undefined): stored is StoredToken =>
     usable(stored) && Date.now() < timesOf(stored).refreshAt;
 
@@ -194,8 +191,7 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
   return {
     reject(token) {
       if (token === undefined) generation++;
-      for (const each of token === undefined ? handedOut.values() : [token]) rejected.add(each);
-      for (const each of rejected) if (rejected.size > MAX_REJECTED) rejected.delete(each);
+      fences.reject(token);
     },
 
     wrap(kind, keyParts, fetch, rebuild, scopesOf) {
@@ -208,7 +204,7 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
 
       function served(stored: StoredToken): Issued {
         settings.redactor.add(stored.token);
-        handedOut.set(slot, stored.token);
+        fences.handedOut(slot, stored.token, timesOf(stored).usableUntil);
         logger.log("debug", `token store: ${kind} token read`);
         return { ...stored, value: rebuild(stored) };
       }
@@ -253,8 +249,9 @@ export function createSharedStore(settings: StoreSettings & TokenStoreContext): 
               if (fresh(again)) return served(again);
               const issued = await fetch(afterWait(fetchCall, startedAt));
               const { token, sentAt, lifetimeMs } = issued;
-              handedOut.set(slot, token);
-              const ttlMs = planTokenTimes(sentAt, lifetimeMs).usableUntil - Date.now();
+              const { usableUntil } = planTokenTimes(sentAt, lifetimeMs);
+              fences.handedOut(slot, token, usableUntil);
+              const ttlMs = usableUntil - Date.now();
               const record = { token, sentAt, lifetimeMs, scopes: scopesOf(issued.value) };
               // Not from a fetch sent before an invalidate(). A store that fails now costs the
               // others a fetch of their own, not us our token.

@@ -13,27 +13,26 @@
  * Scope sets and customers may come from users, so both kinds of slots are bounded LRUs
  * (`bankTokenCacheSize`, `customerTokenCacheSize`); the slot of the client's own `scopes` is
  * kept apart and never evicted. A slot fetches through the token requests (token-requests.ts),
- * or through the shared store, which wraps that fetch, when the client has one.
+ * or through the shared store, which wraps that fetch, when the client has one. The slot itself
+ * is token-slot.ts.
  */
 import { newBankTokenCodes } from "../../generated/error-codes.js";
 import { failureReason } from "../config/hooks.js";
 import { AuthenticationError, TimeoutError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
 import type { Engine } from "../pipeline/idp-pipeline.js";
-import { monotonicNow, raceAbort, sleep } from "../retry/timers.js";
-import type { FetchCall, IssuedToken, SharedStore, TokenFetcher } from "./issued-token.js";
-import { decide, planTokenTimes, refreshRetryDelay, type TokenTimes } from "./token-timing.js";
+import { monotonicNow, sleep } from "../retry/timers.js";
+import type { FetchCall, SharedStore } from "./issued-token.js";
 import {
   bankTokenRequest,
   customerTokenBody,
   requestCustomerToken,
-  tokenValue,
   type AccessToken,
   type CustomerToken,
   type CustomerTokenBody,
   type CustomerTokenRequest,
-  type TokenKind,
 } from "./token-requests.js";
+import { createTokenSlot, lruGet, type SlotContext, type TokenSlot } from "./token-slot.js";
 
 export type { AccessToken, CustomerToken, CustomerTokenRequest } from "./token-requests.js";
 
@@ -70,12 +69,6 @@ export interface CustomerTokens {
   clear(): void;
 }
 
-/** One cached token and its single-flight fetch. */
-interface TokenSlot<T> {
-  get(signal?: AbortSignal): Promise<T>;
-  invalidate(staleToken?: string): void;
-}
-
 /**
  * A cache key for a list of scopes ("" for none): order does not matter, but every entry and
  * their number do. A list the spec refuses (a scope listed twice, two scopes in one string)
@@ -91,18 +84,6 @@ const scopeKey = (scopes: readonly string[] | undefined) =>
  */
 const storeName = (key: string) => key.slice(key.indexOf("|") + 1);
 
-/**
- * The value under `key`, made on first use; beyond `capacity` entries the least recently used
- * goes. A Map iterates in insertion order, so every use re-inserts.
- */
-function lruGet<V>(map: Map<string, V>, key: string, capacity: number, make: () => V): V {
-  const value = map.get(key) ?? make();
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > capacity) map.delete(map.keys().next().value as string);
-  return value;
-}
-
 export function createTokenCache(
   engine: Engine,
   clientSecret: string,
@@ -116,106 +97,13 @@ export function createTokenCache(
     background,
     deadlineAt: monotonicNow() + options.retry.deadline,
   });
-
-  /**
-   * A slot of `kind`, under `keyParts` in the shared store. `fetch` is the token request; a
-   * shared store wraps it (and rebuilds the tokens it holds as values with `customerGuid`).
-   */
-  function createSlot<T extends AccessToken>(
-    kind: TokenKind,
-    keyParts: readonly string[],
-    fetch: TokenFetcher<T>,
-    customerGuid?: string,
-  ): TokenSlot<T> {
-    const fetcher = shared
-      ? shared.wrap(
-          kind,
-          keyParts,
-          fetch,
-          (stored) =>
-            tokenValue(
-              stored.token,
-              stored.scopes,
-              new Date(stored.sentAt + stored.lifetimeMs),
-              customerGuid,
-            ) as T,
-          (value) => value.scopes,
-        )
-      : fetch;
-    let current: (IssuedToken<T> & TokenTimes) | undefined;
-    let inflight: Promise<T> | undefined;
-    let failures = 0;
-    let nextTryAt = 0;
-    /** Bumped by a full invalidate(): fetches of an older generation may not cache a token. */
-    let generation = 0;
-
-    function start(background: boolean): Promise<T> {
-      const startedIn = generation;
-      const run = fetcher(callFromNow(background)).then(
-        (issued) => {
-          if (startedIn === generation) {
-            current = { ...issued, ...planTokenTimes(issued.sentAt, issued.lifetimeMs) };
-            failures = nextTryAt = 0;
-          }
-          return issued.value;
-        },
-        (error: unknown) => {
-          if (startedIn === generation) nextTryAt = Date.now() + refreshRetryDelay(++failures);
-          const code = (error as { code?: unknown } | undefined)?.code ?? "error";
-          if (background) {
-            // Nobody awaits a background refresh: the log and the hook are its only report.
-            const servingCached = Date.now() < (current?.usableUntil ?? 0);
-            logger.log(
-              servingCached ? "warn" : "error",
-              `${kind} token refresh failed (${code})${servingCached ? "; still serving the cached token" : ""}`,
-            );
-            hooks.onRefreshFailed?.({ kind, error, servingCached, nextTryAt: new Date(nextTryAt) });
-          } else {
-            // Its callers get the error: this line is a trace, not a second report.
-            logger.log("debug", `${kind} token fetch failed (${code})`);
-          }
-          throw error;
-        },
-      );
-      inflight = run;
-      // Settled, it is no longer the fetch to join. This handler of its own also keeps a
-      // failure that nobody awaits any more (its callers left) from being an unhandled rejection.
-      const settled = () => {
-        if (inflight === run) inflight = undefined;
-      };
-      run.then(settled, settled);
-      return run;
-    }
-
-    return {
-      async get(signal) {
-        if (signal?.aborted) throw signal.reason;
-        const decision = decide(current, Date.now(), inflight !== undefined, nextTryAt);
-        if (decision === "wait") {
-          const fetch = inflight ?? start(false);
-          return signal ? raceAbort(fetch, signal) : fetch;
-        }
-        if (decision === "serve-and-refresh") start(true);
-        hooks.onTokenServedFromCache?.({ kind });
-        // decide() serves only a cached token.
-        return current!.value;
-      },
-      invalidate(staleToken) {
-        if (staleToken === undefined) {
-          generation++;
-          inflight = undefined;
-          failures = nextTryAt = 0;
-        }
-        if (staleToken === undefined || current?.token === staleToken) current = undefined;
-      },
-    };
-  }
+  const slots: SlotContext = { logger, hooks, shared, callFromNow };
 
   // Bank tokens. A scope set's request is checked as its slot is made (bankRequest), once: the
   // hot path stays a Map lookup. The slot of the client's own scopes is apart, never evicted.
   const bankSlots = new Map<string, TokenSlot<AccessToken>>();
   const newBankSlot = (key: string, scopes: readonly string[] | undefined) =>
-    createSlot("bank", [options.tokenPath, storeName(key)], bankRequest(scopes));
+    createTokenSlot(slots, "bank", [options.tokenPath, storeName(key)], bankRequest(scopes));
   const defaultKey = scopeKey(options.scopes);
   let defaultSlot: TokenSlot<AccessToken> | undefined;
 
@@ -267,6 +155,8 @@ export function createTokenCache(
      * (its fetch goes on for its other callers). Its timer goes with the wait.
      */
     async function bankToken(attempts: number) {
+      // First: a request the spec refuses throws here, before there is a timer to reject.
+      const token = bank.get(undefined, signal);
       const stop = new AbortController();
       const late = sleep(call.deadlineAt - monotonicNow(), stop.signal, background).then(() => {
         throw new TimeoutError(`POST /api/customer_tokens: no bank token before the deadline`, {
@@ -275,7 +165,7 @@ export function createTokenCache(
         });
       });
       try {
-        return (await Promise.race([bank.get(undefined, signal), late])).accessToken;
+        return (await Promise.race([token, late])).accessToken;
       } finally {
         stop.abort(); // `late` rejects into the settled race: handled, ignored
       }
@@ -306,7 +196,8 @@ export function createTokenCache(
           options.customerTokenCacheSize,
           () => {
             const body = customerTokenBody(request);
-            return createSlot(
+            return createTokenSlot(
+              slots,
               "customer",
               [customerGuid, storeName(key)],
               (call) => mintCustomerToken(body, call),

@@ -158,6 +158,20 @@ describe("a shared token store", () => {
     expect((await clientFor(emu, { store }).getToken()).accessToken).toBe(second.accessToken);
   });
 
+  it("invalidate() keeps every token it dropped out of the store, however many were handed out", async () => {
+    const emu = await emulator();
+    const a = clientFor(emu, { store: new MemoryTokenStore() });
+    const first = await a.getToken();
+    // A client serving many customers: each customer token went through the store too.
+    for (let i = 0; i < 64; i++) {
+      const customerGuid = i.toString(16).padStart(32, "0");
+      await a.getCustomerToken({ customerGuid, scopes: ["accounts:read"] });
+    }
+    a.invalidate();
+    expect((await a.getToken()).accessToken).not.toBe(first.accessToken);
+    expect(emu.count(TOKEN_PATH)).toBe(2);
+  });
+
   it("shares customer tokens per customer and scope set", async () => {
     const emu = await emulator();
     const store = new MemoryTokenStore();

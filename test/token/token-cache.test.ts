@@ -85,6 +85,22 @@ describe("the bank token slot", () => {
     expect(failures[1]!.nextTryAt.getTime() - Date.now()).toBe(1_500);
   });
 
+  it("a background refresh fenced by invalidate() that fails reports a next try due now, not 1970", async () => {
+    const failures: { servingCached: boolean; nextTryAt: Date }[] = [];
+    const { bank } = await cacheHolding("first", {
+      hooks: { onRefreshFailed: (event) => failures.push(event) },
+    });
+    vi.setSystemTime(Date.now() + 52_000);
+    await bank.get(); // starts the background refresh
+    bank.invalidate();
+    sent[1]!.answer(new Error("down"));
+    await settle();
+    expect(failures).toHaveLength(1);
+    // Nothing waits: the next caller fetches at once.
+    expect(failures[0]!.nextTryAt.getTime()).toBe(Date.now());
+    expect(failures[0]!.servingCached).toBe(false);
+  });
+
   it("past usableUntil, callers wait for the one fetch", async () => {
     const { bank } = await cacheHolding("first");
     vi.setSystemTime(Date.now() + 55_000);
@@ -233,49 +249,6 @@ describe("one deadline per customer token fetch", () => {
         error: expect.objectContaining({ code: ERROR_CODES.DEADLINE_EXCEEDED }),
       }),
     );
-  });
-});
-
-describe("the LRU bounds", () => {
-  it("evicts the least recently used scope set; the client's own scopes stay", async () => {
-    const { bank } = cacheWith({ bankTokenCacheSize: 2 });
-    const fetched = async (scopes?: string[]) => {
-      const before = sent.length;
-      const token = bank.get(scopes);
-      if (sent.length > before) sent[before]!.answer(`token-${before}`);
-      await token;
-      return sent.length > before;
-    };
-    expect(await fetched()).toBe(true);
-    expect(await fetched(["prices:read"])).toBe(true);
-    expect(await fetched(["trades:read"])).toBe(true);
-    expect(await fetched(["prices:read"])).toBe(false); // now the most recently used
-    expect(await fetched(["quotes:read"])).toBe(true); // evicts trades:read
-    expect(await fetched(["prices:read"])).toBe(false);
-    expect(await fetched(["trades:read"])).toBe(true);
-    expect(await fetched()).toBe(false);
-    expect(await fetched(["accounts:read"])).toBe(false);
-  });
-
-  it("evicts the least recently used customer token", async () => {
-    const { bank, customers } = cacheWith({ customerTokenCacheSize: 1 });
-    const bankToken = bank.get();
-    sent[0]!.answer("bank");
-    await bankToken;
-    const customer = async (scopes: ("accounts:read" | "trades:read")[]) => {
-      const token = customers.get({ customerGuid: GUID, scopes });
-      await settle();
-      sent.at(-1)!.answer(`customer-${sent.length}`);
-      return (await token).accessToken;
-    };
-    expect(await customer(["accounts:read"])).toBe("customer-2");
-    expect(await customers.get({ customerGuid: GUID, scopes: ["accounts:read"] })).toMatchObject({
-      accessToken: "customer-2",
-      customerGuid: GUID,
-      scopes: ["accounts:read"],
-    });
-    expect(await customer(["trades:read"])).toBe("customer-3");
-    expect(await customer(["accounts:read"])).toBe("customer-4");
   });
 });
 
