@@ -93,8 +93,9 @@ export interface CybridIdOptions {
   /**
    * Bound in ms on all attempts of one call and the waits between them, from the start of its
    * token fetch. With a `store`, the wait for another process's token counts, a third of the
-   * deadline at most: then the call fetches on its own. A `Retry-After` longer than what is
-   * left fails at once with the error that carries it.
+   * deadline at most: then the call fetches on its own. A caller that waits for a background
+   * refresh already under way (its token ran out meanwhile) waits a whole deadline at most. A
+   * `Retry-After` longer than what is left fails at once with the error that carries it.
    * @default 60_000
    */
   deadline?: number;

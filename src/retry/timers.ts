@@ -42,6 +42,28 @@ export function sleep(ms: number, signal?: AbortSignal, unref = false): Promise<
   });
 }
 
+/**
+ * `promise`, or `late()` thrown once `ms` have passed first (the promise itself goes on). Its
+ * timer keeps the process alive unless `unref`: a caller's wait holds the process as a request
+ * of its own would. The timer goes with the wait.
+ */
+export async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+  late: () => Error,
+  unref = false,
+): Promise<T> {
+  const stop = new AbortController();
+  const timeout = sleep(ms, stop.signal, unref).then(() => {
+    throw late();
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    stop.abort(); // `timeout` rejects into the settled race: handled, ignored
+  }
+}
+
 /** `promise`, or the signal's reason as soon as it aborts (the promise itself goes on). */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {

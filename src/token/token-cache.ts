@@ -21,7 +21,7 @@ import { failureReason } from "../config/hooks.js";
 import { AuthenticationError, TimeoutError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
 import type { Engine } from "../pipeline/idp-pipeline.js";
-import { monotonicNow, sleep } from "../retry/timers.js";
+import { monotonicNow, within } from "../retry/timers.js";
 import type { FetchCall, SharedStore } from "./issued-token.js";
 import {
   bankTokenRequest,
@@ -157,18 +157,12 @@ export function createTokenCache(
     async function bankToken(attempts: number) {
       // First: a request the spec refuses throws here, before there is a timer to reject.
       const token = bank.get(undefined, signal);
-      const stop = new AbortController();
-      const late = sleep(call.deadlineAt - monotonicNow(), stop.signal, background).then(() => {
-        throw new TimeoutError(`POST /api/customer_tokens: no bank token before the deadline`, {
+      const late = () =>
+        new TimeoutError(`POST /api/customer_tokens: no bank token before the deadline`, {
           code: ERROR_CODES.DEADLINE_EXCEEDED,
           attempts,
         });
-      });
-      try {
-        return (await Promise.race([token, late])).accessToken;
-      } finally {
-        stop.abort(); // `late` rejects into the settled race: handled, ignored
-      }
+      return (await within(token, call.deadlineAt - monotonicNow(), late, background)).accessToken;
     }
     const accessToken = await bankToken(0);
     try {

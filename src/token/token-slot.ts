@@ -4,7 +4,9 @@
  */
 import type { CybridIdHooks } from "../config/hooks.js";
 import type { Logger } from "../log/logger.js";
-import { raceAbort } from "../retry/timers.js";
+import { TimeoutError } from "../errors/cybrid-id-error.js";
+import { ERROR_CODES } from "../errors/error-codes.js";
+import { monotonicNow, raceAbort, within } from "../retry/timers.js";
 import type { FetchCall, IssuedToken, SharedStore, TokenFetcher } from "./issued-token.js";
 import { decide, planTokenTimes, refreshRetryDelay, type TokenTimes } from "./token-timing.js";
 import { tokenValue, type AccessToken, type TokenKind } from "./token-requests.js";
@@ -78,6 +80,8 @@ export function createTokenSlot<T extends AccessToken>(
     : fetch;
   let current: (IssuedToken<T> & TokenTimes) | undefined;
   let inflight: Promise<T> | undefined;
+  /** Whether `inflight` is a background refresh (its timers keep no process alive). */
+  let inflightInBackground = false;
   let failures = 0;
   let nextTryAt = 0;
   /** Bumped by a full invalidate(): fetches of an older generation may not cache a token. */
@@ -114,6 +118,7 @@ export function createTokenSlot<T extends AccessToken>(
       },
     );
     inflight = run;
+    inflightInBackground = background;
     // Settled, it is no longer the fetch to join. This handler of its own also keeps a
     // failure that nobody awaits any more (its callers left) from being an unhandled rejection.
     const settled = () => {
@@ -121,6 +126,23 @@ export function createTokenSlot<T extends AccessToken>(
     };
     run.then(settled, settled);
     return run;
+  }
+
+  /**
+   * A caller's wait for the fetch under way. A background refresh (the token ran out while it
+   * was under way) was not started for a caller: it may wait on a Retry-After or the store's
+   * lock longer than the caller's deadline, on timers that keep no process alive. The caller
+   * waits until its own deadline at most, on a timer that does keep the process alive, as a
+   * fetch of its own would (else a script awaiting the token could end mid-wait).
+   */
+  function join(fetch: Promise<T>): Promise<T> {
+    if (!inflightInBackground) return fetch;
+    const late = () =>
+      new TimeoutError(`${kind} token: the refresh under way did not end before the deadline`, {
+        code: ERROR_CODES.DEADLINE_EXCEEDED,
+        attempts: 0,
+      });
+    return within(fetch, callFromNow(false).deadlineAt - monotonicNow(), late);
   }
 
   return {
@@ -131,7 +153,7 @@ export function createTokenSlot<T extends AccessToken>(
       if (signal?.aborted) throw signal.reason;
       const decision = decide(current, Date.now(), inflight !== undefined, nextTryAt);
       if (decision === "wait") {
-        const fetch = inflight ?? start(false);
+        const fetch = inflight === undefined ? start(false) : join(inflight);
         return signal ? raceAbort(fetch, signal) : fetch;
       }
       if (decision === "serve-and-refresh") start(true);

@@ -54,6 +54,29 @@ describe("the bank token slot", () => {
     expect(sent).toHaveLength(2);
   });
 
+  it("a caller who joins a background refresh (the token ran out meanwhile) waits until its own deadline at most", async () => {
+    const { bank } = await cacheHolding("first", { deadline: 5_000 });
+    vi.setSystemTime(Date.now() + 52_000); // in the refresh window, still usable
+    await bank.get();
+    expect(sent[1]!.background).toBe(true); // unanswered: waiting on a Retry-After, a lock...
+    vi.setSystemTime(Date.now() + 3_000); // 55 s: past the usable end (54 s)
+    const joined = bank.get();
+    const outcome = joined.then(
+      () => "served",
+      (error: CybridIdError) => error.code,
+    );
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(await Promise.race([outcome, "waiting"])).toBe("waiting");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await outcome).toBe(ERROR_CODES.DEADLINE_EXCEEDED);
+    // The refresh goes on; its token serves the next caller, and its timer is gone.
+    sent[1]!.answer("second");
+    await settle();
+    expect((await bank.get()).accessToken).toBe("second");
+    expect(vi.getTimerCount()).toBe(0);
+    expect(sent).toHaveLength(2);
+  });
+
   it("a failed background refresh keeps the token and waits its backoff (no storm)", async () => {
     vi.spyOn(Math, "random").mockReturnValue(0.5);
     const failures: { servingCached: boolean; nextTryAt: Date }[] = [];
