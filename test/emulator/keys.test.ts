@@ -5,6 +5,8 @@
  * running late.
  */
 import { expect, it, vi } from "vitest";
+import { verifyJwt } from "../../src/emulator/jwt.js";
+import { bankToken, emulator } from "../helpers/emulator-fixture.js";
 
 const blocking = vi.hoisted(() => ({ calls: 0 }));
 vi.mock("node:crypto", async (importOriginal) => {
@@ -19,24 +21,7 @@ vi.mock("node:crypto", async (importOriginal) => {
 });
 
 it("startEmulator makes the key pair without blocking; tokens are signed with it", async () => {
-  const { startEmulator } = await import("../../src/emulator/index.js");
-  const { verifyJwt } = await import("../../src/emulator/jwt.js");
-  const emu = await startEmulator();
-  try {
-    const response = await fetch(`${emu.url}/oauth/token`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        grant_type: "client_credentials",
-        client_id: emu.clientId,
-        client_secret: emu.clientSecret,
-      }),
-    });
-    expect(response.status).toBe(200);
-    const { access_token } = (await response.json()) as { access_token: string };
-    expect(verifyJwt(access_token).ok).toBe(true);
-    expect(blocking.calls).toBe(0);
-  } finally {
-    await emu.close();
-  }
+  const emu = await emulator();
+  expect(verifyJwt(await bankToken(emu)).ok).toBe(true);
+  expect(blocking.calls).toBe(0);
 });
