@@ -12,24 +12,19 @@
  *
  * Scope sets and customers may come from users, so both kinds of slots are bounded LRUs
  * (`bankTokenCacheSize`, `customerTokenCacheSize`); the slot of the client's own `scopes` is
- * kept apart and never evicted. A slot fetches through the token requests (token-requests.ts),
- * or through the shared store, which wraps that fetch, when the client has one. The slot itself
- * is token-slot.ts.
+ * kept apart and never evicted. A slot fetches through its token request (token-requests.ts
+ * for a bank token, customer-mint.ts for a customer token), or through the shared store, which
+ * wraps that fetch, when the client has one. The slot itself is token-slot.ts.
  */
-import { newBankTokenCodes } from "../../generated/error-codes.js";
 import { failureReason } from "../config/hooks.js";
-import { AuthenticationError, TimeoutError } from "../errors/cybrid-id-error.js";
-import { ERROR_CODES } from "../errors/error-codes.js";
 import type { Engine } from "../pipeline/idp-pipeline.js";
-import { monotonicNow, within } from "../retry/timers.js";
+import { monotonicNow } from "../retry/timers.js";
+import { customerTokenRequest } from "./customer-mint.js";
 import type { FetchCall, SharedStore } from "./issued-token.js";
 import {
   bankTokenRequest,
-  customerTokenBody,
-  requestCustomerToken,
   type AccessToken,
   type CustomerToken,
-  type CustomerTokenBody,
   type CustomerTokenRequest,
 } from "./token-requests.js";
 import { createTokenSlot, lruGet, type SlotContext, type TokenSlot } from "./token-slot.js";
@@ -137,45 +132,7 @@ export function createTokenCache(
     },
   };
 
-  /**
-   * A customer token, minted with the bank token. The spec marks the 401s a new bank token
-   * fixes (an expired, re-signed or foreign bank token): that bank token is dropped and the
-   * mint tried once more with a new one. Other 401s (wrong subject, malformed header) would
-   * fail again. The fetch's one deadline (`call.deadlineAt`, fixed when it started, before any
-   * wait on the store) bounds it all: the waits for the bank token and each request (the
-   * callers who join this fetch share it).
-   */
-  async function mintCustomerToken(
-    body: CustomerTokenBody,
-    call: FetchCall & { signal?: AbortSignal | undefined },
-  ) {
-    const { background, signal } = call;
-    /**
-     * The bank token, or TimeoutError `deadline_exceeded` when it is not there by the deadline
-     * (its fetch goes on for its other callers). Its timer goes with the wait.
-     */
-    async function bankToken(attempts: number) {
-      // First: a request the spec refuses throws here, before there is a timer to reject.
-      const token = bank.get(undefined, signal);
-      const late = () =>
-        new TimeoutError(`POST /api/customer_tokens: no bank token before the deadline`, {
-          code: ERROR_CODES.DEADLINE_EXCEEDED,
-          attempts,
-        });
-      return (await within(token, call.deadlineAt - monotonicNow(), late, background)).accessToken;
-    }
-    const accessToken = await bankToken(0);
-    try {
-      return await requestCustomerToken(engine, accessToken, body, call);
-    } catch (error) {
-      if (!(error instanceof AuthenticationError) || !newBankTokenCodes.includes(error.code))
-        throw error;
-      logger.log("info", `bank token rejected (${error.message}); minting with a new one`);
-      bank.invalidate(accessToken);
-      return requestCustomerToken(engine, await bankToken(error.attempts), body, call);
-    }
-  }
-
+  const customerRequest = customerTokenRequest(engine, bank);
   const customerSlots = new Map<string, TokenSlot<CustomerToken>>();
 
   return {
@@ -188,23 +145,20 @@ export function createTokenCache(
           customerSlots,
           `${customerGuid}|${key}`,
           options.customerTokenCacheSize,
-          () => {
-            const body = customerTokenBody(request);
-            return createTokenSlot(
+          () =>
+            createTokenSlot(
               slots,
               "customer",
               [customerGuid, storeName(key)],
-              (call) => mintCustomerToken(body, call),
+              customerRequest(request),
               customerGuid,
-            );
-          },
+            ),
         );
         return slot.get(request.signal);
       },
       async create(request) {
-        const body = customerTokenBody(request);
-        const call = { ...callFromNow(false), signal: request.signal };
-        return (await mintCustomerToken(body, call)).value;
+        const fetch = customerRequest(request);
+        return (await fetch({ ...callFromNow(false), signal: request.signal })).value;
       },
       clear: () => customerSlots.clear(),
     },
