@@ -11,7 +11,7 @@ import type { StoreSettings, TokenStore } from "./token-store.js";
 import { configError } from "../errors/config-error.js";
 import { MAX_TIMER_MS } from "../retry/timers.js";
 import { isStringArray } from "../validation/call-input.js";
-import { scopeListIssues } from "../validation/validate.js";
+import { credentialIssues, scopeListIssues } from "../validation/validate.js";
 import { isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from "../log/logger.js";
 
 /** Heads the message of every configuration error of `createCybridId`. */
@@ -50,6 +50,9 @@ export function checkCredentials(
     credentialIssue("clientSecret", clientSecret, MIN_CLIENT_SECRET_LENGTH),
   ].filter((issue) => issue !== false);
   if (issues.length > 0) throw invalid(...issues);
+  // Strings now: the spec's own limits on them (their lengths), from its compiled validator.
+  const specIssues = credentialIssues(clientId as string, clientSecret as string);
+  if (specIssues.length > 0) throw invalid(...specIssues);
   return { clientId, clientSecret } as { clientId: string; clientSecret: string };
 }
 

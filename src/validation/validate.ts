@@ -23,8 +23,8 @@ const aboutScope = (scope: string, rule: string) =>
  * (`customer_guid must ...` as `customerGuid must ...`), and `scopes[1] is ...` as
  * `scope "x" is ...`.
  */
-function report(issues: string[], scopes: unknown, what: string): void {
-  const sdkIssues = issues.map((issue) => {
+const worded = (issues: string[], scopes: unknown) =>
+  issues.map((issue) => {
     const index = /^scopes\[(\d+)\]/.exec(issue)?.[1];
     const scope = index !== undefined && Array.isArray(scopes) ? scopes[Number(index)] : undefined;
     if (typeof scope === "string") return aboutScope(scope, issue.slice(issue.indexOf(" ") + 1));
@@ -32,7 +32,23 @@ function report(issues: string[], scopes: unknown, what: string): void {
       path.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
     );
   });
-  if (sdkIssues.length > 0) throw new ValidationError(`Invalid ${what}`, sdkIssues);
+
+/** Throws the ValidationError of `issues`, worded (see above), if there are any. */
+function report(issues: string[], scopes: unknown, what: string): void {
+  if (issues.length > 0) throw new ValidationError(`Invalid ${what}`, worded(issues, scopes));
+}
+
+/**
+ * What the spec finds wrong with a client's credentials (their lengths), worded as the options
+ * are named: `createCybridId` refuses them at once, rather than at the first token request.
+ */
+export function credentialIssues(clientId: string, clientSecret: string): string[] {
+  const body = {
+    grant_type: "client_credentials",
+    client_id: clientId,
+    client_secret: clientSecret,
+  };
+  return worded(clientClientCredentialsRequest(body), undefined);
 }
 
 /**

@@ -104,6 +104,20 @@ describe("options of the wrong type", () => {
     expect(error.code).toBe("invalid_configuration");
   });
 
+  it("credentials longer than the spec allows: ValidationError (invalid_configuration) at createCybridId", () => {
+    const base = { baseUrl: "http://127.0.0.1:9", clientId: "id", clientSecret: "secret-1" };
+    for (const [options, issue] of [
+      [{ clientSecret: "s".repeat(513) }, "clientSecret must have at most 512 characters"],
+      [{ clientId: "i".repeat(257) }, "clientId must have at most 256 characters"],
+    ] as const) {
+      const error = thrownBy(() => createCybridId({ ...base, ...options }));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ code: "invalid_configuration", issues: [issue] });
+    }
+    // At the spec's limits, taken.
+    createCybridId({ ...base, clientId: "i".repeat(256), clientSecret: "s".repeat(512) });
+  });
+
   it("scopes from the options still work when well formed", async () => {
     const emu = await emulator();
     const token = await clientFor(emu, { scopes: ["accounts:read"] }).getToken();
