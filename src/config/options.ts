@@ -86,7 +86,7 @@ export interface CybridIdOptions {
    */
   maxRetries?: number;
   /**
-   * Per-attempt timeout in ms, the response body included.
+   * Per-attempt timeout in ms, the response body included. At least 1.
    * @default 10_000
    */
   timeout?: number;
@@ -95,7 +95,8 @@ export interface CybridIdOptions {
    * token fetch. With a `store`, the wait for another process's token counts, a third of the
    * deadline at most: then the call fetches on its own. A caller that waits for a background
    * refresh already under way (its token ran out meanwhile) waits a whole deadline at most. A
-   * `Retry-After` longer than what is left fails at once with the error that carries it.
+   * `Retry-After` longer than what is left fails at once with the error that carries it. At
+   * least 1.
    * @default 60_000
    */
   deadline?: number;
@@ -260,7 +261,8 @@ export function resolveOptions(options: CybridIdOptions): {
       scopes: checkScopesOption(options.scopes),
       fetch: fetchImpl,
       retry: {
-        ...numbers(options, { maxRetries: [2], timeout: [10_000], deadline: [60_000] }),
+        // 0 would not mean "none" (a reader may think it does) but "fail at once": refused.
+        ...numbers(options, { maxRetries: [2], timeout: [10_000, 1], deadline: [60_000, 1] }),
         backoff: numbers(backoff, { base: [500], max: [8_000] }, "backoff."),
       },
       ...numbers(options, { customerTokenCacheSize: [1000, 1], bankTokenCacheSize: [100, 1] }),

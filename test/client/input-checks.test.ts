@@ -39,6 +39,16 @@ describe("numeric options: integers within the timer range", () => {
     expect(error.message).toContain(name);
   });
 
+  it("timeout and deadline of 0 (which a reader may take for 'none') are refused: at least 1", () => {
+    for (const name of ["timeout", "deadline"] as const) {
+      const error = thrownBy(() =>
+        createCybridId({ clientId: "id", clientSecret: "secret-1", [name]: 0 }),
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.issues).toEqual([`${name} must be an integer from 1 to 2147483647`]);
+    }
+  });
+
   it("customerTokenCacheSize must be at least 1", async () => {
     const emu = await emulator();
     const error = thrownBy(() => clientFor(emu, { customerTokenCacheSize: 0 }));
