@@ -1,16 +1,18 @@
 /** `MemoryTokenStore`: a {@link TokenStore} in this process's memory. */
 import type { TokenStore } from "../config/token-store.js";
 import { monotonicNow } from "../retry/timers.js";
+import { ExpiringMap } from "./expiring-map.js";
 import { checkStoreOptions } from "./store-options.js";
 
+/**
+ * A value or a lock, until its TTL ends. On `monotonicNow()`'s clock: a TTL is a duration, so a
+ * step of the wall clock neither frees a lock early (forward: a second holder, a second token
+ * request) nor keeps a lock or value for the length of the step (back). What a value says of
+ * its own times is not the store's.
+ */
 interface Entry {
   value: string;
-  /**
-   * On `monotonicNow()`'s clock: a TTL is a duration, so a step of the wall clock neither frees
-   * a lock early (forward: a second holder, a second token request) nor keeps a lock or value
-   * for the length of the step (back). What a value says of its own times is not the store's.
-   */
-  expiresAt: number;
+  until: number;
 }
 
 /**
@@ -29,8 +31,9 @@ interface Entry {
  * ```
  */
 export class MemoryTokenStore implements TokenStore {
-  readonly #values = new Map<string, Entry>();
-  readonly #locks = new Map<string, Entry>();
+  // Swept as they grow: a long-running process with ever new customers holds only live ones.
+  readonly #values = new ExpiringMap<string, Entry>(monotonicNow);
+  readonly #locks = new ExpiringMap<string, Entry>(monotonicNow);
 
   /**
    * The store has no options: how clients use it is set on the client.
@@ -42,21 +45,26 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   async get(key: string): Promise<string | undefined> {
-    return live(this.#values, key)?.value;
+    return this.#values.get(key)?.value;
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.#values.set(key, { value, expiresAt: monotonicNow() + ttlMs });
+    this.#values.set(key, { value, until: monotonicNow() + ttlMs });
   }
 
   async acquire(key: string, fence: string, ttlMs: number): Promise<boolean> {
-    if (live(this.#locks, key) !== undefined) return false;
-    this.#locks.set(key, { value: fence, expiresAt: monotonicNow() + ttlMs });
+    if (this.#locks.has(key)) return false;
+    this.#locks.set(key, { value: fence, until: monotonicNow() + ttlMs });
     return true;
   }
 
   async release(key: string, fence: string): Promise<void> {
-    if (live(this.#locks, key)?.value === fence) this.#locks.delete(key);
+    if (this.#locks.get(key)?.value === fence) this.#locks.delete(key);
+  }
+
+  /** How many values and locks it holds (expired ones are swept as it grows), for monitoring. */
+  get size(): number {
+    return this.#values.size + this.#locks.size;
   }
 
   /** Drops every value and lock. */
@@ -64,13 +72,4 @@ export class MemoryTokenStore implements TokenStore {
     this.#values.clear();
     this.#locks.clear();
   }
-}
-
-/** The entry if it has not expired; an expired one is deleted (entries expire lazily). */
-function live(map: Map<string, Entry>, key: string): Entry | undefined {
-  const entry = map.get(key);
-  if (entry === undefined) return undefined;
-  if (entry.expiresAt > monotonicNow()) return entry;
-  map.delete(key);
-  return undefined;
 }

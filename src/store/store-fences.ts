@@ -8,44 +8,10 @@
  * their usable end, when the store's TTL drops them too). Nothing that is still usable is
  * forgotten to make room: `invalidate()` must drop them all, the bank token among them.
  */
+import { ExpiringMap } from "./expiring-map.js";
 
 /** Rejected tokens of unknown end remembered; the oldest go first (they have expired anyway). */
 const MAX_REJECTED = 64;
-/** The least size at which a map of live entries is swept. */
-const SWEEP_FROM = 64;
-
-/**
- * A Map whose entries end at their `until` (ms, `Date.now()`'s clock). Swept whenever it has
- * doubled since the last sweep: at most about twice its live entries, amortized O(1) a `set`.
- */
-class Expiring<K, V extends { until: number }> {
-  readonly #entries = new Map<K, V>();
-  #sweepAt = SWEEP_FROM;
-
-  set(key: K, value: V): void {
-    this.#entries.set(key, value);
-    if (this.#entries.size < this.#sweepAt) return;
-    const now = Date.now();
-    for (const [each, { until }] of this.#entries) if (until <= now) this.#entries.delete(each);
-    this.#sweepAt = Math.max(SWEEP_FROM, 2 * this.#entries.size);
-  }
-
-  has(key: K): boolean {
-    return (this.#entries.get(key)?.until ?? 0) > Date.now();
-  }
-
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  /** Takes every live entry out. */
-  drain(): V[] {
-    const now = Date.now();
-    const live = [...this.#entries.values()].filter(({ until }) => until > now);
-    this.#entries.clear();
-    return live;
-  }
-}
 
 export interface StoreFences {
   /** `token` was handed out for `slot` (taken from the store or put there), usable until `until`. */
@@ -58,9 +24,9 @@ export interface StoreFences {
 
 export function createStoreFences(): StoreFences & { readonly sizes: number[] } {
   /** The last token handed out per slot. */
-  const handedOut = new Expiring<string, { token: string; until: number }>();
+  const handedOut = new ExpiringMap<string, { token: string; until: number }>(() => Date.now());
   /** Tokens invalidate() dropped, until their end. */
-  const dropped = new Expiring<string, { until: number }>();
+  const dropped = new ExpiringMap<string, { until: number }>(() => Date.now());
   /** Tokens a server rejected: a 401 names a token, not its end. */
   const rejected = new Set<string>();
   return {

@@ -25,6 +25,22 @@ describe("MemoryTokenStore", () => {
     expect(await store.get("k")).toBeUndefined();
   });
 
+  it("a long-running process with ever new keys holds only what is live (expired entries are swept)", async () => {
+    vi.useFakeTimers();
+    try {
+      const store = new MemoryTokenStore();
+      // A new customer a second, its token stored for a minute, and its lock, for a day.
+      for (let i = 0; i < 86_400; i++) {
+        await store.set(`customer-${i}`, "token", 60_000);
+        await store.acquire(`customer-${i}`, "fence", 10_000);
+        vi.advanceTimersByTime(1_000);
+      }
+      expect(store.size).toBeLessThanOrEqual(2 * (60 + 10) + 2 * 64);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("locks: one holder at a time, released only with its fence, expired after its TTL", async () => {
     const store = new MemoryTokenStore();
     expect(await store.acquire("k", "a", 60)).toBe(true);
