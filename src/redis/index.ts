@@ -61,8 +61,8 @@ const FLAVORS: readonly unknown[] = ["ioredis", "node-redis"];
 /**
  * A {@link TokenStore} in Redis, for the client's `store` option. Keys are `keyPrefix` +
  * SHA-256 of the base URL, client id, tag of the secret, token kind, scope set, and the token
- * path (bank tokens) or customer (customer tokens); locks add `:lock`. Values are encrypted with AES-256-GCM under `encryptionKey` (required;
- * `false` stores plain JSON). Give the client an `error` listener (node-redis throws without
+ * path (bank tokens) or customer (customer tokens); locks add `:lock`. Values are encrypted
+ * with AES-256-GCM under `encryptionKey` (required; `false` stores plain JSON). Give the client an `error` listener (node-redis throws without
  * one) and let it reconnect: while Redis is unreachable, cybrid-id fetches on its own and says so.
  *
  * The same as `secureTokenStore(<the Redis adapter>, options)`.
