@@ -63,13 +63,12 @@ export function createAuthMiddleware(bank: BankTokens, allow: OriginGuard): Midd
       return undefined;
     },
     onResponse({ request, response, options }) {
-      const replay = response.status === 401 && answeredWithToken(response, request.url);
-      if (!checked.has(request)) {
-        return checkSentElsewhere(request, response).then(() =>
-          replay ? replayAfter401(request, response, options.fetch) : undefined,
-        );
-      }
-      return replay ? replayAfter401(request, response, options.fetch) : undefined;
+      const replay = () =>
+        response.status === 401 && answeredWithToken(response, request.url)
+          ? replayAfter401(request, response, options.fetch)
+          : undefined;
+      // A request onRequest did not see was made by a later middleware: its origin first.
+      return checked.has(request) ? replay() : checkSentElsewhere(request, response).then(replay);
     },
   };
 }

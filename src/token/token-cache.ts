@@ -92,7 +92,13 @@ export function createTokenCache(
     background,
     deadlineAt: monotonicNow() + options.retry.deadline,
   });
-  const slots: SlotContext = { logger, hooks, shared, callFromNow };
+  const slots: SlotContext = {
+    logger,
+    hooks,
+    shared,
+    callFromNow,
+    deadline: options.retry.deadline,
+  };
 
   // Bank tokens. A scope set's request is checked as its slot is made (bankRequest), once: the
   // hot path stays a Map lookup. The slot of the client's own scopes is apart, never evicted.

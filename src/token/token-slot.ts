@@ -6,7 +6,7 @@ import type { CybridIdHooks } from "../config/hooks.js";
 import type { Logger } from "../log/logger.js";
 import { TimeoutError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
-import { monotonicNow, raceAbort, within } from "../retry/timers.js";
+import { raceAbort, within } from "../retry/timers.js";
 import type { FetchCall, IssuedToken, SharedStore, TokenFetcher } from "./issued-token.js";
 import { decide, planTokenTimes, refreshRetryDelay, type TokenTimes } from "./token-timing.js";
 import { tokenValue, type AccessToken, type TokenKind } from "./token-requests.js";
@@ -27,6 +27,8 @@ export interface SlotContext {
   shared: SharedStore | undefined;
   /** A fetch starting now: its one `deadline`, for the store wait and the requests alike. */
   callFromNow(background: boolean): FetchCall;
+  /** The client's `deadline`, ms: how long a caller waits at most. */
+  deadline: number;
 }
 
 /**
@@ -62,7 +64,7 @@ export function createTokenSlot<T extends AccessToken>(
   fetch: TokenFetcher<T>,
   customerGuid?: string,
 ): TokenSlot<T> {
-  const { shared, logger, hooks, callFromNow } = context;
+  const { shared, logger, hooks, callFromNow, deadline } = context;
   const fetcher = shared
     ? shared.wrap(
         kind,
@@ -142,7 +144,7 @@ export function createTokenSlot<T extends AccessToken>(
         code: ERROR_CODES.DEADLINE_EXCEEDED,
         attempts: 0,
       });
-    return within(fetch, callFromNow(false).deadlineAt - monotonicNow(), late);
+    return within(fetch, deadline, late);
   }
 
   return {
