@@ -15,6 +15,7 @@ import type { Redactor } from "../log/redactor.js";
 import { transportError } from "../errors/transport-error.js";
 import type { AccessToken, BankTokens } from "../token/token-cache.js";
 import { urlOf, type OriginGuard } from "../config/api-origins.js";
+import { attemptSignal } from "../retry/timers.js";
 import { answeredWithToken, bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";
 
 const WHO = "cybrid.fetch";
@@ -49,14 +50,11 @@ export function createAuthenticatedFetch(
       headers = new Headers(given);
       headers.set("authorization", authorization);
     }
-    const timer = AbortSignal.timeout(timeout);
+    // Not released: the caller reads the body when it likes, and the timeout covers that too.
+    const attempt = attemptSignal(signal, timeout);
     let sent: Promise<Response>;
     try {
-      sent = baseFetch(input, {
-        ...init,
-        headers,
-        signal: signal ? AbortSignal.any([signal, timer]) : timer,
-      });
+      sent = baseFetch(input, { ...init, headers, signal: attempt.signal });
     } catch (thrown) {
       // A custom fetch that is not an async function may throw rather than reject: its error
       // may quote the headers too, so it takes the same way out, redacted.
@@ -65,7 +63,7 @@ export function createAuthenticatedFetch(
     return sent.then(then, (thrown: unknown) => {
       if (signal?.aborted) throw signal.reason;
       const operation = `${WHO} to ${new URL(urlOf(input)).origin}`;
-      throw redactError(transportError(operation, thrown, timer.aborted, false), redactor);
+      throw redactError(transportError(operation, thrown, attempt.timedOut, false), redactor);
     });
   }
 

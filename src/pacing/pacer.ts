@@ -8,7 +8,7 @@
  */
 import { ERROR_CODES } from "../errors/error-codes.js";
 import { RateLimitError, TimeoutError } from "../errors/cybrid-id-error.js";
-import { monotonicNow } from "../retry/timers.js";
+import { monotonicNow, onAbort } from "../retry/timers.js";
 import { createSendRate } from "./send-rate.js";
 
 /** What a pacer tells its owner (for the hook and the logs). */
@@ -190,21 +190,22 @@ export function createPacer(
       const sendAt = sendTime(at) + (retry ? 0 : queue.length * interval(at));
       if (sendAt > deadlineAt) return Promise.reject(tooLate(sendAt, at));
       return new Promise<SendSlot>((resolve, reject) => {
-        const onAbort = () => {
-          queue = queue.filter((other) => other !== waiter);
-          waiter.reject(signal?.reason);
-          schedule();
-        };
         // However it leaves the queue, a waiter stops listening and is no longer counted.
         const leave =
           <T>(settle: (value: T) => void) =>
           (value: T) => {
-            signal?.removeEventListener("abort", onAbort);
+            stopListening?.();
             if (!background) foregroundWaiting--;
             settle(value);
           };
         const waiter: Waiter = { deadlineAt, resolve: leave(resolve), reject: leave(reject) };
-        signal?.addEventListener("abort", onAbort, { once: true });
+        const stopListening =
+          signal &&
+          onAbort(signal, () => {
+            queue = queue.filter((other) => other !== waiter);
+            waiter.reject(signal.reason);
+            schedule();
+          });
         if (!background) foregroundWaiting++;
         if (retry) queue.unshift(waiter);
         else queue.push(waiter);

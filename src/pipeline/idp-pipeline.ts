@@ -36,7 +36,7 @@ import type { TrafficControl } from "../pacing/traffic-control.js";
 import { backoffDelay } from "../retry/backoff.js";
 import { parseHttpDate } from "../retry/http-date.js";
 import { retryAfterMs } from "../retry/retry-after.js";
-import { monotonicNow, sleep } from "../retry/timers.js";
+import { attemptSignal, monotonicNow, sleep } from "../retry/timers.js";
 import { boundedBody } from "./bounded-body.js";
 
 export interface IdpRequest {
@@ -157,7 +157,7 @@ export async function sendToIdp(
       const sentAt = Date.now();
       const attemptStartedAt = monotonicNow();
       const left = deadlineAt - attemptStartedAt;
-      const timer = AbortSignal.timeout(Math.max(1, Math.min(timeout, left)));
+      const attempt = attemptSignal(signal, Math.max(1, Math.min(timeout, left)));
       let shouldRetry: string | null = null;
       // The path is an option (other providers use /v1/oauth/token); the types know Cybrid's.
       const result = await api
@@ -170,7 +170,7 @@ export async function sendToIdp(
             "content-type": form ? "application/x-www-form-urlencoded" : undefined,
           },
           bodySerializer: form ? (body) => new URLSearchParams(body).toString() : undefined,
-          signal: signal ? AbortSignal.any([signal, timer]) : timer,
+          signal: attempt.signal,
           // The body carries the client secret or a bearer token: a 307/308 must not make fetch
           // send it again to wherever Location points (even from https to http). Refused below.
           redirect: "manual",
@@ -182,8 +182,9 @@ export async function sendToIdp(
             shouldRetry = answer.response.headers.get("x-should-retry");
             return classify(operation, answer, sentAt, redactor);
           },
-          (thrown: unknown) => transportError(operation, thrown, timer.aborted, left < timeout),
-        );
+          (thrown: unknown) => transportError(operation, thrown, attempt.timedOut, left < timeout),
+        )
+        .finally(attempt.release); // the body is read by now (parseAs: "text")
       const failed = result instanceof CybridIdError;
       slot?.release({
         success: !failed,

@@ -22,23 +22,101 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 export const monotonicNow = (): number => Math.floor(performance.now());
 
 /**
+ * What waits on each caller's signal, behind one listener per signal. A caller may pass one
+ * long-lived signal (a process's shutdown signal) to every call: a listener per wait would pile
+ * up on it (Node warns past ten: MaxListenersExceededWarning), and AbortSignal.any, in Node 20,
+ * keeps an entry per call on such a signal for as long as it lives (a leak). Here a wait adds
+ * to a Set, and its end takes it out.
+ */
+const reactions = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `react` when `signal` aborts (a signal aborted already is the caller's to check first).
+ * Returns the function that stops it, for when the wait ends another way.
+ */
+export function onAbort(signal: AbortSignal, react: () => void): () => void {
+  let waiting = reactions.get(signal);
+  if (waiting === undefined) {
+    const all = (waiting = new Set());
+    reactions.set(signal, all);
+    signal.addEventListener("abort", () => all.forEach((each) => each()), { once: true });
+  }
+  waiting.add(react);
+  return () => waiting.delete(react);
+}
+
+/** The signal of one HTTP attempt, and what ends it (see `attemptSignal`). */
+export interface AttemptSignal {
+  readonly signal: AbortSignal;
+  /** Whether it was the timeout (not the caller) that aborted it. */
+  readonly timedOut: boolean;
+  /** Stops the timer and the link to the caller's signal, once the attempt is over. */
+  release(): void;
+}
+
+/**
+ * The signal for one HTTP attempt: it aborts when the caller's `signal` does, with its reason,
+ * or after `ms` with a TimeoutError, as `AbortSignal.timeout` would. It covers the response
+ * body too, however late it is read. Without `release()` (cybrid.fetch cannot tell when its
+ * caller has read the body), the link to `signal` ends when the timer fires; the timer keeps
+ * no process alive.
+ */
+export function attemptSignal(signal: AbortSignal | undefined, ms: number): AttemptSignal {
+  if (signal === undefined) {
+    const timer = AbortSignal.timeout(ms);
+    return {
+      signal: timer,
+      get timedOut() {
+        return timer.aborted;
+      },
+      release() {},
+    };
+  }
+  const attempt = new AbortController();
+  let timedOut = false;
+  const end = (reason: unknown) => {
+    clearTimeout(timer);
+    unlink();
+    attempt.abort(reason);
+  };
+  const unlink = onAbort(signal, () => end(signal.reason));
+  const timer = setTimeout(() => {
+    timedOut = true;
+    end(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+  }, ms);
+  (timer as { unref?: () => void }).unref?.(); // a number in browsers
+  if (signal.aborted) end(signal.reason);
+  return {
+    signal: attempt.signal,
+    get timedOut() {
+      return timedOut;
+    },
+    release() {
+      clearTimeout(timer);
+      unlink();
+    },
+  };
+}
+
+/**
  * A sleep that an AbortSignal cuts short. `unref` lets a background refresh wait without
  * keeping the process alive: nobody is awaiting it, so an exiting program must not hang on it.
  */
 export function sleep(ms: number, signal?: AbortSignal, unref = false): Promise<void> {
   return new Promise((resolve, reject) => {
     signal?.throwIfAborted(); // thrown in the executor: rejects with the signal's reason
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      stop?.();
       resolve();
     }, ms);
     // A number in browsers, which keeps nothing alive; an object with `unref` in Node and Deno.
     if (unref) (timer as { unref?: () => void }).unref?.();
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const stop =
+      signal &&
+      onAbort(signal, () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      });
   });
 }
 
@@ -67,8 +145,7 @@ export async function within<T>(
 /** `promise`, or the signal's reason as soon as it aborts (the promise itself goes on). */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    const stop = onAbort(signal, () => reject(signal.reason));
+    promise.then(resolve, reject).finally(stop);
   });
 }
