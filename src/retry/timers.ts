@@ -50,20 +50,20 @@ export interface AttemptSignal {
   readonly signal: AbortSignal;
   /** Whether it was the timeout (not the caller) that aborted it. */
   readonly timedOut: boolean;
-  /** Stops the timer and the link to the caller's signal, once the attempt is over. */
+  /** Ends its links to the caller's signal and to its timer, once the attempt is over. */
   release(): void;
 }
 
 /**
  * The signal for one HTTP attempt: it aborts when the caller's `signal` does, with its reason,
- * or after `ms` with a TimeoutError, as `AbortSignal.timeout` would. It covers the response
- * body too, however late it is read. Without `release()` (cybrid.fetch cannot tell when its
- * caller has read the body), the link to `signal` ends when the timer fires; the timer keeps
- * no process alive.
+ * or after `ms` (`AbortSignal.timeout`'s, whose timer keeps no process alive in Node, Deno or
+ * Bun). It covers the response body too, however late that is read. Its link to `signal` ends
+ * with `release()` or when either aborts: cybrid.fetch cannot tell when its caller has read the
+ * body, and leaves it to the timeout.
  */
 export function attemptSignal(signal: AbortSignal | undefined, ms: number): AttemptSignal {
+  const timer = AbortSignal.timeout(ms);
   if (signal === undefined) {
-    const timer = AbortSignal.timeout(ms);
     return {
       signal: timer,
       get timedOut() {
@@ -74,27 +74,29 @@ export function attemptSignal(signal: AbortSignal | undefined, ms: number): Atte
   }
   const attempt = new AbortController();
   let timedOut = false;
-  const end = (reason: unknown) => {
-    clearTimeout(timer);
-    unlink();
-    attempt.abort(reason);
+  const release = () => {
+    unlinkCaller();
+    unlinkTimer();
   };
-  const unlink = onAbort(signal, () => end(signal.reason));
-  const timer = setTimeout(() => {
+  const unlinkCaller = onAbort(signal, () => {
+    release();
+    attempt.abort(signal.reason);
+  });
+  const unlinkTimer = onAbort(timer, () => {
+    release();
     timedOut = true;
-    end(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
-  }, ms);
-  (timer as { unref?: () => void }).unref?.(); // a number in browsers
-  if (signal.aborted) end(signal.reason);
+    attempt.abort(timer.reason);
+  });
+  if (signal.aborted) {
+    release();
+    attempt.abort(signal.reason);
+  }
   return {
     signal: attempt.signal,
     get timedOut() {
       return timedOut;
     },
-    release() {
-      clearTimeout(timer);
-      unlink();
-    },
+    release,
   };
 }
 

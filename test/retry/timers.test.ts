@@ -46,6 +46,11 @@ describe("sleep and raceAbort", () => {
 });
 
 describe("attemptSignal", () => {
+  // Its timeout is AbortSignal.timeout's, a platform timer that fake timers do not drive.
+  beforeEach(() => vi.useRealTimers());
+  const aborted = (signal: AbortSignal) =>
+    new Promise((resolve) => signal.addEventListener("abort", resolve));
+
   it("aborts with the caller's reason, not as a timeout", () => {
     const caller = new AbortController();
     const attempt = attemptSignal(caller.signal, 1_000);
@@ -54,29 +59,31 @@ describe("attemptSignal", () => {
     expect(attempt.timedOut).toBe(false);
   });
 
-  it("aborts with a TimeoutError after its time", () => {
-    // (Without a caller's signal it is AbortSignal.timeout's, which fake timers do not drive.)
-    const attempt = attemptSignal(new AbortController().signal, 1_000);
-    vi.advanceTimersByTime(999);
-    expect(attempt.signal.aborted).toBe(false);
-    vi.advanceTimersByTime(1);
-    expect(attempt.signal.reason).toMatchObject({ name: "TimeoutError" });
-    expect(attempt.timedOut).toBe(true);
+  it("aborts with a TimeoutError after its time, the caller's signal or not", async () => {
+    for (const caller of [new AbortController().signal, undefined]) {
+      const attempt = attemptSignal(caller, 5);
+      expect(attempt.signal.aborted).toBe(false);
+      await aborted(attempt.signal);
+      expect(attempt.signal.reason).toMatchObject({ name: "TimeoutError" });
+      expect(attempt.timedOut).toBe(true);
+    }
   });
 
   it("is aborted at once for a caller's signal aborted already", () => {
     const attempt = attemptSignal(AbortSignal.abort("gone"), 1_000);
     expect(attempt.signal.reason).toBe("gone");
+    expect(attempt.timedOut).toBe(false);
   });
 
-  it("lets go of the caller's signal once released, or once its time is up", () => {
+  it("lets go of the caller's signal once released, or once its time is up", async () => {
     const caller = new AbortController();
-    const released = attemptSignal(caller.signal, 1_000);
+    const released = attemptSignal(caller.signal, 5);
     released.release();
-    const expired = attemptSignal(caller.signal, 500);
-    vi.advanceTimersByTime(2_000);
+    const expired = attemptSignal(caller.signal, 5);
+    await aborted(expired.signal);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // past the released one's time too
     caller.abort(new Error("later"));
-    expect(released.signal.aborted).toBe(false); // nor will its timer fire
+    expect(released.signal.aborted).toBe(false);
     expect(expired.signal.reason).toMatchObject({ name: "TimeoutError" });
   });
 });
