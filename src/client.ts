@@ -38,6 +38,7 @@ import {
   checkCustomerTokenInput,
   checkGetTokenInput,
   checkListener,
+  tokenToDrop,
 } from "./validation/call-input.js";
 
 /** Per-call options of `getToken`. */
@@ -59,10 +60,17 @@ export interface CybridId {
   /** A new customer token, always (the cache is neither read nor written). */
   createCustomerToken(request: CustomerTokenRequest): Promise<CustomerToken>;
   /**
-   * Drops every cached token; the next call fetches new ones. A request already under way is
-   * fenced off: its token goes to the callers that were waiting for it, never into the cache.
+   * Drops cached tokens; the next call fetches new ones.
+   *
+   * Given the token a server rejected with a 401 (bare, or as the `Authorization` value that
+   * carried it: `Bearer <token>`), drops that token only, and only where it is still the
+   * cached one: other tokens stay, and the 401s of many calls sent with one token cost one new
+   * token, however they are spread over its fetch. A token already replaced is left alone.
+   *
+   * Without one, drops every cached token, and fences off the requests under way: their tokens
+   * go to the callers that were waiting for them, never into the cache.
    */
-  invalidate(): void;
+  invalidate(accessToken?: string): void;
   /**
    * Calls `listener` each time the client drops a bank token, for code that keeps one of its
    * own (as `cybrid-id/bank-sdk` does): after `invalidate()` (`accessToken` undefined: all of
@@ -144,9 +152,10 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
       checkCustomerTokenInput(request);
       return customers.create(request);
     },
-    invalidate() {
-      customers.clear();
-      bank.invalidate();
+    invalidate(accessToken) {
+      const staleToken = tokenToDrop(accessToken);
+      customers.invalidate(staleToken);
+      bank.invalidate(staleToken);
     },
     onInvalidate(listener) {
       checkListener(listener);

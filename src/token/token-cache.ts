@@ -60,8 +60,8 @@ export interface CustomerTokens {
   get(request: CustomerTokenRequest): Promise<CustomerToken>;
   /** Always a new token; the cache is left alone. */
   create(request: CustomerTokenRequest): Promise<CustomerToken>;
-  /** Drops every customer token. */
-  clear(): void;
+  /** Drops the customer token `staleToken` where it is cached; without it, every one. */
+  invalidate(staleToken?: string): void;
 }
 
 /**
@@ -166,7 +166,10 @@ export function createTokenCache(
         const fetch = customerRequest(request);
         return (await fetch({ ...callFromNow(false), signal: request.signal })).value;
       },
-      clear: () => customerSlots.clear(),
+      invalidate(staleToken) {
+        if (staleToken === undefined) customerSlots.clear();
+        else for (const slot of customerSlots.values()) slot.invalidate(staleToken);
+      },
     },
   };
 }

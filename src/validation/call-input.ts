@@ -1,6 +1,6 @@
 /**
- * JavaScript-level checks of what `getToken`, `getCustomerToken` and `createCustomerToken` are
- * handed (TypeScript callers get them from the types): an argument of the wrong type is a
+ * JavaScript-level checks of what `getToken`, `getCustomerToken`, `createCustomerToken`,
+ * `invalidate` and `onInvalidate` are handed (TypeScript callers get them from the types): an argument of the wrong type is a
  * `ValidationError` (`validation_error`) before anything is sent, not a `TypeError` from deep
  * inside. What a scope or a guid must look like is the spec's, checked by validate.ts.
  */
@@ -57,4 +57,20 @@ export function checkListener(listener: unknown): void {
   if (typeof listener !== "function") {
     throw new ValidationError("Invalid onInvalidate listener", ["listener must be a function"]);
   }
+}
+
+/**
+ * `invalidate(accessToken?)`: undefined, or the token a server rejected, bare or as the
+ * `Authorization` value that carried it (`Bearer <token>`, as a bank SDK error shows it). Its
+ * bare form.
+ */
+export function tokenToDrop(accessToken: unknown): string | undefined {
+  if (accessToken === undefined) return undefined;
+  const bare = typeof accessToken === "string" ? accessToken.replace(/^bearer +/i, "") : "";
+  if (!bare.trim()) {
+    throw new ValidationError("Invalid token to invalidate", [
+      "accessToken must be a token (or `Bearer <token>`), or left out to drop every token",
+    ]);
+  }
+  return bare;
 }

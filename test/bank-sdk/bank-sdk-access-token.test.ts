@@ -3,12 +3,16 @@
  * emulator (short lifetimes), the bank SDK's requests to a loopback stub of one bank endpoint.
  */
 import { PostCustomerBankModelTypeEnum } from "@cybrid/cybrid-api-bank-typescript";
+import { createServer } from "node:http";
 import { inspect } from "node:util";
+import type { AjaxError } from "rxjs/ajax";
+import { firstValueFrom } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { bankSdkAccessToken, NoUsableTokenError } from "../../src/bank-sdk/index.js";
 import { ValidationError, BadRequestError, CybridIdError } from "../../src/index.js";
 import { decodeJwtClaims } from "../../src/token/jwt.js";
 import { clientFor, emulator, rejectionOf, sleep, thrownBy } from "../helpers/client-harness.js";
+import { loopbackServer } from "../helpers/resource-server.js";
 import { customersApi, listCustomers, startBankStub, type BankStub } from "./bank-stub.js";
 
 /** A fetch that remembers every access token the emulator issued to the client. */
@@ -200,6 +204,46 @@ describe("bankSdkAccessToken with Cybrid's bank SDK", () => {
       expect(accessToken("oauth2", [])).not.toBe(rejected);
       // The client's new token, not a third one.
       expect(emu.count("/oauth/token")).toBe(2);
+    } finally {
+      accessToken.dispose();
+    }
+  });
+
+  it("the bank API's 401s to one token, handed to cybrid.invalidate(authorization), cost one token request", async () => {
+    const emu = await emulator();
+    const cybrid = clientFor(emu, { timeout: 10_000, deadline: 20_000 });
+    const accessToken = await bankSdkAccessToken(cybrid, { scopes: CUSTOMER_SCOPES });
+    // A bank endpoint that has stopped accepting the current token: its answers to the five
+    // operations come 80 ms apart, each while the replacement is still on its way.
+    const rejected = accessToken("oauth2", ["customers:read"]);
+    const bank = await loopbackServer(
+      createServer((request, response) => {
+        const page = Number(new URL(request.url!, "http://x").searchParams.get("page"));
+        setTimeout(() => {
+          const status = request.headers.authorization === rejected ? 401 : 200;
+          response.writeHead(status, { "content-type": "application/json" });
+          response.end(JSON.stringify({ total: 0, page, per_page: 10, objects: [] }));
+        }, page * 80);
+      }),
+    );
+    emu.inject({ path: "/oauth/token", delayMs: 500, times: Infinity });
+    try {
+      const api = customersApi(bank, accessToken);
+      const operations = [0, 1, 2, 3, 4].map(async (page) => {
+        try {
+          await firstValueFrom(api.listCustomers({ page }));
+        } catch (error) {
+          // What the README says to do with the bank SDK's AjaxError.
+          const { status, request } = error as AjaxError;
+          if (status === 401) cybrid.invalidate(request.headers.authorization as string);
+        }
+      });
+      await Promise.all(operations);
+      await expect
+        .poll(() => accessToken("oauth2", ["customers:read"]), { timeout: 5_000, interval: 10 })
+        .toMatch(/^Bearer \S+$/);
+      expect(accessToken("oauth2", ["customers:read"])).not.toBe(rejected);
+      expect(emu.count("/oauth/token")).toBe(2); // the warm-up's, and one replacement
     } finally {
       accessToken.dispose();
     }

@@ -3,10 +3,13 @@
  * token, with or without a shared store in front.
  */
 import { describe, expect, it } from "vitest";
+import { ValidationError } from "../../src/index.js";
 import { MemoryTokenStore } from "../../src/store/index.js";
-import { clientFor, emulator, sleep } from "../helpers/client-harness.js";
+import { clientFor, emulator, GUID, sleep, thrownBy } from "../helpers/client-harness.js";
 
 const TOKEN = "/oauth/token";
+const CUSTOMER_TOKENS = "/api/customer_tokens";
+const CUSTOMER = { customerGuid: GUID, scopes: ["accounts:read"] } as const;
 
 describe("invalidate()", () => {
   it.each([
@@ -36,4 +39,63 @@ describe("invalidate()", () => {
       expect(emu.count(TOKEN)).toBe(2);
     },
   );
+});
+
+describe("invalidate(accessToken): the token a server rejected", () => {
+  it.each([
+    ["in memory", () => undefined],
+    ["with a shared store", () => new MemoryTokenStore()],
+  ])("%s: drops that bank token only, bare or as `Bearer <token>`", async (_, store) => {
+    const emu = await emulator();
+    const cybrid = clientFor(emu, { store: store() });
+    const customer = await cybrid.getCustomerToken(CUSTOMER);
+    const rejected = (await cybrid.getToken()).accessToken;
+    const heard: (string | undefined)[] = [];
+    cybrid.onInvalidate(({ accessToken }) => heard.push(accessToken));
+
+    cybrid.invalidate(`Bearer ${rejected}`);
+    const renewed = (await cybrid.getToken()).accessToken;
+    expect(renewed).not.toBe(rejected);
+    // Already replaced: later 401s to it drop nothing more.
+    cybrid.invalidate(rejected);
+    expect((await cybrid.getToken()).accessToken).toBe(renewed);
+    // The customer token stays cached.
+    expect(await cybrid.getCustomerToken(CUSTOMER)).toEqual(customer);
+    expect({ bank: emu.count(TOKEN), customer: emu.count(CUSTOMER_TOKENS) }).toEqual({
+      bank: 2,
+      customer: 1,
+    });
+    expect(heard).toEqual([rejected, rejected]);
+  });
+
+  it("drops a customer token only where it is cached", async () => {
+    const emu = await emulator();
+    const cybrid = clientFor(emu);
+    const bank = await cybrid.getToken();
+    const other = { customerGuid: `${GUID.slice(0, -1)}e`, scopes: ["accounts:read"] };
+    const kept = await cybrid.getCustomerToken(other);
+    const rejected = await cybrid.getCustomerToken(CUSTOMER);
+
+    cybrid.invalidate(rejected.accessToken);
+    expect((await cybrid.getCustomerToken(CUSTOMER)).accessToken).not.toBe(rejected.accessToken);
+    expect(await cybrid.getCustomerToken(other)).toEqual(kept);
+    expect(await cybrid.getToken()).toEqual(bank);
+    expect({ bank: emu.count(TOKEN), customer: emu.count(CUSTOMER_TOKENS) }).toEqual({
+      bank: 1,
+      customer: 3,
+    });
+  });
+
+  it("refuses what is not a token, before dropping anything", async () => {
+    const emu = await emulator();
+    const cybrid = clientFor(emu);
+    const token = await cybrid.getToken();
+    for (const wrong of [42, "", "  ", "Bearer ", null, { accessToken: "x" }]) {
+      const error = thrownBy(() => cybrid.invalidate(wrong as never));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.code).toBe("validation_error");
+    }
+    expect(await cybrid.getToken()).toEqual(token);
+    expect(emu.count(TOKEN)).toBe(1);
+  });
 });

@@ -100,7 +100,7 @@ describe("customer tokens", () => {
     sent[2]!.answer("created");
     expect((await created).accessToken).toBe("created");
     expect((await customers.get(request)).accessToken).toBe("cached");
-    customers.clear();
+    customers.invalidate();
     void customers.get(request);
     await settle();
     expect(sent).toHaveLength(4);
