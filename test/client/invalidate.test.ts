@@ -68,9 +68,12 @@ describe("invalidate(accessToken): the token a server rejected", () => {
     expect(heard).toEqual([rejected, rejected]);
   });
 
-  it("drops a customer token only where it is cached", async () => {
+  it.each([
+    ["in memory", () => undefined],
+    ["with a shared store", () => new MemoryTokenStore()],
+  ])("%s: drops a customer token only where it is cached", async (_, store) => {
     const emu = await emulator();
-    const cybrid = clientFor(emu);
+    const cybrid = clientFor(emu, { store: store() });
     const bank = await cybrid.getToken();
     const other = { customerGuid: `${GUID.slice(0, -1)}e`, scopes: ["accounts:read"] };
     const kept = await cybrid.getCustomerToken(other);
