@@ -37,9 +37,10 @@ const reactions = new WeakMap<AbortSignal, Set<() => void>>();
 export function onAbort(signal: AbortSignal, react: () => void): () => void {
   let waiting = reactions.get(signal);
   if (waiting === undefined) {
-    const all = (waiting = new Set());
-    reactions.set(signal, all);
-    signal.addEventListener("abort", () => all.forEach((each) => each()), { once: true });
+    const created = new Set<() => void>();
+    signal.addEventListener("abort", () => created.forEach((each) => each()), { once: true });
+    reactions.set(signal, created);
+    waiting = created;
   }
   waiting.add(react);
   return () => waiting.delete(react);
