@@ -152,7 +152,7 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
       checkListener(listener);
       return bank.onInvalidate(listener);
     },
-    middleware: createAuthMiddleware(bank, allowOrigin),
+    middleware: createAuthMiddleware(bank, allowOrigin, redactor),
     fetch: createAuthenticatedFetch(
       bank,
       resolved.fetch,
