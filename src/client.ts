@@ -81,19 +81,24 @@ export interface CybridId {
    */
   onInvalidate(listener: InvalidateListener): () => void;
   /**
-   * openapi-fetch Middleware adding the bank token to another openapi-fetch client. Only for
-   * the client's API origins (`apiOrigins`): any other origin rejects the call, unsent, with
-   * ValidationError `origin_not_allowed`.
+   * openapi-fetch Middleware adding the bank token to another openapi-fetch client, with one
+   * replay after a 401. Only for the client's API origins (`apiOrigins`): any other origin
+   * rejects the call, unsent, with ValidationError `origin_not_allowed`. With a `fetch` of that
+   * client's own (not the runtime's), it follows redirects itself: to API origins with the
+   * token, any other redirect handed back as its 3xx response. What the fetch throws rejects the
+   * call as ConnectionError `connection_failed`, its cause redacted; the caller's own abort with
+   * its reason.
    */
   readonly middleware: Middleware;
   /**
    * fetch with the bank token, the per-attempt timeout, and one replay after a 401 with a new
    * token (unless the body is a stream, which cannot be sent twice: the 401 is returned, and the
    * token dropped all the same). Only for the client's API origins (`apiOrigins`): any other
-   * origin, or a relative URL, rejects with
-   * ValidationError `origin_not_allowed` before anything is sent. Network failures reject with
-   * ConnectionError `connection_failed` or TimeoutError `timeout`; the caller's own abort with
-   * its reason.
+   * origin, or a relative URL, rejects with ValidationError `origin_not_allowed` before anything
+   * is sent. With a `fetch` option of your own (not the runtime's), it follows redirects itself:
+   * to API origins with the token, any other redirect handed back as its 3xx response. Network
+   * failures reject with ConnectionError `connection_failed` or TimeoutError `timeout`; the
+   * caller's own abort with its reason.
    */
   readonly fetch: typeof fetch;
   /** The typed openapi-fetch client of the identity API itself. */
@@ -161,7 +166,7 @@ export function createCybridId(options: CybridIdOptions = {}): CybridId {
       checkListener(listener);
       return bank.onInvalidate(listener);
     },
-    middleware: createAuthMiddleware(bank, allowOrigin),
+    middleware: createAuthMiddleware(bank, allowOrigin, redactor),
     fetch: createAuthenticatedFetch(
       bank,
       resolved.fetch,

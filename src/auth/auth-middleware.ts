@@ -9,31 +9,104 @@
  * that is found in `onResponse` only: the call rejects (`origin_not_allowed`, saying so), and
  * nothing is replayed there.
  *
- * `onResponse` is synchronous on the common path (a non-401 answer): openapi-fetch awaits
- * whatever it returns on every request.
+ * Redirects: with the runtime's own fetch they are left to it (redirects.ts). With any other
+ * fetch (the openapi-fetch client's `fetch` option) they are followed here, each hop through the
+ * origin guard. openapi-fetch builds the Request in "follow" mode (unless its caller chose
+ * another), and a Request's mode cannot change: `onRequest` returns a copy in "manual" mode.
+ * That is the one way openapi-fetch 0.17 leaves a middleware (its options are frozen, the second
+ * argument of its fetch is the client's `requestInitExt`, and a Response returned from
+ * `onRequest` would skip every middleware's `onResponse`). The copy costs a Request construction
+ * (about 10 us in Node 20, its signal following the original's), which is why the runtime's own
+ * fetch, which needs none, is left to follow. The hops (and a replay) go through the same fetch,
+ * `options.fetch`.
+ *
+ * What the client's fetch throws reaches the caller through `onError` as ConnectionError
+ * `connection_failed` with a redacted cause, as from cybrid.fetch: a fetch wrapper may quote
+ * the request, the token included, in its message, and openapi-fetch would hand that on as it
+ * is. The caller's own abort rejects with its reason. Our own sends (a replay, a hop) fail the
+ * same way.
+ *
+ * `onResponse` is synchronous on the common path (a non-401 answer that is not a followed
+ * redirect): openapi-fetch awaits whatever it returns on every request.
  */
 import type { Middleware } from "openapi-fetch";
 import type { BankTokens } from "../token/token-cache.js";
 import type { OriginGuard } from "../config/api-origins.js";
-import { answeredWithToken, bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";
+import type { Redactor } from "../log/redactor.js";
+import {
+  answeredWithToken,
+  bearerHeaderCache,
+  discardBody,
+  settle,
+  tokenAfter401,
+} from "./bearer-token.js";
+import {
+  fetchFollowsRedirects,
+  followRedirects,
+  isFollowedRedirect,
+  withoutBodyHeaders,
+} from "./redirects.js";
 import { ValidationError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
+import { redactError } from "../errors/redact-error.js";
+import { transportError } from "../errors/transport-error.js";
 
 const WHO = "cybrid.middleware";
 
-export function createAuthMiddleware(bank: BankTokens, allow: OriginGuard): Middleware {
+export function createAuthMiddleware(
+  bank: BankTokens,
+  allow: OriginGuard,
+  redactor: Redactor,
+): Middleware {
   const bearer = bearerHeaderCache();
-  /** Copies of requests with a body, taken before it is consumed, for a replay. */
+  /** Copies of requests with a body, taken before it is consumed: a replay or a 307/308 sends it. */
   const bodies = new WeakMap<Request, Request>();
-  /** The requests whose origin `onRequest` checked (a later middleware may replace them). */
-  const checked = new WeakSet<Request>();
+  /**
+   * The requests `onRequest` passed on (a later middleware may replace them), each with whether
+   * we follow its redirects (we sent it in "manual" mode).
+   */
+  const checked = new WeakMap<Request, boolean>();
+
+  /** What the fetch threw for `request`, as the caller gets it; undefined: the caller's abort. */
+  function failure(request: Request, thrown: unknown): Error | undefined {
+    if (request.signal.aborted) return undefined;
+    const operation = `${WHO} to ${new URL(request.url).origin}`;
+    return redactError(transportError(operation, thrown, false, false), redactor);
+  }
+
+  /** Sends a request of ours (a replay, a hop) with the client's fetch, failing as onError. */
+  function resend(request: Request, send: typeof fetch): Promise<Response> {
+    return settle(() => send(request)).catch((thrown: unknown) => {
+      throw failure(request, thrown) ?? thrown;
+    });
+  }
+
+  /** `response` to `sent` (the request, or its replay) with its redirects followed. */
+  function follow(sent: Request, response: Response, send: typeof fetch, copy?: Request) {
+    const first = {
+      url: sent.url,
+      method: sent.method,
+      body: copy ? "resendable" : "none",
+    } as const;
+    return followRedirects(response, first, allow.allows, async ({ url, method, withBody }) => {
+      const hop = new Request(url, {
+        method,
+        headers: withBody ? sent.headers : withoutBodyHeaders(sent.headers),
+        // Read from a clone: the copy stays whole for the next hop or a replay.
+        body: withBody && copy ? await copy.clone().arrayBuffer() : null,
+        signal: sent.signal,
+        redirect: "manual",
+      });
+      return resend(hop, send);
+    });
+  }
 
   /** Throws when a request another middleware made in place of a checked one went elsewhere. */
   async function checkSentElsewhere(request: Request, response: Response) {
     try {
       allow(request.url, WHO);
     } catch (refused) {
-      await response.body?.cancel();
+      discardBody(response);
       throw new ValidationError(
         `${WHO}: a middleware after it sent the request, with the bank token, to another origin (use cybrid.middleware last)`,
         (refused as ValidationError).issues,
@@ -42,33 +115,60 @@ export function createAuthMiddleware(bank: BankTokens, allow: OriginGuard): Midd
     }
   }
 
-  async function replayAfter401(request: Request, response: Response, send: typeof fetch) {
+  async function replayAfter401(
+    request: Request,
+    response: Response,
+    send: typeof fetch,
+    follows: boolean,
+  ): Promise<Response> {
     const sent = request.headers.get("authorization")?.slice("Bearer ".length);
     const fresh = await tokenAfter401(bank, sent, response, request.signal);
-    if (fresh === undefined) return undefined;
-    const replay = bodies.get(request) ?? new Request(request);
-    bodies.delete(request);
+    if (fresh === undefined) return response;
+    const copy = bodies.get(request);
+    // A clone (of the copy, for a body): the copy stays whole for a 307/308 after the replay.
+    const replay = (copy ?? request).clone();
     replay.headers.set("authorization", bearer(fresh));
-    return send(replay);
+    const answer = await resend(replay, send);
+    return follows && isFollowedRedirect(answer.status)
+      ? follow(replay, answer, send, copy)
+      : answer;
+  }
+
+  /** The replay after a 401 that the token got, or undefined: `response` stands. */
+  function after401(request: Request, response: Response, send: typeof fetch, follows: boolean) {
+    return response.status === 401 && answeredWithToken(response, request.url)
+      ? replayAfter401(request, response, send, follows)
+      : undefined;
   }
 
   return {
-    async onRequest({ request }) {
+    async onRequest({ request, options }) {
       allow(request.url, WHO);
       // The call's signal (openapi-fetch puts it on the Request) also stops the wait for a token.
       const token = await bank.get(undefined, request.signal);
-      request.headers.set("authorization", bearer(token));
-      if (request.body !== null) bodies.set(request, request.clone());
-      checked.add(request);
-      return undefined;
+      const follows = request.redirect === "follow" && !fetchFollowsRedirects(options.fetch);
+      const sent = follows ? new Request(request, { redirect: "manual" }) : request;
+      sent.headers.set("authorization", bearer(token));
+      if (sent.body !== null) bodies.set(sent, sent.clone());
+      checked.set(sent, follows);
+      return follows ? sent : undefined;
     },
     onResponse({ request, response, options }) {
-      const replay = () =>
-        response.status === 401 && answeredWithToken(response, request.url)
-          ? replayAfter401(request, response, options.fetch)
-          : undefined;
-      // A request onRequest did not see was made by a later middleware: its origin first.
-      return checked.has(request) ? replay() : checkSentElsewhere(request, response).then(replay);
+      const follows = checked.get(request);
+      // A request onRequest did not see was made by a later middleware: its origin first, and
+      // its redirects are not ours to follow.
+      if (follows === undefined)
+        return checkSentElsewhere(request, response).then(() =>
+          after401(request, response, options.fetch, false),
+        );
+      if (follows && isFollowedRedirect(response.status))
+        return follow(request, response, options.fetch, bodies.get(request)).then(
+          (answer) => after401(request, answer, options.fetch, true) ?? answer,
+        );
+      return after401(request, response, options.fetch, follows);
+    },
+    onError({ request, error }) {
+      return failure(request, error);
     },
   };
 }

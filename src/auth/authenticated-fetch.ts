@@ -4,7 +4,8 @@
  * On a 401 it drops that token, gets a new one and replays the request once, when the body can
  * be sent again (a stream cannot: the 401 is returned, the token dropped all the same). It does
  * not retry anything else: a resource call may not be idempotent, and the caller knows that
- * better than we do.
+ * better than we do. With a fetch other than the runtime's own, it follows redirects itself,
+ * each hop through the origin guard (redirects.ts).
  *
  * The cached-token path is written without a Headers object when the caller gave none, and
  * with one promise of ours (the `then` of fetch's): it runs on every request, and benchmarks
@@ -16,7 +17,15 @@ import { transportError } from "../errors/transport-error.js";
 import type { AccessToken, BankTokens } from "../token/token-cache.js";
 import { urlOf, type OriginGuard } from "../config/api-origins.js";
 import { attemptSignal } from "../retry/timers.js";
-import { answeredWithToken, bearerHeaderCache, tokenAfter401 } from "./bearer-token.js";
+import { answeredWithToken, bearerHeaderCache, settle, tokenAfter401 } from "./bearer-token.js";
+import {
+  bodyKind,
+  fetchFollowsRedirects,
+  followRedirects,
+  isFollowedRedirect,
+  withoutBodyHeaders,
+  type Hop,
+} from "./redirects.js";
 
 const WHO = "cybrid.fetch";
 
@@ -28,13 +37,16 @@ export function createAuthenticatedFetch(
   redactor: Redactor,
 ): typeof fetch {
   const bearer = bearerHeaderCache();
+  // Decided once: the client's fetch does not change.
+  const followsRedirects = !fetchFollowsRedirects(baseFetch);
 
   /**
-   * One request with the token and the timeout; `then` (if any) gets its response. A failure
-   * rejects in the same `then`: the caller's own abort with its reason (as fetch does); else
-   * TimeoutError `timeout` when our timer fired, or ConnectionError `connection_failed`, the
-   * transport's error as `cause`, redacted (a custom fetch may quote the request, the token).
-   * The message names the origin only.
+   * One request with the token and the timeout, and its redirects to API origins (redirects.ts,
+   * all within the one timeout); `then` (if any) gets the response. A failure rejects in the
+   * same `then`: the caller's own abort with its reason (as fetch does); else TimeoutError
+   * `timeout` when our timer fired, or ConnectionError `connection_failed`, the transport's
+   * error as `cause`, redacted (a custom fetch may quote the request, the token). The message
+   * names the origin only.
    */
   function send(
     token: AccessToken,
@@ -44,7 +56,8 @@ export function createAuthenticatedFetch(
     then?: (response: Response) => Response | Promise<Response>,
   ): Promise<Response> {
     const authorization = bearer(token);
-    const given = init?.headers ?? (input instanceof Request ? input.headers : undefined);
+    const request = input instanceof Request ? input : undefined;
+    const given = init?.headers ?? request?.headers;
     let headers: HeadersInit = { authorization };
     if (given !== undefined) {
       headers = new Headers(given);
@@ -52,19 +65,42 @@ export function createAuthenticatedFetch(
     }
     // Not released: the caller reads the body when it likes, and the timeout covers that too.
     const attempt = attemptSignal(signal, timeout);
-    let sent: Promise<Response>;
-    try {
-      sent = baseFetch(input, { ...init, headers, signal: attempt.signal });
-    } catch (thrown) {
-      // A custom fetch that is not an async function may throw rather than reject: its error
-      // may quote the headers too, so it takes the same way out, redacted.
-      sent = Promise.reject(thrown);
-    }
-    return sent.then(then, (thrown: unknown) => {
+    // The caller's mode, as fetch reads it: from `init`, else from the Request.
+    const follows =
+      followsRedirects && (init?.redirect ?? request?.redirect ?? "follow") === "follow";
+    const sent = settle(() =>
+      baseFetch(
+        input,
+        follows
+          ? { ...init, headers, signal: attempt.signal, redirect: "manual" }
+          : { ...init, headers, signal: attempt.signal },
+      ),
+    );
+    const fail = (thrown: unknown) => {
       if (signal?.aborted) throw signal.reason;
       const operation = `${WHO} to ${new URL(urlOf(input)).origin}`;
       throw redactError(transportError(operation, thrown, attempt.timedOut, false), redactor);
-    });
+    };
+    return sent.then((response) => {
+      if (!(follows && isFollowedRedirect(response.status)))
+        return then ? then(response) : response;
+      const body = init?.body !== undefined ? init.body : request?.body;
+      // A hop: the caller's init (its body too, when it goes along), our headers and signal.
+      const hop = ({ url, method, withBody }: Hop) =>
+        settle(() =>
+          baseFetch(url, {
+            ...init,
+            method,
+            headers: withBody ? headers : withoutBodyHeaders(headers),
+            body: withBody ? body : null,
+            signal: attempt.signal,
+            redirect: "manual",
+          }),
+        );
+      const method = init?.method ?? request?.method ?? "GET";
+      const first = { url: urlOf(input), method, body: bodyKind(body) };
+      return followRedirects(response, first, allow.allows, hop).then(then, fail);
+    }, fail);
   }
 
   async function replayAfter401(
@@ -94,7 +130,7 @@ export function createAuthenticatedFetch(
       // A stream cannot be sent twice: such a request is not replayed, but the token the
       // server rejected is dropped all the same, so that the next call does not send it again.
       const body = init?.body !== undefined ? init.body : request?.body;
-      if (!(body instanceof ReadableStream))
+      if (bodyKind(body) !== "streamed")
         return replayAfter401(token, response, input, init, signal);
       bank.invalidate(token.accessToken);
       return response;

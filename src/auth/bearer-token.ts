@@ -22,10 +22,11 @@ export function bearerHeaderCache(): (token: AccessToken) => string {
 
 /**
  * Whether `response` comes from where the token was sent (`sentTo`, the request's URL): not
- * when fetch followed a redirect to another origin, to which it sends no Authorization header
- * (a fetch that would is no better: that origin is not one of the client's). A 401 from there
- * says nothing about the token; dropping it would let whoever can redirect a request cost the
- * client a token request per call.
+ * when fetch followed a redirect to another origin, to which it sends no Authorization header.
+ * A 401 from there says nothing about the token; dropping it would let whoever can redirect a
+ * request cost the client a token request per call. That happens where the platform follows
+ * redirects (browsers, see redirects.ts); elsewhere we follow them, and every hop that we
+ * follow carries the token, so its 401 is about the token (`redirected` stays false there).
  */
 export function answeredWithToken(response: Response, sentTo: string): boolean {
   return !response.redirected || new URL(response.url).origin === new URL(sentTo).origin;
@@ -35,7 +36,7 @@ export function answeredWithToken(response: Response, sentTo: string): boolean {
  * The token to replay a request with after the server answered 401 to `sentToken`: that token
  * is dropped (only if it is still the cached one) and a new one is fetched, shared with every
  * other request that got the same 401. Undefined when the new token is the same one: a replay
- * would fail again. Before a replay, the 401's body is cancelled (nobody will read it).
+ * would fail again. Before a replay, the 401's body is discarded (nobody will read it).
  * `signal` (the caller's) stops the wait for the new token.
  */
 export async function tokenAfter401(
@@ -48,6 +49,29 @@ export async function tokenAfter401(
   if (sentToken !== undefined) bank.invalidate(sentToken);
   const fresh = await bank.get(undefined, signal);
   if (fresh.accessToken === sentToken) return undefined;
-  await response.body?.cancel();
+  discardBody(response);
   return fresh;
+}
+
+/**
+ * Lets go of the body of a response nobody will read, so that its connection is freed: a web
+ * stream is cancelled; node-fetch's Response has a Node stream, which is destroyed.
+ */
+export function discardBody(response: Response): void {
+  const body = response.body as unknown as { cancel?: () => Promise<void>; destroy?: () => void };
+  if (body == null) return;
+  if (typeof body.cancel === "function") body.cancel().catch(() => {});
+  else body.destroy?.();
+}
+
+/**
+ * `send()`, a synchronous throw made a rejection: a custom fetch that is not an async function
+ * may throw rather than reject, and its error takes the same way out as any other (redacted).
+ */
+export function settle(send: () => Promise<Response>): Promise<Response> {
+  try {
+    return send();
+  } catch (thrown) {
+    return Promise.reject(thrown);
+  }
 }

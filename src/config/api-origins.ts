@@ -46,7 +46,11 @@ export function checkApiOrigins(value: readonly string[] | undefined, what: stri
 }
 
 /** Throws ValidationError `origin_not_allowed` unless `input` is for one of the origins. */
-export type OriginGuard = (input: RequestInfo | URL, who: string) => void;
+export interface OriginGuard {
+  (input: RequestInfo | URL, who: string): void;
+  /** The same decision for a URL already parsed (a redirect's target), as a boolean. */
+  allows(url: URL): boolean;
+}
 
 /** The URL a fetch `input` names, as a string. */
 export function urlOf(input: RequestInfo | URL): string {
@@ -61,16 +65,19 @@ export function urlOf(input: RequestInfo | URL): string {
 export function apiOriginGuard(origins: readonly string[]): OriginGuard {
   const allowed = new Set(origins);
   const list = [...allowed].join(", ") || "none";
-  return (input, who) => {
+  // An opaque URL's origin is "null", which no allowed origin (http or https) is.
+  const allows = (url: URL) => allowed.has(url.origin);
+  const guard = (input: RequestInfo | URL, who: string) => {
     // The URL parser decides, as fetch will: no prefix shortcut to get subtly wrong (userinfo,
     // default ports, case); a parse costs about a microsecond against a request's hundreds.
-    let origin = "null";
+    let url: URL | undefined;
     try {
-      origin = new URL(urlOf(input)).origin;
+      url = new URL(urlOf(input));
     } catch {
       // A relative URL: no origin, as "data:" and other opaque URLs have none ("null").
     }
-    if (origin !== "null" && allowed.has(origin)) return;
+    if (url !== undefined && allows(url)) return;
+    const origin = url?.origin ?? "null";
     // Only the origin is named: a path or query may carry data the caller would not log.
     const why =
       origin === "null"
@@ -82,4 +89,5 @@ export function apiOriginGuard(origins: readonly string[]): OriginGuard {
       ERROR_CODES.ORIGIN_NOT_ALLOWED,
     );
   };
+  return Object.assign(guard, { allows });
 }

@@ -74,7 +74,9 @@ export interface CybridIdOptions {
    */
   scopes?: readonly Scope[];
   /**
-   * The fetch to use (a proxy agent, a test double, an instrumented fetch).
+   * The fetch to use (a proxy agent, a test double, an instrumented fetch). With one other than
+   * the runtime's own, `cybrid.fetch` follows redirects itself, sending the bank token to the
+   * API origins only (it must honour `redirect: "manual"`, as node-fetch and undici do).
    * @default globalThis.fetch
    */
   fetch?: typeof fetch;

@@ -3,6 +3,7 @@ import createClient from "openapi-fetch";
 import { describe, expect, it } from "vitest";
 import type { paths } from "../../generated/openapi.js";
 import { GUID, clientFor, emulator } from "../helpers/client-harness.js";
+import { nodeFetchForUrls } from "../helpers/node-fetch.js";
 
 const PATH = "/api/customer_tokens";
 const body = { customer_guid: GUID, scopes: ["accounts:read" as const] };
@@ -70,6 +71,20 @@ describe("cybrid.fetch", () => {
     expect(response.status).toBe(403);
     expect(emu.count(PATH)).toBe(1);
     expect(emu.count("/oauth/token")).toBe(1);
+  });
+
+  it("with node-fetch as its fetch (a Node stream for a body), a 401 is replayed all the same", async () => {
+    const emu = await emulator();
+    const cybrid = clientFor(emu, { fetch: nodeFetchForUrls });
+    emu.inject({ path: PATH, status: 401, example: "expired_signature" });
+    const response = await cybrid.fetch(`${emu.url}${PATH}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(201);
+    expect(emu.count(PATH)).toBe(2);
+    expect(emu.count("/oauth/token")).toBe(2);
   });
 });
 

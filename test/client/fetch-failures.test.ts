@@ -2,13 +2,16 @@
  * Network failures of a cybrid.fetch resource request reach the caller as typed errors, the
  * original kept as `cause`: ConnectionError `connection_failed` (refused, reset) and
  * TimeoutError `timeout` (the per-attempt timeout). A caller's own abort still rejects with the
- * caller's reason. No token appears in what the error shows.
+ * caller's reason. No token appears in what the error shows. cybrid.middleware does the same
+ * for what an openapi-fetch client's fetch throws (openapi-fetch would hand it on raw).
  */
 import { inspect } from "node:util";
+import createClient from "openapi-fetch";
 import { describe, expect, it } from "vitest";
 import { ConnectionError, TimeoutError } from "../../src/index.js";
 import { clientFor, emulator, rejectionOf } from "../helpers/client-harness.js";
-import { closedOrigin } from "../helpers/resource-server.js";
+import { collect, fragmentsOf, leakIn, renderingsOf } from "../helpers/leak-watch.js";
+import { closedOrigin, resourceServer } from "../helpers/resource-server.js";
 
 const PATH = "/api/customer_tokens";
 
@@ -107,5 +110,105 @@ describe("cybrid.fetch network failures", () => {
       cybrid.fetch(`${emu.url}${PATH}`, { method: "POST", signal: controller.signal }),
     );
     expect(error).toBe(reason);
+  });
+});
+
+type PingPaths = {
+  "/ping": { get: { responses: { 200: { content: { "application/json": unknown } } } } };
+};
+
+/** Fails naming the first rendering of `error` (and of its cause) with any 8-character run of `token`. */
+function expectNoFragment(error: unknown, token: string) {
+  const outputs = [...renderingsOf(error), ...renderingsOf((error as Error).cause)];
+  collect(...outputs); // and the file's leak watch sees them too
+  const watched = fragmentsOf(token);
+  for (const output of outputs) {
+    const leak = leakIn(output, watched);
+    expect(leak, `"${leak}" leaked into: ${output.slice(0, 300)}`).toBeUndefined();
+  }
+}
+
+/**
+ * An openapi-fetch client of `origin` with cybrid.middleware, whose own fetch fails the way
+ * `fail` says, quoting the request's headers (a proxy agent, an instrumented fetch).
+ */
+function failingClient(
+  cybrid: ReturnType<typeof clientFor>,
+  origin: string,
+  fail: (message: string) => Promise<Response>,
+) {
+  const client = createClient<PingPaths>({
+    baseUrl: origin,
+    fetch: (request: Request) =>
+      fail(`proxy refused ${JSON.stringify(Object.fromEntries(request.headers))}`),
+  });
+  client.use(cybrid.middleware);
+  return client;
+}
+
+describe("cybrid.middleware network failures", () => {
+  it.each([
+    ["rejects", (message: string) => Promise.reject(new Error(message))],
+    [
+      "throws synchronously",
+      (message: string): Promise<Response> => {
+        throw new Error(message);
+      },
+    ],
+  ])(
+    "an openapi-fetch fetch that %s quoting the request: ConnectionError, no part of the token",
+    async (_, fail) => {
+      const emu = await emulator();
+      const origin = await closedOrigin();
+      const cybrid = clientFor(emu, { apiOrigins: [origin] });
+      const { accessToken } = await cybrid.getToken();
+      const error = await rejectionOf(failingClient(cybrid, origin, fail).GET("/ping"));
+      expectNoFragment(error, accessToken);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error.code).toBe("connection_failed");
+      expect(error.message).toContain(origin);
+      expect(error.cause.message).toContain("proxy refused");
+    },
+  );
+
+  it("the replay after a 401 fails the same way: redacted too", async () => {
+    const emu = await emulator();
+    const api = await resourceServer();
+    const cybrid = clientFor(emu, { apiOrigins: [api.origin] });
+    const { accessToken } = await cybrid.getToken();
+    // The server rejects the token: the middleware drops it and replays with a new one, whose
+    // send fails quoting it.
+    cybrid.invalidate();
+    const client = createClient<PingPaths>({
+      baseUrl: api.origin,
+      fetch: async (request: Request) =>
+        request.headers.get("authorization") === `Bearer ${accessToken}`
+          ? new Response("{}", { status: 401 })
+          : Promise.reject(new Error(`proxy refused ${request.headers.get("authorization")}`)),
+    });
+    client.use(cybrid.middleware);
+    const error = await rejectionOf(client.GET("/ping"));
+    const fresh = (await cybrid.getToken()).accessToken;
+    expect(fresh).not.toBe(accessToken);
+    expectNoFragment(error, fresh);
+    expect(error).toBeInstanceOf(ConnectionError);
+  });
+
+  it("a caller's abort rejects with the caller's reason, unwrapped", async () => {
+    const emu = await emulator();
+    const origin = await closedOrigin();
+    const cybrid = clientFor(emu, { apiOrigins: [origin] });
+    await cybrid.getToken();
+    const reason = new Error("caller gave up");
+    const client = createClient<PingPaths>({
+      baseUrl: origin,
+      fetch: (request: Request) =>
+        new Promise((_, reject) => request.signal.addEventListener("abort", () => reject(reason))),
+    });
+    client.use(cybrid.middleware);
+    const controller = new AbortController();
+    const call = client.GET("/ping", { signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 50);
+    expect(await rejectionOf(call)).toBe(reason);
   });
 });
