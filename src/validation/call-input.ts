@@ -66,8 +66,10 @@ export function checkListener(listener: unknown): void {
  */
 export function tokenToDrop(accessToken: unknown): string | undefined {
   if (accessToken === undefined) return undefined;
-  const bare = typeof accessToken === "string" ? accessToken.replace(/^bearer +/i, "") : "";
-  if (!bare.trim()) {
+  // Trimmed: a token has no whitespace, and one copied with some would silently drop nothing.
+  const bare =
+    typeof accessToken === "string" ? accessToken.trim().replace(/^bearer(\s+|$)/i, "") : "";
+  if (!bare) {
     throw new ValidationError("Invalid token to invalidate", [
       "accessToken must be a token (or `Bearer <token>`), or left out to drop every token",
     ]);

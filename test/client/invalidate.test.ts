@@ -89,6 +89,18 @@ describe("invalidate(accessToken): the token a server rejected", () => {
     });
   });
 
+  it.each([
+    ["surrounding whitespace", (token: string) => ` ${token}\n`],
+    ["`bearer` in another case, a tab", (token: string) => `\tBEARER\t${token} `],
+  ])("drops the token given with %s (a token has none)", async (_, written) => {
+    const emu = await emulator();
+    const cybrid = clientFor(emu);
+    const rejected = (await cybrid.getToken()).accessToken;
+    cybrid.invalidate(written(rejected));
+    expect((await cybrid.getToken()).accessToken).not.toBe(rejected);
+    expect(emu.count(TOKEN)).toBe(2);
+  });
+
   it("refuses what is not a token, before dropping anything", async () => {
     const emu = await emulator();
     const cybrid = clientFor(emu);
