@@ -61,11 +61,13 @@ export function createAuthMiddleware(
   const bearer = bearerHeaderCache();
   /** Copies of requests with a body, taken before it is consumed: a replay or a 307/308 sends it. */
   const bodies = new WeakMap<Request, Request>();
+  /** The requests `onRequest` passed on (a later middleware may replace them). */
+  const checked = new WeakSet<Request>();
   /**
-   * The requests `onRequest` passed on (a later middleware may replace them), each with whether
-   * we follow its redirects (we sent it in "manual" mode).
+   * The calls (openapi-fetch's `options`, one per call) whose redirects we follow: we made their
+   * request "manual", and so is a later middleware's `new Request(request, ...)`.
    */
-  const checked = new WeakMap<Request, boolean>();
+  const following = new WeakSet<object>();
 
   /** What the fetch threw for `request`, as the caller gets it; undefined: the caller's abort. */
   function failure(request: Request, thrown: unknown): Error | undefined {
@@ -83,11 +85,9 @@ export function createAuthMiddleware(
 
   /** `response` to `sent` (the request, or its replay) with its redirects followed. */
   function follow(sent: Request, response: Response, send: typeof fetch, copy?: Request) {
-    const first = {
-      url: sent.url,
-      method: sent.method,
-      body: copy ? "resendable" : "none",
-    } as const;
+    // No copy of a body: a later middleware's request, whose body the fetch read.
+    const body = copy ? "resendable" : sent.body === null ? "none" : "streamed";
+    const first = { url: sent.url, method: sent.method, body } as const;
     return followRedirects(response, first, allow.allows, async ({ url, method, withBody }) => {
       const hop = new Request(url, {
         method,
@@ -141,6 +141,15 @@ export function createAuthMiddleware(
       : undefined;
   }
 
+  /** `response` with its redirects followed (when `follows`), then the replay after a 401. */
+  function answer(request: Request, response: Response, send: typeof fetch, follows: boolean) {
+    if (follows && isFollowedRedirect(response.status))
+      return follow(request, response, send, bodies.get(request)).then(
+        (followed) => after401(request, followed, send, true) ?? followed,
+      );
+    return after401(request, response, send, follows);
+  }
+
   return {
     async onRequest({ request, options }) {
       allow(request.url, WHO);
@@ -150,22 +159,18 @@ export function createAuthMiddleware(
       const sent = follows ? new Request(request, { redirect: "manual" }) : request;
       sent.headers.set("authorization", bearer(token));
       if (sent.body !== null) bodies.set(sent, sent.clone());
-      checked.set(sent, follows);
+      checked.add(sent);
+      if (follows) following.add(options);
       return follows ? sent : undefined;
     },
     onResponse({ request, response, options }) {
-      const follows = checked.get(request);
-      // A request onRequest did not see was made by a later middleware: its origin first, and
-      // its redirects are not ours to follow.
-      if (follows === undefined)
+      const follows = following.has(options) && request.redirect === "manual";
+      // A request onRequest did not see was made by a later middleware: its origin first.
+      if (!checked.has(request))
         return checkSentElsewhere(request, response).then(() =>
-          after401(request, response, options.fetch, false),
+          answer(request, response, options.fetch, follows),
         );
-      if (follows && isFollowedRedirect(response.status))
-        return follow(request, response, options.fetch, bodies.get(request)).then(
-          (answer) => after401(request, answer, options.fetch, true) ?? answer,
-        );
-      return after401(request, response, options.fetch, follows);
+      return answer(request, response, options.fetch, follows);
     },
     onError({ request, error }) {
       return failure(request, error);

@@ -176,6 +176,52 @@ describe.each(WAYS)("redirects through $name, followed by cybrid-id", (way) => {
   });
 });
 
+/**
+ * A middleware after cybrid.middleware that rebuilds the request (`new Request(request, ...)`, to
+ * add a header, say) passes on our "manual" mode: its redirects are still ours to follow,
+ * through the guard, or the caller gets a 3xx its fetch used to follow.
+ */
+describe.each(WAYS.filter((way) => way.kind === "middleware"))(
+  "redirects through $name, with a later middleware that rebuilds the request",
+  (way) => {
+    const rebuilds = {
+      onRequest: ({ request }: { request: Request }) =>
+        new Request(request, { headers: [...request.headers, ["x-trace", "1"]] }),
+    };
+
+    it("a redirect on the same origin is followed with the token; one elsewhere is handed back", async () => {
+      const emu = await emulator();
+      const [api, other] = [await hopServer(), await hopServer()];
+      api.route("/start", { status: 302, location: "/end" });
+      api.route("/out", { status: 302, location: `${other.origin}/x` });
+      const cybrid = clientFor(emu, { apiOrigins: [api.origin] });
+      const client = middlewareClient(cybrid, api.origin, way.fetch);
+      client.use(rebuilds);
+      expect((await client.GET("/start")).response.status).toBe(200);
+      expect((await client.GET("/out")).response.status).toBe(302);
+      const bearer = await bearerOf(cybrid);
+      expect(api.requests.map((r) => [r.path, r.authorization])).toEqual([
+        ["/start", bearer],
+        ["/end", bearer],
+        ["/out", bearer],
+      ]);
+      expect(other.requests).toEqual([]);
+    });
+
+    it("a 307 of its request with a body, which the fetch read, is handed back", async () => {
+      const emu = await emulator();
+      const api = await hopServer();
+      api.route("/start", { status: 307, location: "/end" });
+      const cybrid = clientFor(emu, { apiOrigins: [api.origin] });
+      const client = middlewareClient(cybrid, api.origin, way.fetch);
+      client.use(rebuilds);
+      const post = client.POST as (path: string, init: object) => Promise<{ response: Response }>;
+      expect((await post("/start", { body: { a: 1 } })).response.status).toBe(307);
+      expect(api.requests.map((r) => [r.path, r.body])).toEqual([["/start", '{"a":1}']]);
+    });
+  },
+);
+
 describe("redirects through the runtime's own fetch, which follows them itself", () => {
   it("a redirect on the same origin is followed with the token", async () => {
     const emu = await emulator();
