@@ -69,9 +69,13 @@ export function createAuthMiddleware(
    */
   const following = new WeakSet<object>();
 
-  /** What the fetch threw for `request`, as the caller gets it; undefined: the caller's abort. */
-  function failure(request: Request, thrown: unknown): Error | undefined {
-    if (request.signal.aborted) return undefined;
+  /**
+   * What the fetch threw for `request`, as the caller gets it. The caller's abort is its reason,
+   * not what the fetch made of it (node-fetch's own AbortError, a wrapper's message quoting the
+   * request and its token).
+   */
+  function failure(request: Request, thrown: unknown): unknown {
+    if (request.signal.aborted) return request.signal.reason;
     const operation = `${WHO} to ${new URL(request.url).origin}`;
     return redactError(transportError(operation, thrown, false, false), redactor);
   }
@@ -79,7 +83,7 @@ export function createAuthMiddleware(
   /** Sends a request of ours (a replay, a hop) with the client's fetch, failing as onError. */
   function resend(request: Request, send: typeof fetch): Promise<Response> {
     return settle(() => send(request)).catch((thrown: unknown) => {
-      throw failure(request, thrown) ?? thrown;
+      throw failure(request, thrown);
     });
   }
 
@@ -173,7 +177,10 @@ export function createAuthMiddleware(
       return answer(request, response, options.fetch, follows);
     },
     onError({ request, error }) {
-      return failure(request, error);
+      const failed = failure(request, error);
+      // onError may return an Error only: a reason that is none (`abort("why")`) is thrown.
+      if (failed instanceof Error) return failed;
+      throw failed;
     },
   };
 }

@@ -211,4 +211,29 @@ describe("cybrid.middleware network failures", () => {
     setTimeout(() => controller.abort(reason), 50);
     expect(await rejectionOf(call)).toBe(reason);
   });
+
+  it("a caller's abort that the fetch reports its own way, quoting the request: the caller's reason", async () => {
+    const emu = await emulator();
+    const origin = await closedOrigin();
+    const cybrid = clientFor(emu, { apiOrigins: [origin] });
+    const { accessToken } = await cybrid.getToken();
+    const reason = new Error("caller gave up");
+    // node-fetch, say, rejects with an AbortError of its own; a wrapper may quote the headers.
+    const client = failingClient(
+      cybrid,
+      origin,
+      (message) =>
+        new Promise((_, reject) => {
+          controller.signal.addEventListener("abort", () =>
+            reject(new Error(`${message} aborted`)),
+          );
+        }),
+    );
+    const controller = new AbortController();
+    const call = client.GET("/ping", { signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 50);
+    const error = await rejectionOf(call);
+    expectNoFragment(error, accessToken);
+    expect(error).toBe(reason);
+  });
 });
