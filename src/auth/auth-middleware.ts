@@ -126,9 +126,15 @@ export function createAuthMiddleware(
     follows: boolean,
   ): Promise<Response> {
     const sent = request.headers.get("authorization")?.slice("Bearer ".length);
+    const copy = bodies.get(request);
+    // A later middleware's request with a body, which the fetch read: it cannot be sent again
+    // (as a stream in cybrid.fetch), but the token is dropped all the same.
+    if (copy === undefined && request.body !== null) {
+      if (sent !== undefined) bank.invalidate(sent);
+      return response;
+    }
     const fresh = await tokenAfter401(bank, sent, response, request.signal);
     if (fresh === undefined) return response;
-    const copy = bodies.get(request);
     // A clone (of the copy, for a body): the copy stays whole for a 307/308 after the replay.
     const replay = (copy ?? request).clone();
     replay.headers.set("authorization", bearer(fresh));

@@ -135,6 +135,22 @@ describe("cybrid.middleware", () => {
     expect(mints[1]?.headers.authorization).toMatch(/^Bearer /);
     expect(emu.count("/oauth/token")).toBe(1);
   });
+
+  it("a 401 to a later middleware's new request with a body (read by the fetch): returned, the token dropped", async () => {
+    const emu = await emulator();
+    const cybrid = clientFor(emu);
+    const rejected = (await cybrid.getToken()).accessToken;
+    const other = createClient<paths>({ baseUrl: emu.url });
+    other.use(cybrid.middleware, {
+      onRequest: ({ request }) =>
+        new Request(request, { headers: [...request.headers, ["x", "1"]] }),
+    });
+    emu.inject({ path: PATH, status: 401, example: "expired_signature" });
+    const result = await other.POST(PATH, { body });
+    expect(result.response.status).toBe(401);
+    expect((await cybrid.getToken()).accessToken).not.toBe(rejected);
+    expect([emu.count(PATH), emu.count("/oauth/token")]).toEqual([1, 2]);
+  });
 });
 
 describe("cybrid.api", () => {
