@@ -61,11 +61,14 @@ export function createAuthMiddleware(
   const bearer = bearerHeaderCache();
   /** Copies of requests with a body, taken before it is consumed: a replay or a 307/308 sends it. */
   const bodies = new WeakMap<Request, Request>();
-  /** The requests `onRequest` passed on (a later middleware may replace them). */
-  const checked = new WeakSet<Request>();
   /**
-   * The calls (openapi-fetch's `options`, one per call) whose redirects we follow: we made their
-   * request "manual", and so is a later middleware's `new Request(request, ...)`.
+   * The requests `onRequest` passed on (a later middleware may replace them), each with whether
+   * we follow its redirects (we sent it in "manual" mode).
+   */
+  const checked = new WeakMap<Request, boolean>();
+  /**
+   * The calls (openapi-fetch 0.17's `options`, made for each call) whose request we made
+   * "manual": a later middleware's `new Request(request, ...)` in its place is "manual" too.
    */
   const following = new WeakSet<object>();
 
@@ -169,17 +172,19 @@ export function createAuthMiddleware(
       const sent = follows ? new Request(request, { redirect: "manual" }) : request;
       sent.headers.set("authorization", bearer(token));
       if (sent.body !== null) bodies.set(sent, sent.clone());
-      checked.add(sent);
+      checked.set(sent, follows);
       if (follows) following.add(options);
       return follows ? sent : undefined;
     },
     onResponse({ request, response, options }) {
-      const follows = following.has(options) && request.redirect === "manual";
+      const follows = checked.get(request);
       // A request onRequest did not see was made by a later middleware: its origin first.
-      if (!checked.has(request))
+      if (follows === undefined) {
+        const manual = following.has(options) && request.redirect === "manual";
         return checkSentElsewhere(request, response).then(() =>
-          answer(request, response, options.fetch, follows),
+          answer(request, response, options.fetch, manual),
         );
+      }
       return answer(request, response, options.fetch, follows);
     },
     onError({ request, error }) {
