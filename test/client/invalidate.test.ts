@@ -10,12 +10,14 @@ import { clientFor, emulator, GUID, sleep, thrownBy } from "../helpers/client-ha
 const TOKEN = "/oauth/token";
 const CUSTOMER_TOKENS = "/api/customer_tokens";
 const CUSTOMER = { customerGuid: GUID, scopes: ["accounts:read"] } as const;
+/** Each test runs without a store and with one: a dropped token must not come back from it. */
+const STORES = [
+  ["in memory", () => undefined],
+  ["with a shared store", () => new MemoryTokenStore()],
+] as const;
 
 describe("invalidate()", () => {
-  it.each([
-    ["in memory", () => undefined],
-    ["with a shared store", () => new MemoryTokenStore()],
-  ])(
+  it.each(STORES)(
     "%s: a request sent before it neither serves later callers nor fills the cache",
     async (_, store) => {
       const emu = await emulator();
@@ -42,36 +44,33 @@ describe("invalidate()", () => {
 });
 
 describe("invalidate(accessToken): the token a server rejected", () => {
-  it.each([
-    ["in memory", () => undefined],
-    ["with a shared store", () => new MemoryTokenStore()],
-  ])("%s: drops that bank token only, bare or as `Bearer <token>`", async (_, store) => {
-    const emu = await emulator();
-    const cybrid = clientFor(emu, { store: store() });
-    const customer = await cybrid.getCustomerToken(CUSTOMER);
-    const rejected = (await cybrid.getToken()).accessToken;
-    const heard: (string | undefined)[] = [];
-    cybrid.onInvalidate(({ accessToken }) => heard.push(accessToken));
+  it.each(STORES)(
+    "%s: drops that bank token only, bare or as `Bearer <token>`",
+    async (_, store) => {
+      const emu = await emulator();
+      const cybrid = clientFor(emu, { store: store() });
+      const customer = await cybrid.getCustomerToken(CUSTOMER);
+      const rejected = (await cybrid.getToken()).accessToken;
+      const heard: (string | undefined)[] = [];
+      cybrid.onInvalidate(({ accessToken }) => heard.push(accessToken));
 
-    cybrid.invalidate(`Bearer ${rejected}`);
-    const renewed = (await cybrid.getToken()).accessToken;
-    expect(renewed).not.toBe(rejected);
-    // Already replaced: later 401s to it drop nothing more.
-    cybrid.invalidate(rejected);
-    expect((await cybrid.getToken()).accessToken).toBe(renewed);
-    // The customer token stays cached.
-    expect(await cybrid.getCustomerToken(CUSTOMER)).toEqual(customer);
-    expect({ bank: emu.count(TOKEN), customer: emu.count(CUSTOMER_TOKENS) }).toEqual({
-      bank: 2,
-      customer: 1,
-    });
-    expect(heard).toEqual([rejected, rejected]);
-  });
+      cybrid.invalidate(`Bearer ${rejected}`);
+      const renewed = (await cybrid.getToken()).accessToken;
+      expect(renewed).not.toBe(rejected);
+      // Already replaced: later 401s to it drop nothing more.
+      cybrid.invalidate(rejected);
+      expect((await cybrid.getToken()).accessToken).toBe(renewed);
+      // The customer token stays cached.
+      expect(await cybrid.getCustomerToken(CUSTOMER)).toEqual(customer);
+      expect({ bank: emu.count(TOKEN), customer: emu.count(CUSTOMER_TOKENS) }).toEqual({
+        bank: 2,
+        customer: 1,
+      });
+      expect(heard).toEqual([rejected, rejected]);
+    },
+  );
 
-  it.each([
-    ["in memory", () => undefined],
-    ["with a shared store", () => new MemoryTokenStore()],
-  ])("%s: drops a customer token only where it is cached", async (_, store) => {
+  it.each(STORES)("%s: drops a customer token only where it is cached", async (_, store) => {
     const emu = await emulator();
     const cybrid = clientFor(emu, { store: store() });
     const bank = await cybrid.getToken();
