@@ -37,6 +37,7 @@ import {
   answeredWithToken,
   bearerHeaderCache,
   discardBody,
+  sendFailure,
   settle,
   tokenAfter401,
 } from "./bearer-token.js";
@@ -48,8 +49,6 @@ import {
 } from "./redirects.js";
 import { ValidationError } from "../errors/cybrid-id-error.js";
 import { ERROR_CODES } from "../errors/error-codes.js";
-import { redactError } from "../errors/redact-error.js";
-import { transportError } from "../errors/transport-error.js";
 
 const WHO = "cybrid.middleware";
 
@@ -72,16 +71,9 @@ export function createAuthMiddleware(
    */
   const following = new WeakSet<object>();
 
-  /**
-   * What the fetch threw for `request`, as the caller gets it. The caller's abort is its reason,
-   * not what the fetch made of it (node-fetch's own AbortError, a wrapper's message quoting the
-   * request and its token).
-   */
-  function failure(request: Request, thrown: unknown): unknown {
-    if (request.signal.aborted) return request.signal.reason;
-    const operation = `${WHO} to ${new URL(request.url).origin}`;
-    return redactError(transportError(operation, thrown, false, false), redactor);
-  }
+  /** What the fetch threw for `request`, as the caller gets it (see `sendFailure`). */
+  const failure = (request: Request, thrown: unknown) =>
+    sendFailure(WHO, request.url, thrown, request.signal, false, redactor);
 
   /** Sends a request of ours (a replay, a hop) with the client's fetch, failing as onError. */
   function resend(request: Request, send: typeof fetch): Promise<Response> {

@@ -11,13 +11,17 @@
  * with one promise of ours (the `then` of fetch's): it runs on every request, and benchmarks
  * hold it to 1.05x a hand-written fetch with a fixed header and AbortSignal.timeout.
  */
-import { redactError } from "../errors/redact-error.js";
 import type { Redactor } from "../log/redactor.js";
-import { transportError } from "../errors/transport-error.js";
 import type { AccessToken, BankTokens } from "../token/token-cache.js";
 import { urlOf, type OriginGuard } from "../config/api-origins.js";
 import { attemptSignal } from "../retry/timers.js";
-import { answeredWithToken, bearerHeaderCache, settle, tokenAfter401 } from "./bearer-token.js";
+import {
+  answeredWithToken,
+  bearerHeaderCache,
+  sendFailure,
+  settle,
+  tokenAfter401,
+} from "./bearer-token.js";
 import {
   bodyKind,
   fetchFollowsRedirects,
@@ -77,9 +81,7 @@ export function createAuthenticatedFetch(
       ),
     );
     const fail = (thrown: unknown) => {
-      if (signal?.aborted) throw signal.reason;
-      const operation = `${WHO} to ${new URL(urlOf(input)).origin}`;
-      throw redactError(transportError(operation, thrown, attempt.timedOut, false), redactor);
+      throw sendFailure(WHO, urlOf(input), thrown, signal, attempt.timedOut, redactor);
     };
     return sent.then((response) => {
       if (!(follows && isFollowedRedirect(response.status)))

@@ -1,7 +1,11 @@
 /**
  * What cybrid.fetch and cybrid.middleware share: the Authorization header of the token in use,
- * and what they do alike when the server rejects that token with a 401.
+ * what they do alike when the server rejects that token with a 401, and what a failed send
+ * becomes.
  */
+import { redactError } from "../errors/redact-error.js";
+import { transportError } from "../errors/transport-error.js";
+import type { Redactor } from "../log/redactor.js";
 import type { AccessToken, BankTokens } from "../token/token-cache.js";
 
 /**
@@ -74,4 +78,23 @@ export function settle(send: () => Promise<Response>): Promise<Response> {
   } catch (thrown) {
     return Promise.reject(thrown);
   }
+}
+
+/**
+ * What a failed send of a request carrying the bank token becomes for its caller. The caller's
+ * abort is its reason, not what the fetch made of it. Anything else is TimeoutError `timeout`
+ * (when `timedOut`) or ConnectionError `connection_failed`, naming the origin only, with the
+ * fetch's error as `cause`, redacted: a fetch wrapper may quote the request, the token included.
+ */
+export function sendFailure(
+  who: string,
+  url: string,
+  thrown: unknown,
+  signal: AbortSignal | undefined,
+  timedOut: boolean,
+  redactor: Redactor,
+): unknown {
+  if (signal?.aborted) return signal.reason;
+  const operation = `${who} to ${new URL(url).origin}`;
+  return redactError(transportError(operation, thrown, timedOut, false), redactor);
 }

@@ -62,6 +62,9 @@ describe("one AbortSignal shared by many calls", () => {
       await cybrid.createCustomerToken({ customerGuid: GUID, scopes: ["accounts:read"], signal });
     }
     expect(dependants(signal)).toBe(0);
+    // The probe sees what AbortSignal.any leaves (else the 0 above would prove nothing).
+    AbortSignal.any([signal]);
+    expect(dependants(signal)).toBe(1);
     expect(getEventListeners(signal, "abort").length).toBeLessThanOrEqual(1);
   });
 });
